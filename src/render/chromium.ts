@@ -1,0 +1,106 @@
+import { accessSync, constants } from 'node:fs';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+/** Where we look for a system Chromium when PRESSWORK_CHROMIUM is not set. */
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium',
+];
+
+export class ChromiumNotFoundError extends Error {
+  constructor(detail: string) {
+    super(
+      `${detail}. presswork needs a system Chromium: on Debian run ` +
+        '`apt-get install -y chromium` (or `npm run setup`), or set PRESSWORK_CHROMIUM ' +
+        'to the path of a Chromium or Chrome binary.',
+    );
+    this.name = 'ChromiumNotFoundError';
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The Chromium binary: PRESSWORK_CHROMIUM if set, else the first system one found. */
+export function resolveChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.PRESSWORK_CHROMIUM;
+  if (explicit) {
+    if (!isExecutable(explicit)) {
+      throw new ChromiumNotFoundError(`PRESSWORK_CHROMIUM=${explicit} is not an executable file`);
+    }
+    return explicit;
+  }
+  const found = CANDIDATES.find(isExecutable);
+  if (!found) throw new ChromiumNotFoundError('No Chromium found');
+  return found;
+}
+
+// Flags: headless as root, no background traffic (the machine's network is closed and
+// we never want Chromium to call out), and no throttling of background tabs, so that
+// Paged.js's requestAnimationFrame loop keeps running in every tab of the pool.
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--font-render-hinting=none',
+];
+
+export interface LaunchOptions {
+  /** Milliseconds to wait for the browser to start. */
+  timeoutMs?: number;
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  const executablePath = resolveChromium();
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: FLAGS,
+    timeout: options.timeoutMs ?? 30_000,
+    protocolTimeout: 180_000,
+  });
+}
+
+export interface LoopbackGuard {
+  /** Requests we refused, as URLs. */
+  blocked: string[];
+}
+
+/**
+ * Let the page reach only `allowedOrigin` (our own 127.0.0.1 server) and data: URLs for
+ * inline resources. Everything else is aborted and recorded so the build can warn.
+ */
+export async function restrictToOrigin(page: Page, allowedOrigin: string): Promise<LoopbackGuard> {
+  const guard: LoopbackGuard = { blocked: [] };
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const url = request.url();
+    if (url.startsWith(`${allowedOrigin}/`) || url.startsWith('data:') || url === 'about:blank') {
+      void request.continue();
+    } else {
+      guard.blocked.push(url);
+      void request.abort('blockedbyclient');
+    }
+  });
+  return guard;
+}
