@@ -1,0 +1,242 @@
+import { basename, join } from 'node:path';
+import { VFile } from 'vfile';
+import { pageTemplateLayout } from '../templates/page-templates.js';
+import { boxInsideGrid, boxesOverlap, gridInputFor, resolveGrid, type GridBox, type ResolvedGrid } from './grid.js';
+import { parseYamlWithSchema, reportError } from './parse-yaml.js';
+import { PathEscapeError, resolveInside } from './paths.js';
+import { MAX_ARTICLE_CHARS, TextFileError, readTextFile } from './read-text-file.js';
+import {
+  editionSchema,
+  frontMatterSchema,
+  type EditionConfig,
+  type FrontMatter,
+  type PageConfig,
+  type StoryConfig,
+} from './schema.js';
+
+export interface LoadedStory {
+  config: StoryConfig;
+  /** Story id, unique in the edition: the file name without `.md`. */
+  id: string;
+  /** The article as a vfile (path and text); the Markdown stage adds its messages. */
+  file: VFile;
+  frontMatter: FrontMatter;
+  /** The box on this page, resolved from `box`, `slot` or the template's main slot. */
+  box: GridBox;
+}
+
+export interface LoadedPage {
+  config: PageConfig;
+  stories: LoadedStory[];
+}
+
+export interface Edition {
+  dir: string;
+  /** Folder name, used for output paths. */
+  name: string;
+  config: EditionConfig;
+  grid: ResolvedGrid;
+  pages: LoadedPage[];
+}
+
+export interface LoadResult {
+  edition?: Edition;
+  /** Every file that was read, each carrying its messages. */
+  files: VFile[];
+}
+
+type Locate = (path: (string | number)[]) => { line: number; column: number };
+
+export async function loadEdition(dir: string): Promise<LoadResult> {
+  const configPath = join(dir, 'edition.yaml');
+  const configFile = new VFile({ path: configPath });
+  const files = [configFile];
+  let text: string;
+  try {
+    text = await readTextFile(configPath);
+  } catch (error) {
+    const reason = error instanceof TextFileError ? error.message : String(error);
+    reportError(configFile, `Cannot load edition: ${reason}`, { ruleId: 'missing-file' });
+    return { files };
+  }
+  configFile.value = text;
+  const { data: config, locate } = parseYamlWithSchema(configFile, text, editionSchema);
+  if (!config) return { files };
+
+  const grid = resolveGrid(gridInputFor(config.format));
+  checkPageIds(configFile, config, locate);
+  const pages: LoadedPage[] = [];
+  for (const [pageIndex, page] of config.pages.entries()) {
+    const stories: LoadedStory[] = [];
+    for (const [storyIndex, story] of page.stories.entries()) {
+      const at = locate(['pages', pageIndex, 'stories', storyIndex, 'file']);
+      const loaded = await loadStory(dir, story, at, configFile);
+      if (!loaded) continue;
+      files.push(loaded.file);
+      const box = resolveBox(configFile, page, story, grid, locate, [pageIndex, storyIndex]);
+      if (loaded.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box });
+    }
+    pages.push({ config: page, stories });
+  }
+  checkPlacement(configFile, config, grid, locate);
+  const edition = { dir, name: basename(dir), config, grid, pages };
+  return { edition, files };
+}
+
+function checkPageIds(file: VFile, config: EditionConfig, locate: Locate): void {
+  const seen = new Set<string>();
+  for (const [index, page] of config.pages.entries()) {
+    if (seen.has(page.id)) {
+      reportError(file, `Duplicate page id \`${page.id}\` in \`pages[${index}].id\`; each page needs its own id`, {
+        place: locate(['pages', index, 'id']),
+        ruleId: 'duplicate-page',
+      });
+    }
+    seen.add(page.id);
+  }
+}
+
+async function loadStory(
+  dir: string,
+  story: StoryConfig,
+  at: { line: number; column: number },
+  configFile: VFile,
+): Promise<{ id: string; file: VFile; frontMatter?: FrontMatter } | undefined> {
+  let path: string;
+  try {
+    path = resolveInside(dir, story.file);
+  } catch (error) {
+    if (!(error instanceof PathEscapeError)) throw error;
+    reportError(configFile, `Article path ${error.message}`, { place: at, ruleId: 'path-escape' });
+    return undefined;
+  }
+  const file = new VFile({ path });
+  let text: string;
+  try {
+    text = await readTextFile(path);
+  } catch (error) {
+    if (!(error instanceof TextFileError)) throw error;
+    const reason = error.ruleId === 'missing-file' ? `Article \`${story.file}\` ${error.message}` : `Article \`${story.file}\`: ${error.message}`;
+    reportError(error.ruleId === 'missing-file' ? configFile : file, reason, {
+      place: error.ruleId === 'missing-file' ? at : undefined,
+      ruleId: error.ruleId,
+    });
+    return error.ruleId === 'missing-file' ? undefined : { id: storyId(story.file), file };
+  }
+  file.value = text;
+  if (text.length > MAX_ARTICLE_CHARS) {
+    reportError(file, `Article is ${text.length} characters long, over the limit of ${MAX_ARTICLE_CHARS}; split it or check for a paste accident`, {
+      ruleId: 'article-too-long',
+    });
+    return { id: storyId(story.file), file };
+  }
+  return { id: storyId(story.file), file, frontMatter: parseFrontMatter(file, text) };
+}
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
+function parseFrontMatter(file: VFile, text: string): FrontMatter | undefined {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) {
+    reportError(file, 'Missing front matter: the article must start with `---`, a `title:` line and `---`', {
+      place: { line: 1, column: 1 },
+      ruleId: 'front-matter',
+    });
+    return undefined;
+  }
+  const parsed = parseYamlWithSchema(file, match[1] ?? '', frontMatterSchema, 1).data;
+  if (parsed && text.slice(match[0].length).trim() === '') {
+    reportError(file, 'Article body is empty: there is front matter but no text', {
+      place: { line: text.slice(0, match[0].length).split('\n').length, column: 1 },
+      ruleId: 'empty-article',
+    });
+    return undefined;
+  }
+  return parsed;
+}
+
+function storyId(file: string): string {
+  return basename(file).replace(/\.md$/i, '');
+}
+
+function resolveBox(
+  file: VFile,
+  page: PageConfig,
+  story: StoryConfig,
+  grid: ResolvedGrid,
+  locate: Locate,
+  [pageIndex, storyIndex]: [number, number],
+): GridBox | undefined {
+  if (story.box) return story.box;
+  const slots = pageTemplateLayout(page.template, grid).slots;
+  const name = story.slot ?? 'main';
+  const box = slots[name];
+  if (!box) {
+    reportError(file, `Unknown slot \`${name}\` for template \`${page.template}\`; expected one of ${Object.keys(slots).join(', ')}`, {
+      place: locate(['pages', pageIndex, 'stories', storyIndex, 'slot']),
+      ruleId: 'unknown-slot',
+    });
+  }
+  return box;
+}
+
+interface PlacedBox {
+  label: string;
+  box: GridBox;
+  path: (string | number)[];
+}
+
+/** Boxes must lie on the grid and not overlap each other or the template's reserved areas. */
+function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, locate: Locate): void {
+  const byPage = new Map<string, PlacedBox[]>();
+  const add = (pageId: string, placed: PlacedBox) => {
+    if (!boxInsideGrid(grid, placed.box)) {
+      const { col, cols, row, rows } = placed.box;
+      reportError(
+        file,
+        `Box of ${placed.label} on ${pageId} (col ${col}+${cols}, row ${row}+${rows}) lies outside the ${grid.columns}-column, ${grid.rows}-row grid`,
+        { place: locate(placed.path), ruleId: 'box-outside-grid' },
+      );
+    }
+    const list = byPage.get(pageId) ?? [];
+    list.push(placed);
+    byPage.set(pageId, list);
+  };
+  const pageIds = new Set(config.pages.map((p) => p.id));
+  for (const [pi, page] of config.pages.entries()) {
+    for (const reserved of pageTemplateLayout(page.template, grid).reserved) {
+      add(page.id, { label: `the ${reserved.name}`, box: reserved.box, path: ['pages', pi, 'template'] });
+    }
+    for (const [si, story] of page.stories.entries()) {
+      if (story.box) add(page.id, { label: `\`${story.file}\``, box: story.box, path: ['pages', pi, 'stories', si, 'box'] });
+      const jump = story.continue;
+      if (!jump) continue;
+      const path = ['pages', pi, 'stories', si, 'continue', 'page'];
+      if (!pageIds.has(jump.page)) {
+        reportError(file, `\`${story.file}\` continues on page \`${jump.page}\`, which is not in the edition`, {
+          place: locate(path),
+          ruleId: 'unknown-page',
+        });
+      } else if (jump.page === page.id) {
+        reportError(file, `\`${story.file}\` continues on its own page ${page.id}; a jump must go to another page`, {
+          place: locate(path),
+          ruleId: 'jump-same-page',
+        });
+      } else {
+        add(jump.page, { label: `the continuation of \`${story.file}\``, box: jump.box, path: [...path.slice(0, -1), 'box'] });
+      }
+    }
+  }
+  for (const [pageId, boxes] of byPage) {
+    boxes.forEach((a, i) =>
+      boxes.slice(i + 1).forEach((b) => {
+        if (boxesOverlap(a.box, b.box)) {
+          reportError(file, `Boxes overlap on ${pageId}: ${b.label} overlaps ${a.label}`, {
+            place: locate(b.path),
+            ruleId: 'box-overlap',
+          });
+        }
+      }),
+    );
+  }
+}

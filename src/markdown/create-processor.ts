@@ -1,0 +1,39 @@
+import rehypeSanitize from 'rehype-sanitize';
+import rehypeStringify from 'rehype-stringify';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { rehypeFigures, type FigureImage } from './rehype-figures.js';
+import { rehypeSourcePositions } from './rehype-source-positions.js';
+import { remarkNewspaperDirectives } from './remark-newspaper-directives.js';
+import { remarkRejectRawHtml } from './remark-reject-raw-html.js';
+import { sanitizeSchema } from './sanitize-schema.js';
+
+export interface ProcessorOptions {
+  /** The edition folder: images resolve inside it. */
+  root: string;
+  /** URL prefix under which the server exposes the edition folder. */
+  urlPrefix: string;
+  /** Remove typed spaces between Han and Latin (the browser's text-autospace adds them). */
+  autospace: boolean;
+  images?: FigureImage[];
+}
+
+/** The article processor: Markdown with front matter and directives in, sanitised HTML out. */
+export function createProcessor(options: ProcessorOptions) {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkDirective)
+    .use(remarkRejectRawHtml)
+    .use(remarkNewspaperDirectives)
+    .use(remarkRehype)
+    .use(rehypeFigures, { root: options.root, urlPrefix: options.urlPrefix, images: options.images })
+    .use(rehypeSourcePositions)
+    .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeStringify);
+}
