@@ -1,0 +1,172 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cmyk, PDFDocument, PDFName } from 'pdf-lib';
+import { produceFileAtomic } from './atomic-write.js';
+import { createCmykConverter } from './cmyk-converter.js';
+import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
+import { boxToArray, plateGeometry, ptToMm, type Box, type SizeMm } from './page-geometry.js';
+import { drawPlateMarks, slugPosition } from './plate-marks.js';
+import { convertToPdfx, DEFAULT_PROFILE_INTENT, resolveCmykProfile, type OutputIntentInput, type PdfxVariant } from './pdfx.js';
+import { drawSlugText } from './slug-text.js';
+
+export interface CreatePlatesOptions {
+  /** The RGB proof: a path or its bytes. One page per 版, printed at trim size. */
+  proof: string | Uint8Array;
+  /** Page ids (A1, A2, …) in proof page order. */
+  pageIds: string[];
+  /** Make only these pages (default: all). */
+  only?: string[];
+  /** Trim size in mm, e.g. FORMATS.broadsheet (390 × 545). */
+  trimMm: SizeMm;
+  /** Bleed on each side, mm. Default 3. */
+  bleedMm?: number;
+  /** Room for marks and slug outside the bleed, mm. Default 12. */
+  marksMm?: number;
+  /** Paper name for the slug line, e.g. 萧山日报. */
+  paper: string;
+  /** File-name slug of the paper, e.g. xiaoshan-ribao. */
+  paperSlug: string;
+  /** Edition date, yyyy-mm-dd. */
+  date: string;
+  /** Build time shown in the slug line. Default: now. */
+  buildTime?: Date;
+  /** Directory the plates are written to (created if missing), e.g. output/<edition>/plates. */
+  platesDir: string;
+  /** Default 'x1a' (PDF/X-1a:2001). */
+  variant?: PdfxVariant;
+  /** Press CMYK profile. Default: PRESSWORK_CMYK_PROFILE, else Ghostscript's default_cmyk.icc. */
+  iccProfile?: string;
+  /** Output intent identifier and condition; defaults describe the default profile. */
+  outputIntent?: Omit<OutputIntentInput, 'iccProfile'>;
+  /** Total ink limit in percent. Default 240 (newsprint). */
+  inkLimit?: number;
+  /** Ghostscript timeout per page, ms. Default 120 000. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface PlateResult {
+  pageId: string;
+  /** Path of the written plate. */
+  path: string;
+  /** Time spent on this plate (compose + Ghostscript), ms. */
+  ms: number;
+  colours: ColourConversionReport;
+  /** The Ghostscript command, for the report. */
+  command: string[];
+}
+
+/** Tolerance for the proof page differing from the trim: Chromium rounds to CSS pixels. */
+const PROOF_SIZE_TOLERANCE_MM = 1;
+
+/** `plates/<paper-slug>-<yyyymmdd>-<page>.pdf` */
+export function plateFileName(paperSlug: string, date: string, pageId: string): string {
+  return `${paperSlug}-${date.replaceAll('-', '')}-${pageId}.pdf`;
+}
+
+function setBox(page: ReturnType<PDFDocument['addPage']>, key: 'TrimBox' | 'BleedBox', box: Box): void {
+  page.node.set(PDFName.of(key), page.doc.context.obj(boxToArray(box)));
+}
+
+/** Check the proof page is the trim size (up to Chromium's rounding) and return its box. */
+function proofBox(doc: PDFDocument, index: number, pageId: string, trimMm: SizeMm): Box {
+  const media = doc.getPage(index).getMediaBox();
+  const [w, h] = [ptToMm(media.width), ptToMm(media.height)];
+  if (Math.abs(w - trimMm.width) > PROOF_SIZE_TOLERANCE_MM || Math.abs(h - trimMm.height) > PROOF_SIZE_TOLERANCE_MM) {
+    throw new Error(
+      `page ${pageId}: proof page is ${w.toFixed(2)} × ${h.toFixed(2)} mm, expected the trim ` +
+        `${trimMm.width} × ${trimMm.height} mm`,
+    );
+  }
+  return media;
+}
+
+/** Build the uncompressed-to-Ghostscript plate: proof page on the trim, boxes, marks, slug. */
+async function composePlate(
+  proof: PDFDocument,
+  index: number,
+  pageId: string,
+  options: CreatePlatesOptions,
+  buildTime: Date,
+): Promise<Uint8Array> {
+  const geometry = plateGeometry(options.trimMm, options.bleedMm ?? 3, options.marksMm ?? 12);
+  const media = proofBox(proof, index, pageId, options.trimMm);
+  const plate = await PDFDocument.create();
+  // Chromium anchors content at the top-left and rounds the page size, so cut the trim from
+  // the proof's top-left corner: the TrimBox is then exact whatever the rounding was.
+  const top = media.y + media.height;
+  const embedded = await plate.embedPage(proof.getPage(index), {
+    left: media.x,
+    right: media.x + geometry.trim.width,
+    top,
+    bottom: top - geometry.trim.height,
+  });
+  const page = plate.addPage([geometry.media.width, geometry.media.height]);
+  page.drawPage(embedded, { x: geometry.trim.x, y: geometry.trim.y });
+  setBox(page, 'TrimBox', geometry.trim);
+  setBox(page, 'BleedBox', geometry.bleed);
+  drawPlateMarks(page, geometry);
+  const slug = `${options.paper}  ${options.date}  ${pageId}版  制版 ${buildTime.toISOString().replace(/\.\d+Z$/, 'Z')}  presswork`;
+  await drawSlugText(plate, page, slug, { ...slugPosition(geometry), size: 7, color: cmyk(0, 0, 0, 1) });
+  return plate.save({ useObjectStreams: false });
+}
+
+/**
+ * Make one PDF/X plate per page of the proof: colours converted for the press (K-only
+ * greys, CMYK under the ink limit), page placed on an exact TrimBox with bleed, crop and
+ * registration marks and a slug line, then written as PDF/X by Ghostscript.
+ */
+export async function createPlates(options: CreatePlatesOptions): Promise<PlateResult[]> {
+  const started = performance.now();
+  const bytes = typeof options.proof === 'string' ? await readFile(options.proof) : options.proof;
+  const proof = await PDFDocument.load(bytes);
+  if (proof.getPageCount() !== options.pageIds.length) {
+    throw new Error(`Proof has ${proof.getPageCount()} pages but ${options.pageIds.length} page ids were given`);
+  }
+  const iccProfile = resolveCmykProfile(options.iccProfile);
+  const outputIntent: OutputIntentInput = {
+    iccProfile,
+    ...(options.iccProfile || process.env.PRESSWORK_CMYK_PROFILE ? {} : DEFAULT_PROFILE_INTENT),
+    ...options.outputIntent,
+  };
+  const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240 });
+  const reports = await convertDocumentColours(proof, converter, options.pageIds);
+  // The colour pass covers all pages at once (shared fonts and images); share its time out.
+  const conversionShare = (performance.now() - started) / proof.getPageCount();
+
+  await mkdir(options.platesDir, { recursive: true });
+  const work = await mkdtemp(join(tmpdir(), 'presswork-plates-'));
+  const buildTime = options.buildTime ?? new Date();
+  const results: PlateResult[] = [];
+  try {
+    for (const [index, pageId] of options.pageIds.entries()) {
+      if (options.only && !options.only.includes(pageId)) continue;
+      options.signal?.throwIfAborted();
+      const t0 = performance.now();
+      const composed = join(work, `${pageId}.pdf`);
+      await writeFile(composed, await composePlate(proof, index, pageId, options, buildTime));
+      const path = join(options.platesDir, plateFileName(options.paperSlug, options.date, pageId));
+      const { args } = await produceFileAtomic(path, (temp) =>
+        convertToPdfx(composed, temp, {
+          variant: options.variant,
+          outputIntent,
+          title: `${options.paper} ${options.date} ${pageId}`,
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+        }).catch((error: Error) => {
+          error.message = `page ${pageId}: ${error.message}`;
+          throw error;
+        }),
+      );
+      results.push({ pageId, path, ms: Math.round(performance.now() - t0 + conversionShare), colours: reports[index]!, command: args });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return results;
+}
+
+// Re-exported so callers need only this module for the common case.
+export { FORMATS } from './page-geometry.js';
+export type { PdfxVariant } from './pdfx.js';

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+
+export interface ToolResult {
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface RunToolOptions {
+  /** Milliseconds before the tool is killed. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Largest stdout accepted, in bytes. */
+  maxBuffer?: number;
+}
+
+/** The tool failed, timed out or is missing; `message` says which and shows its stderr. */
+export class ToolError extends Error {
+  constructor(
+    readonly tool: string,
+    message: string,
+    readonly stderr = '',
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+/** Run an external program without a shell; reject with its stderr on failure or timeout. */
+export function runTool(file: string, args: string[], options: RunToolOptions = {}): Promise<ToolResult> {
+  const timeout = options.timeoutMs ?? 120_000;
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      args,
+      { encoding: 'buffer', timeout, killSignal: 'SIGKILL', signal: options.signal, maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const err = stderr.toString('utf8');
+        if (error) {
+          const e = error as NodeJS.ErrnoException & { killed?: boolean };
+          const why =
+            e.code === 'ENOENT'
+              ? `${file} is not installed (Debian: apt-get install ghostscript qpdf poppler-utils)`
+              : e.killed
+                ? `${file} timed out after ${timeout} ms`
+                : `${file} failed: ${e.message.split('\n')[0]}`;
+          reject(new ToolError(file, `${why}${err ? `\n${err.trim().slice(0, 2000)}` : ''}`, err));
+          return;
+        }
+        resolve({ stdout, stderr: err });
+      },
+    );
+  });
+}

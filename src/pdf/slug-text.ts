@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import fontkit from '@pdf-lib/fontkit';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { findFontSubsets } from './font-subsets.js';
+
+/** The slug font: Noto Sans SC from npm, a TrueType font pdf-lib embeds as a subset. */
+const SLUG_FONT_PACKAGE = '@fontsource/noto-sans-sc';
+/**
+ * WOFF, not WOFF2: fontkit's subsetter copies raw `glyf` bytes, which WOFF2 stores
+ * transformed, so WOFF2 subsets come out with empty glyphs.
+ */
+const FORMAT = { format: 'woff' } as const;
+
+export interface SlugTextOptions {
+  x: number;
+  y: number;
+  size: number;
+  color: Color;
+}
+
+/**
+ * Draw `text` (Chinese and Latin) with embedded subsets of Noto Sans SC. Fontsource ships
+ * the font in unicode-range slices, so each run of text is set in the slice that has it.
+ * Returns the width drawn, in points.
+ */
+export async function drawSlugText(doc: PDFDocument, page: PDFPage, text: string, options: SlugTextOptions): Promise<number> {
+  doc.registerFontkit(fontkit);
+  const { subsets, missing } = findFontSubsets(SLUG_FONT_PACKAGE, text, FORMAT);
+  if (missing.length) throw new Error(`Slug line: no font has ${missing.map((c) => `"${c}"`).join(', ')}`);
+  const fonts = new Map<string, PDFFont>();
+  for (const subset of subsets) {
+    fonts.set(subset.key, await doc.embedFont(await readFile(subset.file), { subset: true }));
+  }
+  // Map every character to the subset that covers it, then draw runs of the same subset.
+  const keyOf = new Map<string, string>();
+  for (const char of new Set(text)) {
+    const { subsets: one } = findFontSubsets(SLUG_FONT_PACKAGE, char, FORMAT);
+    if (one[0]) keyOf.set(char, one[0].key);
+  }
+  let x = options.x;
+  let run = '';
+  let runKey: string | undefined;
+  const flush = () => {
+    if (!run || !runKey) return;
+    const font = fonts.get(runKey)!;
+    page.drawText(run, { x, y: options.y, size: options.size, font, color: options.color });
+    x += font.widthOfTextAtSize(run, options.size);
+    run = '';
+  };
+  for (const char of text) {
+    const key = keyOf.get(char) ?? runKey;
+    if (key !== runKey) flush();
+    runKey = key;
+    run += char;
+  }
+  flush();
+  return x - options.x;
+}
