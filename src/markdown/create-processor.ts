@@ -11,6 +11,7 @@ import { rehypeSourcePositions } from './rehype-source-positions.js';
 import { remarkNewspaperDirectives } from './remark-newspaper-directives.js';
 import { remarkRejectRawHtml } from './remark-reject-raw-html.js';
 import { sanitizeSchema } from './sanitize-schema.js';
+import { rehypeCollectText } from './rehype-collect-text.js';
 
 export interface ProcessorOptions {
   /** The edition folder: images resolve inside it. */
@@ -35,5 +36,6 @@ export function createProcessor(options: ProcessorOptions) {
     .use(rehypeFigures, { root: options.root, urlPrefix: options.urlPrefix, images: options.images })
     .use(rehypeSourcePositions)
     .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeCollectText)
     .use(rehypeStringify);
 }

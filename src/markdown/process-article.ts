@@ -4,6 +4,8 @@ import type { FigureImage } from './rehype-figures.js';
 
 export interface ProcessedArticle {
   html: string;
+  /** The article's text as it will be printed, for verifying the PDF. */
+  text: string;
   images: FigureImage[];
 }
 
@@ -17,5 +19,5 @@ export async function processArticle(
   const work = new VFile({ path: file.path, value: file.value });
   const result = await createProcessor({ ...options, images }).process(work);
   file.messages.push(...work.messages);
-  return { html: String(result.value), images };
+  return { html: String(result.value), text: String(work.data.text ?? ''), images };
 }

@@ -1,0 +1,240 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import type { VFile } from 'vfile';
+import type { Copyfit } from '../browser/layout-story.js';
+import { loadEdition, type Edition } from '../edition/load-edition.js';
+import { processArticle } from '../markdown/process-article.js';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { pagedjsVersion, writeBrowserAssets, REPO_ROOT } from '../render/browser-assets.js';
+import { renderPage, type RenderTimeouts } from '../render/render-page.js';
+import type { EditionReport, PageReport } from '../report/edition-report.js';
+import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
+import { startStaticServer } from '../server/static-server.js';
+import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
+import { createEditionRenderer } from '../templates/render-edition.js';
+import { createEditionView, type EditionView } from '../templates/view-model.js';
+import { mergePagePdfs } from './merge-pages.js';
+import { pageRenderOrder } from './page-order.js';
+import { verifyPdfText, type StoryText } from './verify-text.js';
+
+export interface BuildOptions {
+  /** Output root; the edition goes to `<out>/<edition name>/`. */
+  out: string;
+  browser: () => Promise<Browser>;
+  chromiumVersion?: string;
+  timeouts?: RenderTimeouts;
+  /** Called as each page finishes, for progress output. */
+  onPage?: (event: { edition: string; page: string; ok: boolean; ms: number }) => void;
+}
+
+const PRESSWORK_VERSION = '0.1.0';
+
+/** Build one edition: load, process, template, render each page, merge the proof, verify, report. */
+export async function buildEdition(dir: string, options: BuildOptions): Promise<EditionReport> {
+  const timings: Record<string, number> = {};
+  const time = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      timings[name] = Math.round((timings[name] ?? 0) + performance.now() - start);
+    }
+  };
+  const report: EditionReport = {
+    ok: false,
+    edition: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir,
+    dir,
+    pdf: null,
+    builtAt: new Date().toISOString(),
+    versions: { presswork: PRESSWORK_VERSION, chromium: options.chromiumVersion ?? null, pagedjs: pagedjsVersion() },
+    pages: [],
+    messages: [],
+    timings,
+    verify: { missingChars: 0, stories: [] },
+  };
+  const started = performance.now();
+  const { edition, files } = await time('load', () => loadEdition(dir));
+  const outDir = join(options.out, report.edition);
+  if (!edition) return finish(report, files, dir, outDir, started);
+
+  const storyHtml = new Map<string, string>();
+  const storyText = new Map<string, string>();
+  await time('process', async () => {
+    for (const story of edition.pages.flatMap((p) => p.stories)) {
+      const result = await processArticle(story.file, {
+        root: edition.dir,
+        urlPrefix: '/edition',
+        autospace: edition.config.typography.autospace,
+      });
+      storyHtml.set(story.id, result.html);
+      storyText.set(story.id, result.text);
+    }
+  });
+
+  const htmlDir = join(outDir, 'html');
+  const pagesDir = join(outDir, 'pages');
+  const render = await time('template', async () => {
+    await mkdir(pagesDir, { recursive: true });
+    await writeBrowserAssets(join(htmlDir, 'assets'));
+    return createEditionRenderer(join(REPO_ROOT, 'templates'));
+  });
+  const view = createEditionView(edition, storyHtml, '/assets');
+  const brokenFiles = new Set(files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path));
+
+  const server = await startStaticServer({ mounts: staticMounts(edition, htmlDir) });
+  const extraMessages: ReportMessage[] = [];
+  const pageResults = new Map<string, { pdf?: string; copyfit: Copyfit[] }>();
+  try {
+    const browser = await options.browser();
+    const handover = new Map<string, string>();
+    await time('render', async () => {
+      for (const pageId of pageRenderOrder(edition)) {
+        const pageStart = performance.now();
+        const page = edition.pages.find((p) => p.config.id === pageId)!;
+        const broken = page.stories.filter((s) => brokenFiles.has(s.file.path));
+        if (broken.length > 0) {
+          extraMessages.push(pageError(pageId, `Page ${pageId} was not built: ${broken.map((s) => relative(dir, s.file.path)).join(', ')} has errors`, 'page-skipped'));
+          pageResults.set(pageId, { copyfit: [] });
+          options.onPage?.({ edition: report.edition, page: pageId, ok: false, ms: performance.now() - pageStart });
+          continue;
+        }
+        const html = render(singlePageView(view, pageId, handover));
+        await writeFileAtomic(join(htmlDir, `${pageId}.html`), html);
+        try {
+          const rendered = await renderPage(browser, `${server.origin}/html/${pageId}.html`, {
+            origin: server.origin,
+            label: `${report.edition} page ${pageId}`,
+            timeouts: options.timeouts,
+          });
+          for (const [story, blocks] of Object.entries(rendered.handover)) handover.set(story, blocks);
+          const pdfPath = join(pagesDir, `${pageId}.pdf`);
+          await writeFileAtomic(pdfPath, rendered.pdf);
+          pageResults.set(pageId, { pdf: pdfPath, copyfit: rendered.copyfit });
+          extraMessages.push(...renderWarnings(pageId, rendered));
+          options.onPage?.({ edition: report.edition, page: pageId, ok: true, ms: performance.now() - pageStart });
+        } catch (error) {
+          const stories = page.stories.map((s) => s.id).join(', ');
+          extraMessages.push(pageError(pageId, `${(error as Error).message} (stories: ${stories})`, 'render-failed'));
+          pageResults.set(pageId, { copyfit: [] });
+          options.onPage?.({ edition: report.edition, page: pageId, ok: false, ms: performance.now() - pageStart });
+        }
+      }
+    });
+  } finally {
+    await server.close();
+  }
+
+  for (const page of edition.pages) {
+    const result = pageResults.get(page.config.id);
+    report.pages.push(pageReport(page.config.id, page.config.template, result, outDir));
+    for (const fit of result?.copyfit ?? []) extraMessages.push(...copyfitMessages(fit, dir, edition));
+  }
+  const built = edition.pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
+  if (built.length === edition.pages.length) {
+    const proofPath = join(outDir, `${report.edition}.pdf`);
+    const proof = await time('merge', () => mergePagePdfs(built));
+    await writeFileAtomic(proofPath, proof);
+    report.pdf = relative(outDir, proofPath);
+    const expected: StoryText[] = [];
+    for (const page of edition.pages) {
+      for (const story of page.stories) {
+        const fits = [...pageResults.values()].flatMap((r) => r.copyfit).filter((c) => c.story === story.id);
+        const fm = story.frontMatter;
+        expected.push({
+          story: story.id,
+          page: page.config.id,
+          pages: fits.map((f) => f.page),
+          text: [fm.kicker, fm.title, fm.subtitle, fm.byline, storyText.get(story.id)].filter(Boolean).join('\n'),
+          oversetText: fits.map((f) => f.overset.text).join(''),
+        });
+      }
+    }
+    report.verify = await time('verify', () => verifyPdfText(proof, edition.pages.map((p) => p.config.id), expected));
+    for (const miss of report.verify.stories) {
+      extraMessages.push(pageError(miss.page, `Text of story \`${miss.story}\` is missing from the PDF (${miss.missing} characters), first missing passage: “${miss.firstMissing}”`, 'missing-text'));
+    }
+  } else {
+    extraMessages.push(pageError('', `Proof not written: ${edition.pages.length - built.length} of ${edition.pages.length} pages failed`, 'proof-incomplete'));
+  }
+  report.messages.push(...extraMessages);
+  return finish(report, files, dir, outDir, started);
+}
+
+async function finish(report: EditionReport, files: VFile[], dir: string, outDir: string, started: number): Promise<EditionReport> {
+  report.messages.unshift(...messagesFromFiles(files, dir));
+  report.ok = !report.messages.some((m) => m.severity === 'error');
+  report.timings.total = Math.round(performance.now() - started);
+  await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+function staticMounts(edition: Edition, htmlDir: string): Record<string, string> {
+  const mounts: Record<string, string> = { '/html': htmlDir, '/assets': join(htmlDir, 'assets'), '/edition': edition.dir };
+  for (const face of FONT_FACES) mounts[`/fonts/${face.pkg}/files`] = join(fontPackageDir(face.pkg), 'files');
+  return mounts;
+}
+
+/** The edition view cut down to one page, with handed-over jump text filled in. */
+function singlePageView(view: EditionView, pageId: string, handover: Map<string, string>): EditionView {
+  const page = view.pages.find((p) => p.id === pageId)!;
+  const stories = page.stories.map((s) => (s.part === 'cont' ? { ...s, html: handover.get(s.id) ?? '' } : s));
+  return { ...view, pages: [{ ...page, stories }] };
+}
+
+function pageError(page: string, message: string, ruleId: string): ReportMessage {
+  return { severity: 'error', file: '', line: null, column: null, message, ruleId, page };
+}
+
+function renderWarnings(pageId: string, rendered: { blockedRequests: string[]; pageErrors: string[]; pageCount: number }): ReportMessage[] {
+  const warnings: ReportMessage[] = rendered.blockedRequests.map((url) => ({
+    severity: 'warning' as const,
+    file: '',
+    line: null,
+    column: null,
+    message: `Blocked a request to ${url}: pages may load only presswork's own server`,
+    ruleId: 'blocked-request',
+    page: pageId,
+  }));
+  for (const error of rendered.pageErrors) warnings.push({ ...pageError(pageId, `Script error in page ${pageId}: ${error}`, 'page-script-error'), severity: 'warning' });
+  if (rendered.pageCount !== 1) {
+    warnings.push(pageError(pageId, `Page ${pageId} made ${rendered.pageCount} pages in Paged.js, expected exactly 1`, 'page-count'));
+  }
+  return warnings;
+}
+
+function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): ReportMessage[] {
+  if (fit.overset.chars === 0) return [];
+  const file = relative(dir, join(edition.dir, fit.file));
+  return [
+    {
+      severity: 'error',
+      file,
+      line: null,
+      column: null,
+      message: `${fit.page} ${fit.story}: overset ${fit.overset.chars} chars / ${fit.overset.lines} lines; shorten the story, enlarge its box or add a \`continue\` jump`,
+      ruleId: 'overset',
+      page: fit.page,
+      story: fit.story,
+    },
+  ];
+}
+
+function pageReport(id: string, template: string, result: { pdf?: string; copyfit: Copyfit[] } | undefined, outDir: string): PageReport {
+  return {
+    id,
+    template,
+    pdf: result?.pdf ? relative(outDir, result.pdf) : null,
+    plate: null,
+    ok: Boolean(result?.pdf),
+    stories: (result?.copyfit ?? []).map((c) => ({
+      file: c.file,
+      story: c.story,
+      part: c.part,
+      overset: { chars: c.overset.chars, lines: c.overset.lines },
+      short: c.short,
+      continuedOn: c.continuedOn ?? null,
+    })),
+  };
+}

@@ -1,0 +1,44 @@
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFontsCss } from '../templates/fonts.js';
+
+const require = createRequire(import.meta.url);
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Exact Paged.js version in use, for reports and cache keys. */
+// pagedjs's exports map hides its files; find the package folder from its main entry.
+const PAGEDJS_DIR = join(dirname(require.resolve('pagedjs')), '..');
+
+export function pagedjsVersion(): string {
+  return (JSON.parse(readFileSync(join(PAGEDJS_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+let bundled: Promise<string> | undefined;
+
+/** The browser-side layout code, bundled once per process. */
+export function bundleLayoutScript(): Promise<string> {
+  bundled ??= build({
+    entryPoints: [join(REPO_ROOT, 'src', 'browser', 'entry.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text);
+  return bundled;
+}
+
+/** Write what the page loads from `/assets/`: fonts.css, newspaper.css, paged.js, layout.js. */
+export async function writeBrowserAssets(assetsDir: string): Promise<void> {
+  await mkdir(assetsDir, { recursive: true });
+  await Promise.all([
+    writeFile(join(assetsDir, 'fonts.css'), await buildFontsCss('/fonts')),
+    writeFile(join(assetsDir, 'layout.js'), await bundleLayoutScript()),
+    copyFile(join(REPO_ROOT, 'styles', 'newspaper.css'), join(assetsDir, 'newspaper.css')),
+    copyFile(join(PAGEDJS_DIR, 'dist', 'paged.js'), join(assetsDir, 'paged.js')),
+  ]);
+}

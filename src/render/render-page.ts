@@ -1,0 +1,107 @@
+import type { Browser, Page } from 'puppeteer-core';
+import type { Copyfit } from '../browser/layout-story.js';
+import { restrictToOrigin } from './chromium.js';
+
+export interface RenderTimeouts {
+  navigationMs: number;
+  /** Layout and Paged.js pagination together. */
+  paginationMs: number;
+  printMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: RenderTimeouts = { navigationMs: 30_000, paginationMs: 60_000, printMs: 60_000 };
+
+export interface RenderedPage {
+  pdf: Uint8Array;
+  copyfit: Copyfit[];
+  /** Overflowing blocks of jumping stories, as HTML, keyed by story id. */
+  handover: Record<string, string>;
+  /** Paged.js page count: one 版 must make exactly one page. */
+  pageCount: number;
+  blockedRequests: string[];
+  pageErrors: string[];
+}
+
+export class RenderError extends Error {
+  constructor(
+    message: string,
+    readonly stage: 'navigate' | 'paginate' | 'print',
+  ) {
+    super(message);
+    this.name = 'RenderError';
+  }
+}
+
+interface BrowserState {
+  phase: string;
+  copyfit: Copyfit[];
+  handover?: Record<string, string>;
+  pages?: number;
+  error?: string;
+}
+
+/**
+ * Open one page document in a fresh tab, wait for our layout and Paged.js, and print it.
+ * Each stage has its own timeout; a hang becomes a RenderError naming the stage.
+ */
+export async function renderPage(
+  browser: Browser,
+  url: string,
+  options: { origin: string; label: string; timeouts?: RenderTimeouts; signal?: AbortSignal },
+): Promise<RenderedPage> {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const page = await browser.newPage();
+  try {
+    const guard = await restrictToOrigin(page, options.origin);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
+    await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, () =>
+      page.goto(url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
+    );
+    await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
+      page.waitForFunction(
+        () => {
+          const phase = (window as unknown as { __presswork?: BrowserState }).__presswork?.phase;
+          return phase === 'done' || phase === 'failed';
+        },
+        { timeout: timeouts.paginationMs, polling: 50 },
+      ),
+    );
+    const state = await page.evaluate(() => (window as unknown as { __presswork: BrowserState }).__presswork);
+    if (state.phase === 'failed') {
+      throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
+    }
+    const pdf = await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
+    return {
+      pdf,
+      copyfit: state.copyfit,
+      handover: state.handover ?? {},
+      pageCount: state.pages ?? 0,
+      blockedRequests: guard.blocked,
+      pageErrors,
+    };
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+function printPdf(page: Page, timeout: number): Promise<Uint8Array> {
+  return page.pdf({ preferCSSPageSize: true, printBackground: true, timeout });
+}
+
+async function stage<T>(name: RenderError['stage'], what: string, ms: number, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    // Our own timer backs up Puppeteer's, which does not cover every hang.
+    timer = setTimeout(() => reject(new RenderError(`${what} timed out after ${Math.round(ms / 1000)} s`, name)), ms + 1000);
+  });
+  try {
+    return await Promise.race([run(), timeout]);
+  } catch (error) {
+    if (error instanceof RenderError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RenderError(/timeout|timed out/i.test(message) ? `${what} timed out after ${Math.round(ms / 1000)} s` : `${what} failed: ${message}`, name);
+  } finally {
+    clearTimeout(timer);
+  }
+}

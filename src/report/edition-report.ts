@@ -1,0 +1,40 @@
+import type { ReportMessage } from './messages.js';
+
+export interface StoryReport {
+  file: string;
+  story: string;
+  part: 'main' | 'cont';
+  overset: { chars: number; lines: number };
+  short: { lines: number };
+  continuedOn: string | null;
+}
+
+export interface PageReport {
+  id: string;
+  template: string;
+  pdf: string | null;
+  plate: string | null;
+  ok: boolean;
+  stories: StoryReport[];
+}
+
+export interface EditionReport {
+  ok: boolean;
+  edition: string;
+  dir: string;
+  pdf: string | null;
+  builtAt: string;
+  versions: { presswork: string; chromium: string | null; pagedjs: string };
+  pages: PageReport[];
+  messages: ReportMessage[];
+  timings: Record<string, number>;
+  verify: { missingChars: number; stories: { story: string; page: string; missing: number; firstMissing: string }[] };
+  preflight?: unknown;
+}
+
+export function countBySeverity(messages: ReportMessage[]) {
+  return {
+    errors: messages.filter((m) => m.severity === 'error').length,
+    warnings: messages.filter((m) => m.severity === 'warning').length,
+  };
+}

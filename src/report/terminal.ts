@@ -1,0 +1,33 @@
+import { countBySeverity, type EditionReport } from './edition-report.js';
+import type { ReportMessage } from './messages.js';
+
+function location(m: ReportMessage): string {
+  const where = [m.file, m.line, m.column].filter((part) => part !== null && part !== '').join(':');
+  return where || (m.page ? `page ${m.page}` : '');
+}
+
+/** vfile-reporter–style lines: `file:line:column  severity  message  ruleId`. */
+export function formatMessages(messages: ReportMessage[], minimum: 'info' | 'warning' = 'warning'): string {
+  const shown = messages.filter((m) => minimum === 'info' || m.severity !== 'info');
+  return shown.map((m) => `  ${location(m)}  ${m.severity}  ${m.message}  ${m.ruleId}`).join('\n');
+}
+
+/** The copyfit table and totals, as the desk reads them in the terminal. */
+export function formatEditionSummary(report: EditionReport): string {
+  const lines = [`${report.edition}: ${report.ok ? 'ok' : 'FAILED'}${report.pdf ? ` → ${report.pdf}` : ''}`];
+  for (const page of report.pages) {
+    for (const story of page.stories) {
+      const parts = [];
+      if (story.overset.chars > 0) parts.push(`overset ${story.overset.chars} chars / ${story.overset.lines} lines`);
+      if (story.continuedOn) parts.push(`continues on ${story.continuedOn}`);
+      if (story.short.lines > 0) parts.push(`short ${story.short.lines} lines`);
+      if (parts.length === 0) parts.push('fits');
+      lines.push(`  ${page.id} ${story.story}${story.part === 'cont' ? ' (continued)' : ''}: ${parts.join(', ')}`);
+    }
+  }
+  const { errors, warnings } = countBySeverity(report.messages);
+  const body = formatMessages(report.messages);
+  if (body) lines.push(body);
+  lines.push(`  ${errors} errors, ${warnings} warnings, ${(report.timings.total ?? 0) / 1000} s`);
+  return lines.join('\n');
+}

@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+
+export interface StaticServer {
+  origin: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface StaticServerOptions {
+  /** URL prefix (like `/fonts/noto-serif-sc`) → folder on disk. */
+  mounts: Record<string, string>;
+  host?: string;
+  port?: number;
+  /** Handles requests no mount answers (the preview's pages and live-reload channel). */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** A request path we refuse outright: `..` (raw or encoded), backslashes, NUL, or not absolute. */
+export function isUnsafePath(rawUrl: string): boolean {
+  const path = rawUrl.split('?')[0] ?? '';
+  let decoded = path;
+  for (let i = 0; i < 3; i++) {
+    try {
+      const next = decodeURIComponent(decoded);
+      if (next === decoded) break;
+      decoded = next;
+    } catch {
+      return true;
+    }
+  }
+  return !path.startsWith('/') || path.startsWith('//') || /(^|[/\\])\.\.([/\\]|$)/.test(decoded) || /[\\\0]/.test(decoded);
+}
+
+function notFound(res: ServerResponse): void {
+  res.statusCode = 404;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end('Not found');
+}
+
+/** Serve folders on 127.0.0.1 (unless told otherwise), read-only, GET and HEAD only. */
+export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
+  const handlers = Object.entries(options.mounts)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([prefix, dir]) => ({ prefix: prefix.replace(/\/$/, ''), serve: sirv(dir, { dev: true, dotfiles: false, etag: true }) }));
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (isUnsafePath(url)) return notFound(res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (options.fallback && req.method === 'OPTIONS') return options.fallback(req, res);
+      res.statusCode = 405;
+      res.setHeader('Allow', 'GET, HEAD');
+      return res.end();
+    }
+    const mount = handlers.find((h) => url === h.prefix || url.startsWith(`${h.prefix}/`));
+    if (mount) {
+      req.url = url.slice(mount.prefix.length) || '/';
+      return mount.serve(req, res, () => {
+        req.url = url;
+        return options.fallback ? options.fallback(req, res) : notFound(res);
+      });
+    }
+    return options.fallback ? options.fallback(req, res) : notFound(res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    origin: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
