@@ -91,7 +91,8 @@ export function parseContentStream(bytes: Uint8Array): Operation[] {
         // Inline image: one whitespace byte, then binary data up to EI.
         const dataStart = i + 1;
         const ei = endOfInlineImage(src, dataStart);
-        ops.push({ operands, operator: 'ID', data: src.slice(dataStart, ei) });
+        // The one whitespace byte before EI separates it from the data.
+        ops.push({ operands, operator: 'ID', data: src.slice(dataStart, ei - 1) });
         operands = [];
         i = ei + 2;
         ops.push({ operands: [], operator: 'EI' });
