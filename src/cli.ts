@@ -6,16 +6,33 @@ import { runBuild } from './commands/build.js';
 const USAGE = `Usage: presswork <command> [EDITION_DIR...] [options]
 
 Commands:
-  build     build proofs (and plates) for editions (default: every edition under articles/)
+  build     build proofs and plates (default: every edition under articles/)
+  preview   serve an edition on 127.0.0.1 with live reload
 
 Options:
   --out DIR          output folder (default: output)
   --strict           warnings fail the build
   --timeout SECONDS  per-stage timeout for layout, pagination and printing
   --json             print the report as JSON on stdout
-  -h, --help         show this help`;
+  --port N           preview port (default: a free one)
+  --host HOST        preview interface (default: 127.0.0.1)
+  -h, --help         show this help
 
-class UsageError extends Error {}
+Exit codes: 0 ok, 1 errors (or warnings with --strict), 2 bad usage.`;
+
+export class UsageError extends Error {}
+
+const OPTIONS = {
+  out: { type: 'string', default: 'output' },
+  strict: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 function editionsUnder(root: string): string[] {
   if (!existsSync(root)) return [];
@@ -25,20 +42,56 @@ function editionsUnder(root: string): string[] {
     .sort();
 }
 
+function editionDirs(dirs: string[]): string[] {
+  const editions = dirs.length > 0 ? dirs.map((d) => resolve(d)) : editionsUnder(resolve('articles'));
+  for (const dir of editions) {
+    if (!existsSync(join(dir, 'edition.yaml'))) throw new UsageError(`${dir} is not an edition folder (no edition.yaml)`);
+  }
+  if (editions.length === 0) throw new UsageError('No editions found under articles/');
+  return editions;
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!(number > 0)) throw new UsageError(`${flag} needs a number above 0, got \`${value}\``);
+  return number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Each command: arguments in, exit code out. The work lives in src/commands. */
+const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<number>> = {
+  async build(dirs, values) {
+    const { reports, ok } = await runBuild({
+      editions: editionDirs(dirs),
+      out: resolve(values.out),
+      strict: values.strict,
+      timeoutSeconds: positiveNumber(values.timeout, '--timeout'),
+      json: values.json,
+      log,
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    return ok ? 0 : 1;
+  },
+  async preview(dirs, values) {
+    if (dirs.length > 1) throw new UsageError('preview takes one edition folder');
+    const { runPreview } = await import('./commands/preview.js');
+    await runPreview({
+      edition: editionDirs(dirs)[0]!,
+      out: resolve(values.out),
+      port: positiveNumber(values.port, '--port'),
+      host: values.host,
+      log,
+    });
+    return 0;
+  },
+};
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', default: 'output' },
-        strict: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -48,18 +101,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  if (command !== 'build') throw new UsageError(`Unknown command \`${command}\``);
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout needs a number of seconds above 0');
-  const editions = dirs.length > 0 ? dirs.map((d) => resolve(d)) : editionsUnder(resolve('articles'));
-  for (const dir of editions) {
-    if (!existsSync(join(dir, 'edition.yaml'))) throw new UsageError(`${dir} is not an edition folder (no edition.yaml)`);
-  }
-  if (editions.length === 0) throw new UsageError('No editions found under articles/');
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { reports, ok } = await runBuild({ editions, out: resolve(values.out), strict: values.strict, timeoutSeconds: timeout, json: values.json, log });
-  if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  return ok ? 0 : 1;
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`Unknown command \`${command}\``);
+  return run(dirs, values);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,14 +1,26 @@
-import type { Root } from 'hast';
+import type { Element, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Plugin } from 'unified';
 
 declare module 'vfile' {
   interface DataMap {
-    /** The sanitised article's text, kept to verify the PDF against. */
+    /** The sanitised article's text, one line per block, kept to verify the PDF against. */
     text: string;
   }
 }
 
+const TEXT_BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'th', 'td', 'figcaption', 'pre']);
+
+/** Blocks are lines: layout may move whole blocks (figures, asides) but never reorders a block's text. */
 export const rehypeCollectText: Plugin<[], Root> = () => (tree, file) => {
-  file.data.text = toString(tree);
+  const lines: string[] = [];
+  const walk = (nodes: RootContent[]) => {
+    for (const node of nodes) {
+      if (node.type !== 'element') continue;
+      if (TEXT_BLOCKS.has(node.tagName)) lines.push(toString(node as Element).replace(/\s+/g, ' ').trim());
+      else walk(node.children);
+    }
+  };
+  walk(tree.children);
+  file.data.text = lines.filter(Boolean).join('\n');
 };

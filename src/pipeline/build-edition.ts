@@ -3,19 +3,16 @@ import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import type { Copyfit } from '../browser/layout-story.js';
-import { loadEdition, type Edition } from '../edition/load-edition.js';
-import { processArticle } from '../markdown/process-article.js';
+import type { Edition } from '../edition/load-edition.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { pagedjsVersion, writeBrowserAssets, REPO_ROOT } from '../render/browser-assets.js';
+import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import { renderPage, type RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer } from '../server/static-server.js';
-import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
-import { createEditionRenderer } from '../templates/render-edition.js';
-import { createEditionView, type EditionView } from '../templates/view-model.js';
 import { mergePagePdfs } from './merge-pages.js';
 import { pageRenderOrder } from './page-order.js';
+import { prepareEdition, singlePageView, staticMounts } from './prepare-edition.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
 
 export interface BuildOptions {
@@ -54,35 +51,19 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
     verify: { missingChars: 0, stories: [] },
   };
   const started = performance.now();
-  const { edition, files } = await time('load', () => loadEdition(dir));
+  const { prepared, files } = await prepareEdition(dir, time);
   const outDir = join(options.out, report.edition);
-  if (!edition) return finish(report, files, dir, outDir, started);
-
-  const storyHtml = new Map<string, string>();
-  const storyText = new Map<string, string>();
-  await time('process', async () => {
-    for (const story of edition.pages.flatMap((p) => p.stories)) {
-      const result = await processArticle(story.file, {
-        root: edition.dir,
-        urlPrefix: '/edition',
-        autospace: edition.config.typography.autospace,
-      });
-      storyHtml.set(story.id, result.html);
-      storyText.set(story.id, result.text);
-    }
-  });
+  if (!prepared) return finish(report, files, dir, outDir, started);
+  const { edition, view, render, storyText, brokenFiles } = prepared;
 
   const htmlDir = join(outDir, 'html');
   const pagesDir = join(outDir, 'pages');
-  const render = await time('template', async () => {
+  await time('template', async () => {
     await mkdir(pagesDir, { recursive: true });
     await writeBrowserAssets(join(htmlDir, 'assets'));
-    return createEditionRenderer(join(REPO_ROOT, 'templates'));
   });
-  const view = createEditionView(edition, storyHtml, '/assets');
-  const brokenFiles = new Set(files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path));
 
-  const server = await startStaticServer({ mounts: staticMounts(edition, htmlDir) });
+  const server = await startStaticServer({ mounts: staticMounts(edition.dir, htmlDir) });
   const extraMessages: ReportMessage[] = [];
   const pageResults = new Map<string, { pdf?: string; copyfit: Copyfit[] }>();
   try {
@@ -168,19 +149,6 @@ async function finish(report: EditionReport, files: VFile[], dir: string, outDir
   await mkdir(outDir, { recursive: true });
   await writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
-}
-
-function staticMounts(edition: Edition, htmlDir: string): Record<string, string> {
-  const mounts: Record<string, string> = { '/html': htmlDir, '/assets': join(htmlDir, 'assets'), '/edition': edition.dir };
-  for (const face of FONT_FACES) mounts[`/fonts/${face.pkg}/files`] = join(fontPackageDir(face.pkg), 'files');
-  return mounts;
-}
-
-/** The edition view cut down to one page, with handed-over jump text filled in. */
-function singlePageView(view: EditionView, pageId: string, handover: Map<string, string>): EditionView {
-  const page = view.pages.find((p) => p.id === pageId)!;
-  const stories = page.stories.map((s) => (s.part === 'cont' ? { ...s, html: handover.get(s.id) ?? '' } : s));
-  return { ...view, pages: [{ ...page, stories }] };
 }
 
 function pageError(page: string, message: string, ruleId: string): ReportMessage {

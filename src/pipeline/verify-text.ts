@@ -33,11 +33,39 @@ export async function extractPageTexts(pdf: Uint8Array): Promise<string[]> {
 }
 
 const CHUNK = 8;
+/** How far ahead a single character may be found when a chunk straddles a jump line or a pseudo-element. */
+const WINDOW = 24;
+
+/** Characters of `line` not found, in order, in `haystack` from `from`; and where matching ended. */
+function matchLine(line: string, haystack: string, from: number): { missing: number; firstMissingAt: number; end: number } {
+  let at = from;
+  let missing = 0;
+  let firstMissingAt = -1;
+  for (let i = 0; i < line.length; ) {
+    const chunk = line.slice(i, i + CHUNK);
+    const found = haystack.indexOf(chunk, at);
+    if (found >= 0 && (at === from || found - at <= WINDOW)) {
+      at = found + chunk.length;
+      i += chunk.length;
+      continue;
+    }
+    // Fall back to one character, close to where we are.
+    const single = haystack.indexOf(line[i]!, at);
+    if (single >= 0 && single - at <= WINDOW) {
+      at = single + 1;
+    } else {
+      missing += 1;
+      if (firstMissingAt < 0) firstMissingAt = i;
+    }
+    i += 1;
+  }
+  return { missing, firstMissingAt, end: at };
+}
 
 /**
- * Every character of every story must appear in the PDF text of its pages, in order.
- * The story is checked in short chunks; a chunk not found after the previous match is
- * missing. This is the guard against pagination silently dropping text.
+ * Every character of every story must appear in the PDF text of its pages, in order within
+ * each block (paragraph, heading, caption). Layout may move whole blocks, such as figures,
+ * so blocks are looked for independently. This is the guard against silent text loss.
  */
 export async function verifyPdfText(pdf: Uint8Array, pageIds: string[], stories: StoryText[]): Promise<VerifyResult> {
   const pageTexts = (await extractPageTexts(pdf)).map(comparable);
@@ -45,20 +73,26 @@ export async function verifyPdfText(pdf: Uint8Array, pageIds: string[], stories:
   for (const story of stories) {
     const pages = story.pages.length > 0 ? story.pages : [story.page];
     const haystack = pages.map((id) => pageTexts[pageIds.indexOf(id)] ?? '').join('');
-    let expected = comparable(story.text);
-    const overset = comparable(story.oversetText);
-    if (overset && expected.endsWith(overset)) expected = expected.slice(0, -overset.length);
-    let at = 0;
+    let overset = comparable(story.oversetText);
     let missing = 0;
     let firstMissing = '';
-    for (let i = 0; i < expected.length; i += CHUNK) {
-      const chunk = expected.slice(i, i + CHUNK);
-      const found = haystack.indexOf(chunk, at);
-      if (found >= 0) {
-        at = found + chunk.length;
+    const lines = story.text.split('\n').map(comparable).filter(Boolean);
+    // Overset is the story's tail: drop it from the end before matching.
+    while (overset && lines.length > 0) {
+      const last = lines[lines.length - 1]!;
+      if (overset.endsWith(last)) {
+        overset = overset.slice(0, -last.length);
+        lines.pop();
       } else {
-        missing += chunk.length;
-        firstMissing ||= expected.slice(i, i + 40);
+        lines[lines.length - 1] = last.endsWith(overset) ? last.slice(0, -overset.length) : last;
+        overset = '';
+      }
+    }
+    for (const line of lines) {
+      const match = matchLine(line, haystack, 0);
+      if (match.missing > 0) {
+        missing += match.missing;
+        firstMissing ||= line.slice(match.firstMissingAt, match.firstMissingAt + 40);
       }
     }
     if (missing > 0) {
