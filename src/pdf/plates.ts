@@ -5,6 +5,7 @@ import { cmyk, PDFDocument, PDFName } from 'pdf-lib';
 import { produceFileAtomic } from './atomic-write.js';
 import { createCmykConverter } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
+import { expandToUnicodeRanges } from './expand-to-unicode.js';
 import { boxToArray, plateGeometry, ptToMm, type Box, type SizeMm } from './page-geometry.js';
 import { drawPlateMarks, slugPosition } from './plate-marks.js';
 import { convertToPdfx, DEFAULT_PROFILE_INTENT, resolveCmykProfile, type OutputIntentInput, type PdfxVariant } from './pdfx.js';
@@ -132,6 +133,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
   };
   const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240 });
   const reports = await convertDocumentColours(proof, converter, options.pageIds);
+  expandToUnicodeRanges(proof); // keeps the plates' text extractable through Ghostscript
   // The colour pass covers all pages at once (shared fonts and images); share its time out.
   const conversionShare = (performance.now() - started) / proof.getPageCount();
 
