@@ -74,7 +74,7 @@ export function parseFontList(output: string): Array<Record<string, string>> {
 export async function checkFonts(path: string, o: ResolvedPreflightOptions): Promise<Finding[]> {
   const { stdout } = await runTool('pdffonts', [path], { timeoutMs: o.timeoutMs, signal: o.signal });
   return parseFontList(stdout.toString('utf8')).flatMap((row): Finding[] => {
-    const object = `font ${row.name || '(unnamed)'} (object ${row['object ID']})`;
+    const object = `font ${row.name || '(unnamed)'} (object ${(row['object ID'] ?? '?').split(/\s+/).join(' ')} R)`;
     const found: Finding[] = [];
     if (row.emb !== 'yes') found.push({ severity: 'error', pageId: o.pageId, object, message: `Font ${row.name} is not embedded`, ruleId: 'pdf/font-embedded' });
     if (/Type 3/.test(row.type ?? '')) found.push({ severity: 'error', pageId: o.pageId, object, message: `Font ${row.name} is Type 3, which print plants reject; expected TrueType or CFF outlines`, ruleId: 'pdf/font-type3' });
