@@ -8,7 +8,8 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { rehypeFigures, type FigureImage } from './rehype-figures.js';
 import { rehypeSourcePositions } from './rehype-source-positions.js';
-import { remarkNewspaperDirectives } from './remark-newspaper-directives.js';
+import { remarkCjkNormalize } from './remark-cjk-normalize.js';
+import { remarkNewspaperDirectives, remarkRestoreUnknownDirectives } from './remark-newspaper-directives.js';
 import { remarkRejectRawHtml } from './remark-reject-raw-html.js';
 import { sanitizeSchema } from './sanitize-schema.js';
 import { rehypeCollectText } from './rehype-collect-text.js';
@@ -31,6 +32,8 @@ export function createProcessor(options: ProcessorOptions) {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkRejectRawHtml)
+    .use(remarkRestoreUnknownDirectives)
+    .use(remarkCjkNormalize, { autospace: options.autospace })
     .use(remarkNewspaperDirectives)
     .use(remarkRehype)
     .use(rehypeFigures, { root: options.root, urlPrefix: options.urlPrefix, images: options.images })

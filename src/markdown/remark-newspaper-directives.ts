@@ -9,13 +9,22 @@ type Directive = ContainerDirective | LeafDirective | TextDirective;
 /**
  * Turn our directives into HTML elements for remark-rehype:
  * `:::note` and `:::sidebar` become boxed asides, `::figure` a figure with caption and credit.
- * Unknown directives are reported and kept as the text that was typed.
  */
 export const remarkNewspaperDirectives: Plugin<[], Root> = () => (tree, file) => {
+  visit(tree, (node) => {
+    if (isDirective(node)) transformDirective(node, file);
+  });
+};
+
+const KNOWN = new Set(['containerDirective:note', 'containerDirective:sidebar', 'leafDirective:figure']);
+
+/**
+ * Put back, as typed, every directive we do not know. Runs before copy normalisation, so
+ * `关键变量:人工智能` (which remark-directive reads as `:人工智能`) is still text to fix.
+ */
+export const remarkRestoreUnknownDirectives: Plugin<[], Root> = () => (tree, file) => {
   visit(tree, (node, index, parent) => {
-    if (!isDirective(node) || !parent || index === undefined) return;
-    const handled = transformDirective(node, file);
-    if (handled) return;
+    if (!isDirective(node) || !parent || index === undefined || KNOWN.has(`${node.type}:${node.name}`)) return;
     // `:` followed by letters is common in copy (比分2:1, 时间:上午); only an ASCII name looks deliberate.
     if (node.type !== 'textDirective' || /^[a-z]/i.test(node.name)) {
       file.message(`Unknown directive \`${prefix(node)}${node.name}\`, expected \`:::note\`, \`:::sidebar\` or \`::figure\``, {
@@ -37,7 +46,7 @@ function prefix(node: Directive): string {
   return node.type === 'containerDirective' ? ':::' : node.type === 'leafDirective' ? '::' : ':';
 }
 
-function transformDirective(node: Directive, file: VFile): boolean {
+function transformDirective(node: Directive, file: VFile): void {
   const attributes = node.attributes ?? {};
   if (node.type === 'containerDirective' && (node.name === 'note' || node.name === 'sidebar')) {
     const title = attributes.title ?? (node.name === 'note' ? '编者按' : undefined);
@@ -49,7 +58,7 @@ function transformDirective(node: Directive, file: VFile): boolean {
         children: [{ type: 'text', value: title }],
       });
     }
-    return true;
+    return;
   }
   if (node.type === 'leafDirective' && node.name === 'figure') {
     const src = attributes.src;
@@ -66,12 +75,10 @@ function transformDirective(node: Directive, file: VFile): boolean {
       hProperties: { className: ['figure'], dataCols: Number.isFinite(cols) && cols > 0 ? cols : undefined },
     };
     node.children = [
-      { type: 'image', url: src ?? '', alt: attributes.caption ?? '' } as never,
+      { type: 'image', url: src ?? '', alt: attributes.caption ?? '', position: node.position } as never,
       figcaption(attributes.caption, attributes.credit),
     ] as never;
-    return true;
   }
-  return false;
 }
 
 /** A figcaption node holding the caption and the credit as separate spans. */

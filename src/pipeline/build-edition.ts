@@ -114,7 +114,20 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
   const built = edition.pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
   if (built.length === edition.pages.length) {
     const proofPath = join(outDir, `${report.edition}.pdf`);
-    const proof = await time('merge', () => mergePagePdfs(built));
+    const proof = await time('merge', () =>
+      mergePagePdfs(
+        built,
+        { width: edition.grid.widthMm, height: edition.grid.heightMm },
+        {
+          title: `${edition.config.paper} ${view.dateText}`,
+          date: edition.config.date,
+          pageIds: edition.pages.map((p) => p.config.id),
+          pageTitles: Object.fromEntries(edition.pages.map((p) => [p.config.id, p.config.section])),
+          stories: edition.pages.flatMap((p) => p.stories.map((s) => ({ title: s.frontMatter.title, page: p.config.id }))),
+          author: edition.config.paper,
+        },
+      ),
+    );
     await writeFileAtomic(proofPath, proof);
     report.pdf = relative(outDir, proofPath);
     const expected: StoryText[] = [];

@@ -33,7 +33,7 @@ export async function extractPageTexts(pdf: Uint8Array): Promise<string[]> {
 }
 
 const CHUNK = 8;
-/** How far ahead a single character may be found when a chunk straddles a jump line or a pseudo-element. */
+/** How far ahead a lone character may be found, when a chunk straddles a jump line or a pseudo-element. */
 const WINDOW = 24;
 
 /** Characters of `line` not found, in order, in `haystack` from `from`; and where matching ended. */
@@ -44,7 +44,8 @@ function matchLine(line: string, haystack: string, from: number): { missing: num
   for (let i = 0; i < line.length; ) {
     const chunk = line.slice(i, i + CHUNK);
     const found = haystack.indexOf(chunk, at);
-    if (found >= 0 && (at === from || found - at <= WINDOW)) {
+    // A whole chunk may be far ahead: a jump page, or other stories between two frames.
+    if (found >= 0) {
       at = found + chunk.length;
       i += chunk.length;
       continue;

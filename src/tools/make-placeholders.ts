@@ -24,11 +24,15 @@ function sizeForColumns(cols: number): { width: number; height: number } {
 
 /** The images the sample edition uses, by file name (relative to images/). */
 const PLACEHOLDERS: Record<string, { width: number; height: number }> = {
-  'borui-dianzi.jpg': sizeForColumns(3),
-  'linkong-jingji.jpg': sizeForColumns(2),
-  'qianjiang-dianqi.jpg': sizeForColumns(2),
-  'zhaofeng-jidian.jpg': sizeForColumns(2),
+  // Sized for the widest placement in the sample edition, so every photo prints at 300 ppi.
+  'borui-dianzi.jpg': sizeForColumns(5),
+  'linkong-jingji.jpg': sizeForColumns(3),
+  'qianjiang-dianqi.jpg': sizeForColumns(4),
+  'zhaofeng-jidian.jpg': sizeForColumns(4),
   'laonian-shitang.jpg': sizeForColumns(2),
+  'cunba-juesai.jpg': sizeForColumns(3),
+  'caijia-zoushi.jpg': sizeForColumns(3),
+  'quanmin-jianshen.jpg': sizeForColumns(3),
 };
 
 /** Light grey field, thin darker frame, diagonal cross. Shapes only: no fonts involved. */
