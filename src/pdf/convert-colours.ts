@@ -93,6 +93,8 @@ async function convertContent(
       const inRgb = operator in SET_RGB || (stroke ? state.stroke : state.fill);
       const values = numericOperands(op);
       if (inRgb && values?.length === 3) requests.push({ index, rgb: values as Rgb, stroke });
+      const pattern = op.operands.at(-1);
+      if (pattern?.startsWith('/')) report.leftToGhostscript.push(`pattern ${pattern} in ${where}`);
       if (operator in SET_RGB) state = { ...state, [stroke ? 'stroke' : 'fill']: false };
     } else if (operator in SET_SPACE) {
       const stroke = SET_SPACE[operator]!;
@@ -222,6 +224,7 @@ export async function convertDocumentColours(
     const rewritten = await convertContent(doc, joined, resources, converter, report, where);
     if (rewritten) page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream(rewritten)));
     await convertResources(resources, report, where);
+    report.leftToGhostscript = [...new Set(report.leftToGhostscript)];
     reports.push(report);
   }
   return reports;

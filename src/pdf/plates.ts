@@ -6,6 +6,7 @@ import { produceFileAtomic } from './atomic-write.js';
 import { createCmykConverter } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
 import { expandToUnicodeRanges } from './expand-to-unicode.js';
+import { findTransparency } from './find-transparency.js';
 import { boxToArray, plateGeometry, ptToMm, type Box, type SizeMm } from './page-geometry.js';
 import { drawPlateMarks, slugPosition } from './plate-marks.js';
 import { convertToPdfx, DEFAULT_PROFILE_INTENT, resolveCmykProfile, type OutputIntentInput, type PdfxVariant } from './pdfx.js';
@@ -54,6 +55,11 @@ export interface PlateResult {
   /** Time spent on this plate (compose + Ghostscript), ms. */
   ms: number;
   colours: ColourConversionReport;
+  /**
+   * Transparency found on the page (opacity, soft masks, images with alpha). Non-empty
+   * means Ghostscript flattened the whole page to one image for PDF/X-1a: report it.
+   */
+  transparency: string[];
   /** The Ghostscript command, for the report. */
   command: string[];
 }
@@ -131,6 +137,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
     ...(options.iccProfile || process.env.PRESSWORK_CMYK_PROFILE ? {} : DEFAULT_PROFILE_INTENT),
     ...options.outputIntent,
   };
+  const transparency = options.pageIds.map((id, index) => findTransparency(proof, index, id));
   const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240 });
   const reports = await convertDocumentColours(proof, converter, options.pageIds);
   expandToUnicodeRanges(proof); // keeps the plates' text extractable through Ghostscript
@@ -161,7 +168,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
           throw error;
         }),
       );
-      results.push({ pageId, path, ms: Math.round(performance.now() - t0 + conversionShare), colours: reports[index]!, command: args });
+      results.push({ pageId, path, ms: Math.round(performance.now() - t0 + conversionShare), colours: reports[index]!, transparency: transparency[index]!, command: args });
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -89,13 +89,22 @@ function parseImageList(output: string) {
   }));
 }
 
-/** Effective resolution of every image at its placed size (`pdfimages -list` applies the CTM). */
-export async function checkImageResolution(path: string, o: ResolvedPreflightOptions): Promise<Finding[]> {
+/**
+ * Effective resolution of every image at its placed size (`pdfimages -list` applies the
+ * CTM), and whether one image covers the whole trim: what Ghostscript leaves when it
+ * flattens a page with transparency, text and all.
+ */
+export async function checkImages(path: string, o: ResolvedPreflightOptions): Promise<Finding[]> {
   const { stdout } = await runTool('pdfimages', ['-list', path], { timeoutMs: o.timeoutMs, signal: o.signal });
   return parseImageList(stdout.toString('utf8')).flatMap((row): Finding[] => {
     if (row.type !== 'image') return []; // smasks and stencils carry no picture of their own
     const ppi = Math.min(row.xPpi, row.yPpi);
     const object = `image ${row.width}×${row.height} px (object ${row.object})`;
+    const widthMm = (Number(row.width) / row.xPpi) * 25.4;
+    const heightMm = (Number(row.height) / row.yPpi) * 25.4;
+    if (widthMm >= o.trimMm.width * 0.98 && heightMm >= o.trimMm.height * 0.98) {
+      return [{ severity: 'warning', pageId: o.pageId, object, message: `One image covers the whole page (${ppi} ppi): the page was probably flattened because of transparency, and its text is no longer vector`, ruleId: 'pdf/flattened-page' }];
+    }
     const placed = `${ppi} ppi at its placed size`;
     if (ppi < o.minPpi) return [{ severity: 'error', pageId: o.pageId, object, message: `Image is ${placed}, expected at least ${o.minPpi} ppi`, ruleId: 'pdf/image-resolution' }];
     if (ppi < o.warnPpi) return [{ severity: 'warning', pageId: o.pageId, object, message: `Image is ${placed}, below the ${o.warnPpi} ppi we recommend`, ruleId: 'pdf/image-resolution' }];
@@ -147,7 +156,7 @@ export async function preflightPlate(path: string, options: PreflightOptions): P
     ...checkOutputIntent(doc, o),
     ...checkTextInk(doc, o),
     ...(await checkInkLimit(path, doc, o)),
-    ...(await checkImageResolution(path, o)),
+    ...(await checkImages(path, o)),
   ];
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }

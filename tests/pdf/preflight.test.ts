@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cmyk, PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mmToPt } from '../../src/pdf/page-geometry.js';
 import { createPlates, FORMATS } from '../../src/pdf/plates.js';
 import { preflightPlate, type Finding } from '../../src/pdf/preflight.js';
 import { launchChromium } from '../../src/render/chromium.js';
@@ -104,6 +105,16 @@ describe('preflightPlate', () => {
     const findings = await preflightPlate(cleanPlate, { ...broadsheet, trimMm: FORMATS.tabloid });
     expect(rules(findings)).toEqual(['error pdf/page-boxes']);
     expect(findings[0]!.message).toMatch(/^TrimBox is (389\.99\d|390\.00\d) × (544\.99\d|545\.00\d) mm, expected 273 × 390 mm/);
+  });
+
+  it('warns when Ghostscript had to flatten a page with transparency into one image', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([mmToPt(273), mmToPt(390)]);
+    page.drawRectangle({ x: 50, y: 50, width: 200, height: 200, color: rgb(0.8, 0, 0), opacity: 0.5 });
+    const [plate] = await createPlates({ ...common, proof: await doc.save(), pageIds: ['B2'], trimMm: FORMATS.tabloid, platesDir: join(dir, 'flat') });
+    expect(plate!.transparency).toEqual([expect.stringMatching(/^opacity ca 0\.5 /)]);
+    const findings = await preflightPlate(plate!.path, { ...tabloid, pageId: 'B2' });
+    expect(rules(findings)).toEqual(['warning pdf/flattened-page']);
   });
 
   it('fails the RGB proof on every print rule it breaks', async () => {

@@ -67,7 +67,7 @@ describe('setProofMetadata', () => {
       expect(outline[2]!.items.map((item) => item.title)).toEqual(['突破进阶（一）']);
       const dest = outline[2]!.items[0]!.dest as unknown[];
       expect(await pdf.getPageIndex(dest[0] as { num: number; gen: number })).toBe(2);
-      const { info } = (await pdf.getMetadata()) as { info: Record<string, unknown> };
+      const info = (await pdf.getMetadata()).info as Record<string, unknown>;
       expect(info.Title).toBe('萧山日报 2026年11月26日');
       expect(info.Language).toBe('zh-Hans');
       expect((info.Custom as Record<string, string>).EditionDate).toBe('2026-11-26');
