@@ -164,7 +164,7 @@ describe('reasons', () => {
 });
 
 describe('the seed article (萧山日报, 突破进阶)', () => {
-  const seed = readFileSync('/work/shared/seed/000_5f3c0b02aba32c48.txt', 'utf8');
+  const seed = readFileSync(new URL('../fixtures/seed/000_5f3c0b02aba32c48.txt', import.meta.url), 'utf8');
   const result = normalizeCjkText(seed);
 
   it('leaves no half-width comma between Han characters', () => {
