@@ -200,7 +200,9 @@ export async function convertDocumentColours(
       const subtype = nameOf(stream.dict.get(PDFName.of('Subtype')));
       const label = `${name.decodeText()} on ${where}`;
       if (subtype === 'Image') {
-        await convertImage(doc, value, stream, converter, report, label);
+        await convertImage(doc, value, stream, converter, report, label).catch((error: Error) => {
+          throw new Error(`Converting image ${label} (object ${value.objectNumber} ${value.generationNumber} R) to CMYK failed: ${error.message}`);
+        });
       } else if (subtype === 'Form') {
         const formResources = lookup(doc, stream.dict.get(PDFName.of('Resources')));
         const res = formResources instanceof PDFDict ? formResources : resources;
