@@ -139,10 +139,11 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
   };
   const transparency = options.pageIds.map((id, index) => findTransparency(proof, index, id));
   const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240 });
-  const reports = await convertDocumentColours(proof, converter, options.pageIds);
+  const wanted = new Set(options.pageIds.flatMap((id, index) => (!options.only || options.only.includes(id) ? [index] : [])));
+  const reports = await convertDocumentColours(proof, converter, options.pageIds, wanted);
   expandToUnicodeRanges(proof); // keeps the plates' text extractable through Ghostscript
   // The colour pass covers all pages at once (shared fonts and images); share its time out.
-  const conversionShare = (performance.now() - started) / proof.getPageCount();
+  const conversionShare = (performance.now() - started) / Math.max(1, wanted.size);
 
   await mkdir(options.platesDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'presswork-plates-'));
