@@ -1,12 +1,18 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { produceFileAtomic, tempPathFor, writeFileAtomic } from '../../src/pdf/atomic-write.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole and leaves no temp file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pw-atomic-'));
+    dirs.push(dir);
     const path = join(dir, 'a.pdf');
     await writeFile(path, 'old');
     await writeFileAtomic(path, 'new');
@@ -20,6 +26,7 @@ describe('writeFileAtomic', () => {
 
   it('keeps the old file and removes the temp file when producing fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pw-atomic-'));
+    dirs.push(dir);
     const path = join(dir, 'a.pdf');
     await writeFile(path, 'old');
     await expect(

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
@@ -40,9 +40,10 @@ beforeAll(async () => {
   raster = await renderCmyk(broadsheet.path, media.height, { dpi: rasterDpi });
 });
 
-afterAll(() => {
+afterAll(async () => {
   // Figures for the closing note: time per page and measured inks.
   console.log(`plate ms: broadsheet ${broadsheet?.ms}, tabloid ${tabloid?.ms}, text-only ${textOnly?.ms}`);
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('createPlates', () => {

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cmyk, PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mmToPt } from '../../src/pdf/page-geometry.js';
 import { createPlates, FORMATS } from '../../src/pdf/plates.js';
 import { preflightPlate, type Finding } from '../../src/pdf/preflight.js';
@@ -38,6 +38,8 @@ beforeAll(async () => {
     await browser.close();
   }
 });
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** The clean plate with things a plate must not have drawn onto its page. */
 async function tamperedPlate(edit: (doc: PDFDocument) => Promise<void>): Promise<string> {
