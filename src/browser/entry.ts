@@ -1,10 +1,15 @@
 import { layoutEdition } from './layout-edition.js';
 import type { Copyfit } from './layout-story.js';
+import { auditTypography, type LineFix, type TypographyFinding } from './typography/index.js';
 
 interface PresswokState {
   phase: 'loading' | 'laid-out' | 'paginating' | 'done' | 'failed';
   copyfit: Copyfit[];
   handover?: Record<string, string>;
+  /** Paragraphs that ended with a lone character, and how each was fixed. */
+  lineFixes?: LineFix[];
+  /** Typography findings on the finished page (empty when it meets the house rules). */
+  audit?: TypographyFinding[];
   error?: string;
   pages?: number;
 }
@@ -12,7 +17,10 @@ interface PresswokState {
 declare global {
   interface Window {
     __presswork: PresswokState;
-    Paged?: { Previewer: new () => { preview(): Promise<{ total: number }> } };
+    Paged?: {
+      Previewer: new () => { preview(): Promise<{ total: number }> };
+      Chunker: { prototype: { loadFonts(): Promise<unknown> } };
+    };
   }
 }
 
@@ -24,18 +32,29 @@ async function run(): Promise<void> {
     // Sources are laid out but invisible, so every font subset they need is loading now.
     void document.body.offsetHeight;
     await document.fonts.ready;
-    const layout = layoutEdition(document);
+    const params = new URLSearchParams(location.search);
+    // `?line-rules=off` sets the page with no line-breaking rules at all (tests show what they prevent).
+    const lineRules = params.get('line-rules') !== 'off';
+    if (!lineRules) document.documentElement.dataset.lineRules = 'off';
+    const layout = layoutEdition(document, { lineRules });
     state.copyfit = layout.copyfit;
     state.handover = layout.handover;
+    state.lineFixes = layout.lineFixes;
     state.phase = 'laid-out';
-    if (new URLSearchParams(location.search).has('layout-only') || !window.Paged) {
+    if (params.has('layout-only') || !window.Paged) {
+      state.audit = auditTypography(document);
       state.phase = 'done';
       return;
     }
     state.phase = 'paginating';
+    // Paged.js would load every @font-face in the document (hundreds of rare-character
+    // slices); the layout above already loaded exactly the fonts the page uses.
+    window.Paged.Chunker.prototype.loadFonts = () => document.fonts.ready;
     const flow = await new window.Paged.Previewer().preview();
     await document.fonts.ready;
     state.pages = flow.total;
+    // The audit reads the pages as Paged.js left them: what gets printed.
+    state.audit = auditTypography(document);
     state.phase = 'done';
   } catch (error) {
     state.error = error instanceof Error ? `${error.message}\n${error.stack}` : String(error);
