@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PreviewBuilder } from './preview-builder.js';
+import type { ClientFile } from './preview-client-bundle.js';
+import type { EventHub } from './preview-events.js';
+import { previewShellHtml } from './preview-shell.js';
+
+export interface PreviewRoutesOptions {
+  builder: PreviewBuilder;
+  hub: EventHub;
+  client: Map<string, ClientFile>;
+  /** Cached file handlers (fonts, versioned assets): each says whether it took the request. */
+  files: ((req: IncomingMessage, res: ServerResponse, next: () => void) => boolean)[];
+  log: (line: string) => void;
+}
+
+const PAGE_ID = '([A-Za-z0-9_-]{1,40})';
+const SHELL_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'";
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string | Uint8Array, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+const notFound = (req: IncomingMessage, res: ServerResponse) => send(req, res, 404, 'text/plain; charset=utf-8', 'Not found');
+
+/**
+ * Everything the static mounts do not answer: the index and page-view shells, page
+ * documents, thumbnails, the state, the live-reload channel, the client code, and the
+ * fonts and page assets with long-lived caching.
+ * Read-only: GET and HEAD only (the static server refuses other methods before us).
+ */
+export function createPreviewRoutes(options: PreviewRoutesOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { builder, hub, client } = options;
+  const title = () => {
+    const edition = builder.snapshot().edition;
+    return edition ? `${edition.paper} ${edition.date}` : 'presswork preview';
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (options.files.some((handle) => handle(req, res, () => notFound(req, res)))) return;
+    if (path === '/' || path === '/index.html') {
+      return send(req, res, 200, 'text/html; charset=utf-8', previewShellHtml('index', `${title()} · presswork`), { 'Content-Security-Policy': SHELL_CSP });
+    }
+    let match = new RegExp(`^/page/${PAGE_ID}$`).exec(path);
+    if (match) {
+      return send(req, res, 200, 'text/html; charset=utf-8', previewShellHtml('page', `${match[1]} · ${title()}`), { 'Content-Security-Policy': SHELL_CSP });
+    }
+    if (path === '/_preview/events') return hub.handle(req, res, { event: 'state', data: builder.snapshot() });
+    if (path === '/_preview/state.json') return send(req, res, 200, 'application/json; charset=utf-8', JSON.stringify(builder.snapshot()));
+    match = new RegExp(`^/_preview/doc/${PAGE_ID}$`).exec(path);
+    if (match) {
+      const html = await builder.pageDocument(match[1]!);
+      return html === undefined ? notFound(req, res) : send(req, res, 200, 'text/html; charset=utf-8', html);
+    }
+    match = new RegExp(`^/_preview/thumb/${PAGE_ID}\\.png$`).exec(path);
+    if (match) {
+      const png = builder.thumbnail(match[1]!);
+      return png ? send(req, res, 200, 'image/png', png) : notFound(req, res);
+    }
+    const file = path.startsWith('/_preview/') ? client.get(path.slice('/_preview/'.length)) : undefined;
+    if (file) return send(req, res, 200, file.type, file.body);
+    return notFound(req, res);
+  }
+
+  return (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      options.log(`preview: ${req.method} ${req.url} failed: ${(error as Error).message}`);
+      if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', 'Internal error');
+      else res.end();
+    });
+  };
+}

@@ -1,0 +1,133 @@
+import { basename, join, resolve } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { staticMounts } from '../pipeline/prepare-edition.js';
+import { REPO_ROOT } from '../render/browser-assets.js';
+import { createPreviewBuilder, type PreviewBuilder } from './preview-builder.js';
+import { createAssetHandler } from './preview-assets.js';
+import { bundlePreviewClient } from './preview-client-bundle.js';
+import { createEventHub } from './preview-events.js';
+import { createFontHandler } from './preview-fonts.js';
+import { createPreviewRoutes } from './preview-routes.js';
+import type { PreviewMessage, PreviewSnapshot } from './preview-state.js';
+import { createWarmLayout } from './preview-warm-layout.js';
+import { watchSources } from './preview-watcher.js';
+import { startStaticServer } from './static-server.js';
+
+export interface PreviewServerOptions {
+  edition: string;
+  /** Output root; the page assets go to `<out>/<edition>/preview/assets`. */
+  out: string;
+  host?: string;
+  port?: number;
+  log: (line: string) => void;
+  /** Per-page layout timeout of the warm Chromium. */
+  layoutTimeoutMs?: number;
+  launch?: () => Promise<Browser>;
+  templatesDir?: string;
+  stylesDir?: string;
+}
+
+export interface PreviewServer {
+  /** The URL to print and open: the index page. */
+  url: string;
+  origin: string;
+  builder: PreviewBuilder;
+  /** Resolves when the pages are rendered for the first time (not yet laid out). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Wildcard binds are reachable on loopback too; the warm Chromium uses that. */
+function loopbackOrigin(origin: string, host: string): string {
+  const port = new URL(origin).port;
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://[::1]:${port}`;
+  return origin;
+}
+
+/**
+ * The preview: a loopback server for the edition's pages with live reload. Sources are
+ * read with the build's own pipeline; a warm Chromium lays out pages for jumps, copyfit and
+ * thumbnails; staff's tabs render each page with Paged.js from the same templates, styles
+ * and fonts as the print build.
+ */
+export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
+  const editionDir = resolve(options.edition);
+  const templatesDir = options.templatesDir ?? join(REPO_ROOT, 'templates');
+  const stylesDir = options.stylesDir ?? join(REPO_ROOT, 'styles');
+  const host = options.host ?? '127.0.0.1';
+  const htmlDir = join(resolve(options.out), basename(editionDir), 'preview');
+  const all = staticMounts(editionDir, htmlDir);
+  // Page documents come from memory; fonts and assets get long-lived caching from our handlers.
+  const mounts = { '/edition': all['/edition']! };
+  const client = await bundlePreviewClient();
+  const hub = createEventHub();
+
+  let routes: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
+  const server = await startStaticServer({
+    mounts,
+    host,
+    port: options.port ?? 0,
+    fallback: (req, res) => routes!(req, res),
+  });
+  const origin = loopbackOrigin(server.origin, host);
+  const layout = createWarmLayout({ origin, timeoutMs: options.layoutTimeoutMs, launch: options.launch });
+  const reporter = createStateReporter(options.log);
+  const builder = createPreviewBuilder({
+    editionDir,
+    assetsDir: all['/assets']!,
+    templatesDir,
+    origin,
+    docPath: (id) => `/_preview/doc/${encodeURIComponent(id)}`,
+    layout,
+    log: options.log,
+    onSnapshot: (snapshot) => {
+      hub.broadcast('state', snapshot);
+      reporter(snapshot);
+    },
+  });
+  routes = createPreviewRoutes({ builder, hub, client, files: [createFontHandler(all), createAssetHandler(all['/assets']!)], log: options.log });
+
+  const watcher = watchSources(
+    { editionDir, templatesDir, stylesDir },
+    (changes) => {
+      builder.rebuild(changes).catch((error: unknown) => options.log(`preview: ${(error as Error).message}`));
+    },
+    { onError: (error) => options.log(`preview: watching files failed: ${error.message}`) },
+  );
+  const ready = Promise.all([watcher.ready, builder.rebuild()]).then(() => undefined);
+
+  return {
+    url: `${server.origin}/`,
+    origin,
+    builder,
+    ready,
+    async close() {
+      builder.close();
+      hub.close();
+      await Promise.allSettled([watcher.close(), layout.close(), server.close()]);
+    },
+  };
+}
+
+/** Terminal lines for what staff would otherwise only see in the browser: new errors, re-rendered pages. */
+function createStateReporter(log: (line: string) => void): (snapshot: PreviewSnapshot) => void {
+  let errorsKey = '[]';
+  const versions = new Map<string, number>();
+  return (snapshot) => {
+    const key = JSON.stringify(snapshot.errors.map((e) => [e.file, e.line, e.message]));
+    if (key !== errorsKey) {
+      if (snapshot.errors.length === 0) log('preview: errors fixed');
+      else for (const error of snapshot.errors) log(`preview: ${formatMessage(error)}`);
+      errorsKey = key;
+    }
+    const changed = snapshot.pages.filter((p) => p.ready && p.version > 0 && versions.get(p.id) !== p.version);
+    for (const page of changed) versions.set(page.id, page.version);
+    if (changed.length > 0 && changed.length < snapshot.pages.length) log(`preview: updated ${changed.map((p) => p.id).join(', ')}`);
+  };
+}
+
+function formatMessage(m: PreviewMessage): string {
+  const at = m.file ? `${m.file}${m.line ? `:${m.line}${m.column ? `:${m.column}` : ''}` : ''}: ` : '';
+  return `${at}${m.message}${m.ruleId ? ` [${m.ruleId}]` : ''}`;
+}

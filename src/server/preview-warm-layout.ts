@@ -1,0 +1,108 @@
+import type { Browser, Page } from 'puppeteer-core';
+import type { Copyfit } from '../browser/layout-story.js';
+import { launchChromium, restrictToOrigin } from '../render/chromium.js';
+
+export interface WarmLayoutResult {
+  copyfit: Copyfit[];
+  /** Overflowing blocks of jumping stories, as HTML, by story id. */
+  handover: Record<string, string>;
+  /** Number of typography audit findings, if the page's layout reports an audit. */
+  audit?: number;
+  /** A small PNG of the laid-out page, for the index. */
+  thumbnail?: Uint8Array;
+}
+
+export interface WarmLayout {
+  /** Lay out one page document (`?layout-only`) and take its thumbnail. Calls run one at a time. */
+  layout(url: string, size: { widthPx: number; heightPx: number; thumbWidth: number }): Promise<WarmLayoutResult>;
+  close(): Promise<void>;
+}
+
+interface BrowserState {
+  phase: string;
+  copyfit: Copyfit[];
+  handover?: Record<string, string>;
+  audit?: unknown;
+  error?: string;
+}
+
+/**
+ * One headless Chromium kept warm for the preview's lifetime, with one tab that is reused
+ * so fonts and scripts stay in its memory cache. It lays out jump source pages for the
+ * handover text and every page for copyfit and thumbnails. It starts on first use and
+ * restarts if it dies.
+ */
+export function createWarmLayout(options: { origin: string; timeoutMs?: number; launch?: () => Promise<Browser> }): WarmLayout {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const launch = options.launch ?? (() => launchChromium());
+  let browser: Promise<Browser> | undefined;
+  let tab: Promise<Page> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const getBrowser = () => {
+    browser ??= launch().then((b) => {
+      b.on('disconnected', () => {
+        browser = undefined;
+        tab = undefined;
+      });
+      return b;
+    });
+    browser.catch(() => (browser = undefined));
+    return browser;
+  };
+
+  const getTab = () => {
+    tab ??= getBrowser().then(async (b) => {
+      const page = await b.newPage();
+      await restrictToOrigin(page, options.origin);
+      return page;
+    });
+    tab.catch(() => (tab = undefined));
+    return tab;
+  };
+
+  async function run(url: string, size: { widthPx: number; heightPx: number; thumbWidth: number }): Promise<WarmLayoutResult> {
+    if (closed) throw new Error('The preview is shutting down');
+    const page = await getTab();
+    try {
+      await page.setViewport({ width: Math.ceil(size.widthPx), height: Math.ceil(size.heightPx) });
+      const layoutUrl = `${url}${url.includes('?') ? '&' : '?'}layout-only`;
+      await page.goto(layoutUrl, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+      await page.waitForFunction(
+        () => {
+          const phase = (window as unknown as { __presswork?: BrowserState }).__presswork?.phase;
+          return phase === 'done' || phase === 'failed';
+        },
+        { timeout: timeoutMs, polling: 20 },
+      );
+      const state = await page.evaluate(() => (window as unknown as { __presswork: BrowserState }).__presswork);
+      if (state.phase === 'failed') throw new Error(`Layout failed in the browser: ${state.error?.split('\n')[0] ?? 'unknown error'}`);
+      const thumbnail = await page
+        .screenshot({ type: 'png', clip: { x: 0, y: 0, width: size.widthPx, height: size.heightPx, scale: size.thumbWidth / size.widthPx } })
+        .catch(() => undefined);
+      const audit = Array.isArray(state.audit) ? state.audit.length : undefined;
+      return { copyfit: state.copyfit, handover: state.handover ?? {}, audit, thumbnail };
+    } catch (error) {
+      // A hung or crashed tab is replaced, so one bad page cannot stall the next layout.
+      tab = undefined;
+      await page.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  return {
+    layout(url, size) {
+      const result = queue.then(() => run(url, size));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      closed = true;
+      const b = browser;
+      browser = undefined;
+      tab = undefined;
+      if (b) await (await b.catch(() => undefined))?.close().catch(() => undefined);
+    },
+  };
+}
