@@ -4,7 +4,7 @@ import type { Copyfit } from '../browser/layout-story.js';
 import { pageRenderOrder } from '../pipeline/page-order.js';
 import { prepareEdition, singlePageView, type PreparedEdition } from '../pipeline/prepare-edition.js';
 import { writeBrowserAssets } from '../render/browser-assets.js';
-import { assetVersion } from './preview-assets.js';
+import { assetVersion } from './preview-asset-version.js';
 import { displayPath, previewError, previewMessages } from './preview-messages.js';
 import type { PreviewGrid, PreviewMessage, PreviewSnapshot, PreviewStoryFit } from './preview-state.js';
 import { findTemplateErrors } from './preview-template-errors.js';

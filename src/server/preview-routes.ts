@@ -2,14 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PreviewBuilder } from './preview-builder.js';
 import type { ClientFile } from './preview-client-bundle.js';
 import type { EventHub } from './preview-events.js';
+import type { FileHandler } from './preview-files.js';
 import { previewShellHtml } from './preview-shell.js';
 
 export interface PreviewRoutesOptions {
   builder: PreviewBuilder;
   hub: EventHub;
   client: Map<string, ClientFile>;
-  /** Cached file handlers (fonts, versioned assets): each says whether it took the request. */
-  files: ((req: IncomingMessage, res: ServerResponse, next: () => void) => boolean)[];
+  /** The folders served from disk (edition, fonts, assets); each says whether it took the request. */
+  files: FileHandler[];
   log: (line: string) => void;
 }
 
@@ -24,9 +25,9 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 const notFound = (req: IncomingMessage, res: ServerResponse) => send(req, res, 404, 'text/plain; charset=utf-8', 'Not found');
 
 /**
- * Everything the static mounts do not answer: the index and page-view shells, page
+ * Every preview route: the index and page-view shells, page
  * documents, thumbnails, the state, the live-reload channel, the client code, and the
- * fonts and page assets with long-lived caching.
+ * edition, fonts and page assets from disk.
  * Read-only: GET and HEAD only (the static server refuses other methods before us).
  */
 export function createPreviewRoutes(options: PreviewRoutesOptions): (req: IncomingMessage, res: ServerResponse) => void {

@@ -3,10 +3,9 @@ import type { Browser } from 'puppeteer-core';
 import { staticMounts } from '../pipeline/prepare-edition.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import { createPreviewBuilder, type PreviewBuilder } from './preview-builder.js';
-import { createAssetHandler } from './preview-assets.js';
 import { bundlePreviewClient } from './preview-client-bundle.js';
 import { createEventHub } from './preview-events.js';
-import { createFontHandler } from './preview-fonts.js';
+import { serveFolder, underPrefix, type FileHandler } from './preview-files.js';
 import { createPreviewRoutes } from './preview-routes.js';
 import type { PreviewMessage, PreviewSnapshot } from './preview-state.js';
 import { createWarmLayout } from './preview-warm-layout.js';
@@ -23,8 +22,8 @@ export interface PreviewServerOptions {
   /** Per-page layout timeout of the warm Chromium. */
   layoutTimeoutMs?: number;
   launch?: () => Promise<Browser>;
-  templatesDir?: string;
-  stylesDir?: string;
+  /** See PreviewBuilderOptions.layoutDelayMs. */
+  layoutDelayMs?: number;
 }
 
 export interface PreviewServer {
@@ -53,19 +52,20 @@ function loopbackOrigin(origin: string, host: string): string {
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const editionDir = resolve(options.edition);
-  const templatesDir = options.templatesDir ?? join(REPO_ROOT, 'templates');
-  const stylesDir = options.stylesDir ?? join(REPO_ROOT, 'styles');
+  // The folders prepareEdition and writeBrowserAssets read: what must trigger a reload.
+  const templatesDir = join(REPO_ROOT, 'templates');
+  const stylesDir = join(REPO_ROOT, 'styles');
   const host = options.host ?? '127.0.0.1';
   const htmlDir = join(resolve(options.out), basename(editionDir), 'preview');
   const all = staticMounts(editionDir, htmlDir);
-  // Page documents come from memory; fonts and assets get long-lived caching from our handlers.
-  const mounts = { '/edition': all['/edition']! };
+  const files = servedFolders(all);
   const client = await bundlePreviewClient();
   const hub = createEventHub();
 
   let routes: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
   const server = await startStaticServer({
-    mounts,
+    // Every path goes to our routes; the static server still refuses traversal and other methods first.
+    mounts: {},
     host,
     port: options.port ?? 0,
     fallback: (req, res) => routes!(req, res),
@@ -81,12 +81,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     docPath: (id) => `/_preview/doc/${encodeURIComponent(id)}`,
     layout,
     log: options.log,
+    layoutDelayMs: options.layoutDelayMs,
     onSnapshot: (snapshot) => {
       hub.broadcast('state', snapshot);
       reporter(snapshot);
     },
   });
-  routes = createPreviewRoutes({ builder, hub, client, files: [createFontHandler(all), createAssetHandler(all['/assets']!)], log: options.log });
+  routes = createPreviewRoutes({ builder, hub, client, files, log: options.log });
 
   const watcher = watchSources(
     { editionDir, templatesDir, stylesDir },
@@ -108,6 +109,20 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       await Promise.allSettled([watcher.close(), layout.close(), server.close()]);
     },
   };
+}
+
+/**
+ * What the preview serves from disk: the edition folder, the fonts (cached for good, as
+ * their files never change) and the page assets under a content version (cached for good).
+ * The build's `/html` folder is not served: page documents come from memory.
+ */
+function servedFolders(mounts: Record<string, string>): FileHandler[] {
+  const fonts = Object.entries(mounts).filter(([prefix]) => prefix.startsWith('/fonts/'));
+  return [
+    serveFolder({ match: underPrefix('/edition'), dir: mounts['/edition']!, immutable: false }),
+    ...fonts.map(([prefix, dir]) => serveFolder({ match: underPrefix(prefix), dir, immutable: true })),
+    serveFolder({ match: (path) => /^\/assets\/[0-9a-f]{6,40}(\/.*)$/.exec(path)?.[1], dir: mounts['/assets']!, immutable: true }),
+  ];
 }
 
 /** Terminal lines for what staff would otherwise only see in the browser: new errors, re-rendered pages. */

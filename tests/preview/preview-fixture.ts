@@ -1,0 +1,61 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { startPreviewServer, type PreviewServer, type PreviewServerOptions } from '../../src/server/preview-server.js';
+
+export const SAMPLE = resolve('articles/2026-11-26');
+
+export interface PreviewFixture {
+  preview: PreviewServer;
+  /** The copy of the sample edition the server watches. */
+  editionDir: string;
+  /** Page ids in edition order, and the story files of each page. */
+  pages: { id: string; files: string[] }[];
+  log: string[];
+  close(): Promise<void>;
+}
+
+/** A preview server on a fresh copy of the sample edition; the sample itself is never touched. */
+export async function startFixture(options: Partial<PreviewServerOptions> = {}): Promise<PreviewFixture> {
+  const work = await mkdtemp(join(tmpdir(), 'presswork-preview-test-'));
+  const editionDir = join(work, '2026-11-26');
+  await cp(SAMPLE, editionDir, { recursive: true });
+  const config = parse(await readFile(join(editionDir, 'edition.yaml'), 'utf8')) as { pages: { id: string; stories: { file: string }[] }[] };
+  const log: string[] = [];
+  const preview = await startPreviewServer({ edition: editionDir, out: join(work, 'out'), log: (line) => log.push(line), ...options });
+  return {
+    preview,
+    editionDir,
+    pages: config.pages.map((p) => ({ id: p.id, files: p.stories.map((s) => s.file) })),
+    log,
+    async close() {
+      await preview.close();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The first long body line of an article with `marker` put in front of it. */
+export function markFirstParagraph(text: string, marker: string): string {
+  const lines = text.split('\n');
+  let inFrontMatter = lines[0] === '---';
+  for (let i = 1; i < lines.length; i++) {
+    if (inFrontMatter) {
+      if (lines[i] === '---') inFrontMatter = false;
+      continue;
+    }
+    if (lines[i]!.trim().length > 20 && !/^\s*([:#!>|*-]|\d+\.)/.test(lines[i]!)) {
+      lines[i] = `${marker}${lines[i]}`;
+      return lines.join('\n');
+    }
+  }
+  throw new Error('No body paragraph to mark');
+}
+
+/** The `title:` of an article's front matter. */
+export function titleOf(text: string): string {
+  const match = /^title:\s*(.+)$/m.exec(text);
+  if (!match) throw new Error('Article has no title');
+  return match[1]!.trim().replace(/^(['"])(.*)\1$/, '$2');
+}
