@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Copyfit } from '../browser/layout-story.js';
 import { pageRenderOrder } from '../pipeline/page-order.js';
 import { prepareEdition, singlePageView, type PreparedEdition } from '../pipeline/prepare-edition.js';
@@ -173,7 +173,9 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
       entry.section = page.config.section;
       entry.template = page.config.template;
       entry.stories = (pageView?.stories ?? []).map((s) => ({ story: s.id, part: s.part, file: s.file, path: join(edition.dir, s.file), title: s.title }));
-      entry.files = new Set(entry.stories.map((s) => s.path));
+      // From edition.yaml too: a story whose front matter does not parse is left out of the
+      // loaded page, and the page must then keep its last good document, not lose the story.
+      entry.files = new Set([...entry.stories.map((s) => s.path), ...page.config.stories.map((s) => resolve(edition.dir, s.file))]);
       entry.jumps = new Map(page.stories.filter((s) => s.config.continue).map((s) => [s.id, s.config.continue!.page]));
       entry.sources = edition.pages.filter((p) => p.stories.some((s) => s.config.continue?.page === id && p.config.id !== id)).map((p) => p.config.id);
       entry.errors = [...entry.files].reduce((n, f) => n + (counts.get(f)?.errors ?? 0), 0);

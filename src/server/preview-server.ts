@@ -136,9 +136,11 @@ function createStateReporter(log: (line: string) => void): (snapshot: PreviewSna
       else for (const error of snapshot.errors) log(`preview: ${formatMessage(error)}`);
       errorsKey = key;
     }
+    // The first render of each page is not news; later ones say which pages a save touched.
     const changed = snapshot.pages.filter((p) => p.ready && p.version > 0 && versions.get(p.id) !== p.version);
+    const updated = changed.filter((p) => versions.has(p.id));
     for (const page of changed) versions.set(page.id, page.version);
-    if (changed.length > 0 && changed.length < snapshot.pages.length) log(`preview: updated ${changed.map((p) => p.id).join(', ')}`);
+    if (updated.length > 0) log(`preview: re-rendered ${updated.map((p) => p.id).join(', ')}`);
   };
 }
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PreviewSnapshot } from '../../src/server/preview-state.js';
 import { startFixture, type PreviewFixture } from './preview-fixture.js';
 
@@ -128,6 +128,28 @@ describe('preview server', () => {
     await fixture.preview.builder.idle();
     const state = fixture.preview.builder.snapshot();
     expect(state.errors.some((e) => e.ruleId === 'layout-failed')).toBe(true);
+    expect((await raw('GET', '/')).status).toBe(200);
+  });
+
+  it('reports a broken article with file and line, keeps its page, and recovers on the next good save', async () => {
+    await fixture.preview.builder.idle();
+    const page = fixture.pages.find((p) => p.files.length > 0)!;
+    const path = join(fixture.editionDir, page.files[0]!);
+    const good = await readFile(path, 'utf8');
+    const version = () => fixture.preview.builder.snapshot().pages.find((p) => p.id === page.id)!.version;
+    const before = version();
+    const docBefore = (await raw('GET', `/_preview/doc/${page.id}`)).body;
+
+    await writeFile(path, good.replace(/^title:.*$/m, 'title: [unclosed'));
+    await vi.waitFor(() => expect(fixture.preview.builder.snapshot().errors.some((e) => e.file.endsWith(page.files[0]!))).toBe(true), { timeout: 20_000, interval: 50 });
+    const error = fixture.preview.builder.snapshot().errors.find((e) => e.file.endsWith(page.files[0]!))!;
+    expect(error.line).toBeGreaterThan(0);
+    expect(version()).toBe(before);
+    expect((await raw('GET', `/_preview/doc/${page.id}`)).body).toBe(docBefore);
+    expect(fixture.log.some((line) => line.includes(page.files[0]!))).toBe(true);
+
+    await writeFile(path, good);
+    await vi.waitFor(() => expect(fixture.preview.builder.snapshot().errors.some((e) => e.file.endsWith(page.files[0]!))).toBe(false), { timeout: 20_000, interval: 50 });
     expect((await raw('GET', '/')).status).toBe(200);
   });
 });
