@@ -14,6 +14,7 @@ Options:
   --strict           warnings fail the build
   --timeout SECONDS  per-stage timeout for layout, pagination and printing
   --json             print the report as JSON on stdout
+  --proof-only       write the screen proof only, no press plates
   --port N           preview port (default: a free one)
   --host HOST        preview interface (default: 127.0.0.1)
   -h, --help         show this help
@@ -27,6 +28,7 @@ const OPTIONS = {
   strict: { type: 'boolean', default: false },
   timeout: { type: 'string' },
   json: { type: 'boolean', default: false },
+  'proof-only': { type: 'boolean', default: false },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -69,6 +71,7 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
       strict: values.strict,
       timeoutSeconds: positiveNumber(values.timeout, '--timeout'),
       json: values.json,
+      proofOnly: values['proof-only'],
       log,
     });
     if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);

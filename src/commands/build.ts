@@ -11,6 +11,7 @@ export interface BuildCommandOptions {
   strict: boolean;
   timeoutSeconds?: number;
   json: boolean;
+  proofOnly: boolean;
   log: (line: string) => void;
 }
 
@@ -35,6 +36,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<{ reports:
         out: options.out,
         browser: getBrowser,
         chromiumVersion: version,
+        proofOnly: options.proofOnly,
         timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
         onPage: (e) => options.log(`${e.edition} ${e.page}: ${e.ok ? 'built' : 'FAILED'} in ${(e.ms / 1000).toFixed(1)} s`),
       });

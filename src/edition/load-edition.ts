@@ -65,6 +65,7 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
 
   const grid = resolveGrid(gridInputFor(config.format));
   checkPageIds(configFile, config, locate);
+  checkStoriesPlacedOnce(configFile, config, locate);
   const pages: LoadedPage[] = [];
   for (const [pageIndex, page] of config.pages.entries()) {
     const stories: LoadedStory[] = [];
@@ -94,6 +95,23 @@ function checkPageIds(file: VFile, config: EditionConfig, locate: Locate): void 
     }
     seen.add(page.id);
   }
+}
+
+/** A story appears once; its overflow goes to a `continue` box, not a second placement. */
+function checkStoriesPlacedOnce(file: VFile, config: EditionConfig, locate: Locate): void {
+  const seen = new Map<string, string>();
+  config.pages.forEach((page, pi) =>
+    page.stories.forEach((story, si) => {
+      const first = seen.get(story.file);
+      if (first) {
+        reportError(file, `\`${story.file}\` is placed twice (on ${first} and ${page.id}); use \`continue\` to jump a story to another page`, {
+          place: locate(['pages', pi, 'stories', si, 'file']),
+          ruleId: 'duplicate-story',
+        });
+      }
+      seen.set(story.file, page.id);
+    }),
+  );
 }
 
 async function loadStory(

@@ -61,7 +61,8 @@ export const editionSchema = z.strictObject({
   typography: z.strictObject({ autospace: z.boolean().default(true) }).default({ autospace: true }),
   print: z
     .strictObject({
-      pdfx: z.enum(['x1a', 'x4']).default('x1a'),
+      // PDF/X-1a:2001 by default; Ghostscript 10.00 writes the X-3 family, not X-4.
+      pdfx: z.enum(['x1a', 'x3']).default('x1a'),
       iccProfile: z.string().optional(),
       inkLimit: z.number().min(100).max(400).default(240),
     })

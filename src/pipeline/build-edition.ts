@@ -10,6 +10,7 @@ import { renderPage, type RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer } from '../server/static-server.js';
+import { makePlates } from './make-plates.js';
 import { mergePagePdfs } from './merge-pages.js';
 import { pageRenderOrder } from './page-order.js';
 import { prepareEdition, singlePageView, staticMounts } from './prepare-edition.js';
@@ -21,6 +22,8 @@ export interface BuildOptions {
   browser: () => Promise<Browser>;
   chromiumVersion?: string;
   timeouts?: RenderTimeouts;
+  /** Skip press plates: proofs only, for quick previews. */
+  proofOnly?: boolean;
   /** Called as each page finishes, for progress output. */
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number }) => void;
 }
@@ -142,6 +145,16 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
           text: [fm.kicker, fm.title, fm.subtitle, fm.byline, storyText.get(story.id)].filter(Boolean).join('\n'),
           oversetText: fits.map((f) => f.overset.text).join(''),
         });
+      }
+    }
+    if (!options.proofOnly) {
+      try {
+        const plates = await time('plates', () => makePlates(edition, proofPath, outDir, new Date(report.builtAt)));
+        for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
+        report.preflight = plates.preflight;
+        extraMessages.push(...plates.messages);
+      } catch (error) {
+        extraMessages.push(pageError('', `Plates not written: ${(error as Error).message}`, 'plates-failed'));
       }
     }
     report.verify = await time('verify', () => verifyPdfText(proof, edition.pages.map((p) => p.config.id), expected));

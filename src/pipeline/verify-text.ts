@@ -64,6 +64,22 @@ function matchLine(line: string, haystack: string, from: number): { missing: num
 }
 
 /**
+ * The expected lines minus what the report already counts as overset: whole blocks that
+ * went over, and the tail of the paragraph that was split where the last frame ended.
+ */
+export function withoutOverset(lines: string[], overset: string): string[] {
+  if (!overset) return lines;
+  const kept = lines.filter((line) => !overset.includes(line));
+  return kept.map((line) => {
+    // Longest suffix first; a few characters at least, so a chance match trims nothing.
+    for (let cut = 1; cut <= line.length - Math.min(4, overset.length); cut++) {
+      if (overset.startsWith(line.slice(cut))) return line.slice(0, cut);
+    }
+    return line;
+  });
+}
+
+/**
  * Every character of every story must appear in the PDF text of its pages, in order within
  * each block (paragraph, heading, caption). Layout may move whole blocks, such as figures,
  * so blocks are looked for independently. This is the guard against silent text loss.
@@ -74,21 +90,9 @@ export async function verifyPdfText(pdf: Uint8Array, pageIds: string[], stories:
   for (const story of stories) {
     const pages = story.pages.length > 0 ? story.pages : [story.page];
     const haystack = pages.map((id) => pageTexts[pageIds.indexOf(id)] ?? '').join('');
-    let overset = comparable(story.oversetText);
     let missing = 0;
     let firstMissing = '';
-    const lines = story.text.split('\n').map(comparable).filter(Boolean);
-    // Overset is the story's tail: drop it from the end before matching.
-    while (overset && lines.length > 0) {
-      const last = lines[lines.length - 1]!;
-      if (overset.endsWith(last)) {
-        overset = overset.slice(0, -last.length);
-        lines.pop();
-      } else {
-        lines[lines.length - 1] = last.endsWith(overset) ? last.slice(0, -overset.length) : last;
-        overset = '';
-      }
-    }
+    const lines = withoutOverset(story.text.split('\n').map(comparable).filter(Boolean), comparable(story.oversetText));
     for (const line of lines) {
       const match = matchLine(line, haystack, 0);
       if (match.missing > 0) {

@@ -33,6 +33,7 @@ const PLACEHOLDERS: Record<string, { width: number; height: number }> = {
   'cunba-juesai.jpg': sizeForColumns(3),
   'caijia-zoushi.jpg': sizeForColumns(3),
   'quanmin-jianshen.jpg': sizeForColumns(3),
+  'beitanghe-lvdao.jpg': sizeForColumns(5),
 };
 
 /** Light grey field, thin darker frame, diagonal cross. Shapes only: no fonts involved. */

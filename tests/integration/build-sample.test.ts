@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEdition } from '../../src/pipeline/build-edition.js';
+import { launchChromium } from '../../src/render/chromium.js';
+import type { EditionReport } from '../../src/report/edition-report.js';
+import { pageSizesMm, pageTexts, pdfFonts } from '../helpers/pdf.js';
+
+const SAMPLE = resolve('articles/2026-11-26');
+let browser: Browser;
+let report: EditionReport;
+let out: string;
+let proof: string;
+let texts: string[];
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'pw-sample-'));
+  browser = await launchChromium();
+  report = await buildEdition(SAMPLE, { out, browser: async () => browser });
+  proof = join(out, '2026-11-26', '2026-11-26.pdf');
+  texts = await pageTexts(proof);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const flat = (text: string) => text.replace(/\s+/g, '');
+
+describe('the sample edition, built in Chromium', () => {
+  it('builds without errors', () => {
+    const errors = report.messages.filter((m) => m.severity === 'error');
+    expect(errors).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('has four broadsheet pages of exactly 390 × 545 mm', async () => {
+    const sizes = await pageSizesMm(proof);
+    expect(sizes).toHaveLength(4);
+    for (const size of sizes) {
+      expect(Math.abs(size.width - 390)).toBeLessThan(0.01);
+      expect(Math.abs(size.height - 545)).toBeLessThan(0.01);
+    }
+  });
+
+  it('embeds every font as TrueType and none as Type 3', () => {
+    const fonts = pdfFonts(proof);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) {
+      expect(font.embedded, font.name).toBe(true);
+      expect(font.type).toBe('CID TrueType');
+    }
+  });
+
+  it('prints the feature page: headline, byline, note, crossheads, captions and sidebars', () => {
+    const feature = texts[2]!;
+    const article = readFileSync(join(SAMPLE, 'feature-xianjin-zhizao.md'), 'utf8');
+    for (const expected of [
+      '先进制造业集群发展实现重大突破',
+      '进一步擦亮民营经济“金名片”',
+      '文/首席记者周珂摄/记者范方斌',
+      '编前语',
+      '产业能级持续跃升',
+      '加快先进产业集群跃迁',
+      '平台：萧经开进位',
+      '企业：兆丰机电转型',
+    ]) {
+      expect(feature).toContain(expected);
+    }
+    const captions = [...article.matchAll(/caption="([^"]+)"/g)].map((m) => m[1]!);
+    expect(captions).toHaveLength(4);
+    for (const caption of captions) expect(feature).toContain(flat(caption));
+  });
+
+  it('puts the folio, masthead and credits in place', () => {
+    expect(texts[0]).toContain('萧山日报');
+    expect(texts[0]).toContain('农历丙午年十月十八');
+    expect(texts[0]).toContain('总第12345期');
+    expect(texts[2]).toMatch(/^.*A3.*突破进阶/);
+    expect(texts[2]).toContain('责任编辑：周珂');
+  });
+
+  it('jumps the lead from A1 to A4 with jump lines naming the pages', () => {
+    const lead = report.pages[0]!.stories.find((s) => s.story === 'lead-chengxiang-gongjiao');
+    expect(lead?.continuedOn).toBe('A4');
+    expect(texts[0]).toContain('（下转第4版）');
+    expect(texts[3]).toContain('（上接第1版）');
+  });
+
+  it('has no overset story and no text missing from the PDF', () => {
+    const overset = report.pages.flatMap((p) => p.stories.filter((s) => s.overset.chars > 0).map((s) => `${p.id} ${s.story}`));
+    expect(overset).toEqual([]);
+    expect(report.verify.missingChars).toBe(0);
+    expect(report.pages.every((p) => p.stories.length > 0)).toBe(true);
+  });
+
+  it('writes a press plate per page', () => {
+    for (const page of report.pages) {
+      expect(page.plate, page.id).toMatch(/^plates\/xiaoshan-daily-20261126-A\d\.pdf$/);
+      expect(existsSync(join(out, '2026-11-26', page.plate!))).toBe(true);
+    }
+  });
+});
