@@ -31,10 +31,10 @@ function chips(page: PreviewPage): HTMLElement {
     laidOut && short.length ? h('span', { class: 'pw-chip pw-warn' }, `空行 ${short.length} short`) : null,
     page.audit === null
       ? h('span', { class: 'pw-chip pw-none', title: 'The layout did not report a typography audit' }, '审校 audit n/a')
-      : h('span', { class: `pw-chip ${page.audit ? 'pw-warn' : 'pw-ok'}` }, page.audit ? `审校 ${page.audit} findings` : '审校 audit clean'),
+      : h('span', { class: `pw-chip ${page.audit ? 'pw-warn' : 'pw-ok'}` }, page.audit ? `审校 audit: ${page.audit} findings` : '审校 audit clean'),
     page.errors || page.warnings
-      ? h('span', { class: `pw-chip ${page.errors ? 'pw-bad' : 'pw-warn'}`, title: 'Messages from the Markdown and CJK checks of this page’s files' }, `校对 ${page.errors ? `${page.errors} errors` : `${page.warnings} warnings`}`)
-      : h('span', { class: 'pw-chip pw-ok', title: 'No messages from the Markdown and CJK checks of this page’s files' }, '校对 clean'),
+      ? h('span', { class: `pw-chip ${page.errors ? 'pw-bad' : 'pw-warn'}`, title: 'Messages from the Markdown and CJK checks of this page’s files' }, `源稿 lint: ${page.errors ? `${page.errors} errors` : `${page.warnings} warnings`}`)
+      : h('span', { class: 'pw-chip pw-ok', title: 'No messages from the Markdown and CJK checks of this page’s files' }, '源稿 lint clean'),
   );
 }
 

@@ -1,6 +1,8 @@
 export interface LayoutState {
   phase: 'loading' | 'laid-out' | 'paginating' | 'done' | 'failed';
   copyfit: { story: string; part: 'main' | 'cont'; overset: { chars: number; lines: number }; short: { lines: number }; continuedOn?: string }[];
+  /** Typography findings on the finished page, when the layout reports them. */
+  audit?: { story: string; page: string; file: string; line?: number; column?: number; text: string; message: string }[];
   error?: string;
   pages?: number;
 }

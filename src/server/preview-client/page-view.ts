@@ -46,6 +46,8 @@ function main(): void {
   let gridKey = '';
   let showGrid = stored('grid') === '1';
   let showMarks = stored('marks') === '1';
+  /** Typography findings on the shown page, from its own layout. */
+  let audit: number | undefined;
 
   const errors = createErrorOverlay();
   const panel = createStoryPanel();
@@ -96,6 +98,8 @@ function main(): void {
     prepare: (shown) => decorate(shown),
     shown: (shown) => {
       probe.lastTimings = shown.timings;
+      audit = shown.state.audit?.length;
+      render();
       probe.shownVersion = requested.version;
       probe.swaps++;
       probe.lastSwapAt = performance.timeOrigin + performance.now();
@@ -118,6 +122,7 @@ function main(): void {
         tip.style.top = `${rect.top + y * scale + 14}px`;
       },
       click: (hit) => {
+        tip.hidden = true;
         const story = snapshot?.pages.find((p) => p.id === probe.page)?.stories.find((s) => s.story === hit.story && s.part === hit.part);
         panel.show(hit, story);
       },
@@ -158,7 +163,7 @@ function main(): void {
     errors.show(snapshot.errors);
     pageSelect.replaceChildren(...snapshot.pages.map((p) => h('option', { value: p.id, selected: p.id === probe.page }, `${p.id} ${p.section}`)));
     const page = snapshot.pages.find((p) => p.id === probe.page);
-    info.textContent = page ? describe(page) : '';
+    info.textContent = page ? describe(page, audit) : '';
     document.title = `${probe.page} · ${snapshot.edition ? `${snapshot.edition.paper} ${snapshot.edition.date}` : 'presswork'}`;
     if (!page) return showMessage(snapshot.edition ? `No page ${probe.page} in this edition.` : 'The edition cannot be read yet; see the errors.');
     if (page.version === 0) return showMessage(`Page ${page.id} has not been rendered yet${snapshot.errors.length ? ': fix the errors shown' : '…'}`);
@@ -247,10 +252,11 @@ function main(): void {
   );
 }
 
-function describe(page: PreviewPage): string {
+function describe(page: PreviewPage, audit: number | undefined): string {
   const overset = page.stories.filter((s) => s.overset.chars > 0).length;
   const parts = [page.section, page.template];
   if (overset) parts.push(`${overset} overset`);
+  if (audit !== undefined) parts.push(audit ? `audit: ${audit} findings` : 'audit clean');
   return parts.join(' · ');
 }
 

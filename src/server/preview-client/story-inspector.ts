@@ -5,6 +5,8 @@ export interface StoryHit {
   part: 'main' | 'cont';
   file: string;
   fit?: LayoutState['copyfit'][number];
+  /** Typography findings on this story in the shown page. */
+  findings: NonNullable<LayoutState['audit']>;
 }
 
 /** Styles added to the page document for the preview only; the print build never has them. */
@@ -40,7 +42,8 @@ export function inspectStories(
     if (!el) return undefined;
     const story = el.dataset.story ?? '';
     const part = el.dataset.part === 'cont' ? 'cont' : 'main';
-    return { story, part, file: el.dataset.file ?? '', fit: fitOf(story, part) };
+    const findings = (state.audit ?? []).filter((f) => f.story === story);
+    return { story, part, file: el.dataset.file ?? '', fit: fitOf(story, part), findings };
   };
   doc.addEventListener('mousemove', (event) => on.hover(hitAt(event.target), event.clientX, event.clientY));
   doc.addEventListener('mouseleave', () => on.hover(undefined, 0, 0));

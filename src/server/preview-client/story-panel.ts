@@ -44,6 +44,14 @@ export function createStoryPanel(): StoryPanel {
         h('div', { class: 'pw-story-path' }, h('code', {}, path), copy),
         h('div', { class: 'pw-story-file' }, `${hit.file} in edition.yaml`),
         h('dl', { class: 'pw-story-fit' }, ...rows.flatMap(([k, v, cls]) => [h('dt', {}, k), h('dd', { class: cls }, v)])),
+        hit.findings.length > 0
+          ? h(
+              'div',
+              { class: 'pw-story-audit' },
+              h('div', { class: 'pw-story-label' }, `审校 Typography audit: ${hit.findings.length} finding${hit.findings.length === 1 ? '' : 's'}`),
+              h('ul', {}, ...hit.findings.slice(0, 12).map((f) => h('li', {}, f.line ? h('code', {}, `${hit.file}:${f.line}${f.column ? `:${f.column}` : ''}`) : null, ` ${f.message}`))),
+            )
+          : h('div', { class: 'pw-story-label' }, '审校 Typography audit: clean'),
       );
       document.body.append(root);
     },
