@@ -7,6 +7,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { rehypeFigures, type FigureImage } from './rehype-figures.js';
+import { rehypeNobreak } from './rehype-nobreak.js';
 import { rehypeSourcePositions } from './rehype-source-positions.js';
 import { remarkCjkNormalize } from './remark-cjk-normalize.js';
 import { remarkNewspaperDirectives, remarkRestoreUnknownDirectives } from './remark-newspaper-directives.js';
@@ -38,6 +39,7 @@ export function createProcessor(options: ProcessorOptions) {
     .use(remarkRehype)
     .use(rehypeFigures, { root: options.root, urlPrefix: options.urlPrefix, images: options.images })
     .use(rehypeSourcePositions)
+    .use(rehypeNobreak)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeCollectText)
     .use(rehypeStringify);
