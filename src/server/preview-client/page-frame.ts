@@ -72,6 +72,12 @@ export class PageFrames {
       this.loading.timer = window.setTimeout(poll, 16);
     };
     this.loading = { frame, timer: window.setTimeout(poll, 16) };
+    // A document without our layout script (a 404, a server error) would never finish.
+    frame.addEventListener('load', () => {
+      if (this.loading?.frame !== frame || (frame.contentWindow as FrameWindow | null)?.__presswork) return;
+      this.cancel();
+      this.handlers.failed(`The page document could not be loaded: ${frame.contentDocument?.body?.textContent?.slice(0, 200) || 'no response'}`);
+    });
     this.host.append(frame);
   }
 

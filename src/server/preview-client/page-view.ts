@@ -97,6 +97,7 @@ function main(): void {
   const frames = new PageFrames(holder, {
     prepare: (shown) => decorate(shown),
     shown: (shown) => {
+      if (probe.swaps === 0) restoreScroll();
       probe.lastTimings = shown.timings;
       audit = shown.state.audit?.length;
       render();
@@ -212,6 +213,13 @@ function main(): void {
     document.body.classList.toggle('pw-show-marks', showMarks);
   }
 
+  // A reload of the tab (F5) comes back to the same spot; live updates never move it.
+  const scrollKey = () => `pw-scroll-${probe.page}`;
+  function restoreScroll(): void {
+    const saved = sessionStorage.getItem(scrollKey())?.split(',').map(Number);
+    if (saved?.length === 2) viewport.scrollTo(saved[0]!, saved[1]!);
+  }
+  window.addEventListener('pagehide', () => sessionStorage.setItem(scrollKey(), `${viewport.scrollLeft},${viewport.scrollTop}`));
   window.addEventListener('popstate', () => go(pageIdFromPath(), false));
   window.addEventListener('resize', () => zoom.apply());
   document.addEventListener('keydown', (event) => {
