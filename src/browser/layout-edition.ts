@@ -1,5 +1,6 @@
 import { readGrid } from './geometry.js';
 import { layoutStory, measureOverset, shortLines, type Copyfit, type StoryLayoutData } from './layout-story.js';
+import { typesetBlocks, type LineFix } from './typography/index.js';
 
 const textLength = (blocks: HTMLElement[]) => blocks.reduce((n, b) => n + (b.textContent ?? '').replace(/\s+/g, '').length, 0);
 
@@ -11,13 +12,21 @@ export interface EditionLayout {
   copyfit: Copyfit[];
   /** Blocks handed to a continuation box in another document, as HTML, by story id. */
   handover: Record<string, string>;
+  /** Paragraphs that ended with a lone character, and what the line rules did about it. */
+  lineFixes: LineFix[];
 }
 
-export function layoutEdition(doc: Document): EditionLayout {
+export interface LayoutOptions {
+  /** Apply the line rules that need the browser (default on; off only to show what they prevent). */
+  lineRules?: boolean;
+}
+
+export function layoutEdition(doc: Document, options: LayoutOptions = {}): EditionLayout {
   const grid = readGrid(doc);
   const results: Copyfit[] = [];
   const handedOver = new Map<HTMLElement, HTMLElement[]>();
   const handover: Record<string, string> = {};
+  const lineFixes: LineFix[] = [];
   const stories = [...doc.querySelectorAll<HTMLElement>('.story[data-story]')];
   const ordered = [...stories.filter((s) => s.dataset.part !== 'cont'), ...stories.filter((s) => s.dataset.part === 'cont')];
 
@@ -27,7 +36,12 @@ export function layoutEdition(doc: Document): EditionLayout {
     source?.remove();
     const page = el.closest<HTMLElement>('.pw-page')?.dataset.page ?? '';
     const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
+    const typeset = options.lineRules === false ? undefined : typesetBlocks(el, blocks);
     const { rest, frames } = layoutStory(el, grid, blocks);
+    if (typeset) {
+      lineFixes.push(...typeset.fixes);
+      typeset.release();
+    }
     const result: Copyfit = {
       story: el.dataset.story ?? '',
       part: el.dataset.part === 'cont' ? 'cont' : 'main',
@@ -49,7 +63,7 @@ export function layoutEdition(doc: Document): EditionLayout {
     result.short = { lines: shortLines(frames, grid) };
     results.push(result);
   }
-  return { copyfit: results, handover };
+  return { copyfit: results, handover, lineFixes };
 }
 
 function findContinuation(doc: Document, el: HTMLElement, page: string): HTMLElement | undefined {

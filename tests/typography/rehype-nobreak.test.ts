@@ -1,4 +1,5 @@
 import type { Root } from 'hast';
+import { toString } from 'hast-util-to-string';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { processArticle } from '../../src/markdown/process-article.js';
@@ -10,7 +11,8 @@ const html = async (body: string) => (await processArticle(article(body), { root
 describe('rehypeNobreak', () => {
   it('wraps each —— and …… run in span.nobreak and keeps the text as typed', () => {
     const parts = wrapInseparable({ type: 'text', value: '突破进阶——我们这么干……好————长' });
-    expect(parts.map((p) => (p.type === 'text' ? p.value : `[${(p.children[0] as { value: string }).value}]`)).join('')).toBe(
+    const show = (p: (typeof parts)[number]) => (p.type === 'text' ? p.value : p.type === 'element' ? `[${toString(p)}]` : '?');
+    expect(parts.map(show).join('')).toBe(
       '突破进阶[——]我们这么干[……]好[————]长',
     );
   });

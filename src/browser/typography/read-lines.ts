@@ -1,0 +1,97 @@
+/**
+ * The rendered lines of a block of text, read back from the browser: one Range per
+ * character, grouped into lines by their vertical position.
+ */
+
+export interface CharBox {
+  node: Text;
+  offset: number;
+  /** One code point: Han characters beyond the BMP are two UTF-16 units. */
+  char: string;
+  rect: DOMRect;
+}
+
+export interface TextLine {
+  chars: CharBox[];
+  text: string;
+  /** Viewport y of the middle of the line's first character: the line box's middle too. */
+  mid: number;
+}
+
+export interface TextPosition {
+  node: Text;
+  offset: number;
+  char: string;
+}
+
+/** Every character of `block`'s own text, in order; text of `nested` blocks is left out. */
+export function textPositions(block: Element, nested: (el: Element) => boolean = () => false): TextPosition[] {
+  const positions: TextPosition[] = [];
+  const walker = block.ownerDocument.createTreeWalker(block, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
+    acceptNode: (node) =>
+      node !== block && node.nodeType === Node.ELEMENT_NODE && nested(node as Element)
+        ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_ACCEPT,
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeType !== Node.TEXT_NODE) continue;
+    const text = node as Text;
+    let offset = 0;
+    for (const char of text.data) {
+      positions.push({ node: text, offset, char });
+      offset += char.length;
+    }
+  }
+  return positions;
+}
+
+/** The box of one character, or undefined when it is not rendered (collapsed space, hidden). */
+export function charRect(range: Range, pos: TextPosition): DOMRect | undefined {
+  range.setStart(pos.node, pos.offset);
+  range.setEnd(pos.node, pos.offset + pos.char.length);
+  const rect = range.getClientRects()[0];
+  return rect && rect.height > 0 ? rect : undefined;
+}
+
+/** Group characters into lines: a character whose top is below the current line's middle starts a new one. */
+export function readLines(block: Element, nested?: (el: Element) => boolean): TextLine[] {
+  const range = block.ownerDocument.createRange();
+  const lines: TextLine[] = [];
+  let line: TextLine | undefined;
+  for (const pos of textPositions(block, nested)) {
+    const rect = charRect(range, pos);
+    if (!rect) continue;
+    if (!line || rect.top >= line.mid) {
+      line = { chars: [], text: '', mid: rect.top + rect.height / 2 };
+      lines.push(line);
+    }
+    line.chars.push({ ...pos, rect });
+    line.text += pos.char;
+  }
+  return lines;
+}
+
+/**
+ * The last `count` lines only (fewer when the block is shorter), read from the end and
+ * stopping at the first character of the line before them: cheap enough to run on every
+ * paragraph while fixing them.
+ */
+export function readLastLines(block: Element, count: number, nested?: (el: Element) => boolean): TextLine[] {
+  const range = block.ownerDocument.createRange();
+  const positions = textPositions(block, nested);
+  const lines: TextLine[] = [];
+  let line: TextLine | undefined;
+  for (let i = positions.length - 1; i >= 0; i--) {
+    const pos = positions[i]!;
+    const rect = charRect(range, pos);
+    if (!rect) continue;
+    if (!line || rect.bottom <= line.mid) {
+      if (lines.length === count) break;
+      line = { chars: [], text: '', mid: rect.top + rect.height / 2 };
+      lines.unshift(line);
+    }
+    line.chars.unshift({ ...pos, rect });
+    line.text = pos.char + line.text;
+  }
+  return lines;
+}

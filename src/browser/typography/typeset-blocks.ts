@@ -1,0 +1,58 @@
+import { fixLastLine, type LastLineFix } from './fix-last-line.js';
+import { glueLineStartMarks } from './glue-line-start.js';
+import { PARAGRAPH_SELECTOR, textBlocksIn } from './text-blocks.js';
+
+/** A paragraph that ended with a lone character, and what became of it. */
+export type LineFix = LastLineFix & {
+  story: string;
+  page: string;
+  file: string;
+  /** Where the paragraph starts in the Markdown file, when known. */
+  line?: number;
+  column?: number;
+  /** The end of the paragraph. */
+  text: string;
+};
+
+/** `data-src="12:5"` of the element or its nearest ancestor that has one. */
+export function sourcePosition(el: Element): { line?: number; column?: number } {
+  const src = el.closest<HTMLElement>('[data-src]')?.dataset.src;
+  const match = src ? /^(\d+):(\d+)$/.exec(src) : null;
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : {};
+}
+
+/**
+ * The line rules that need the browser, applied to a story's blocks before they are flowed.
+ * Every frame is one column wide, so a paragraph breaks into the same lines in a probe of
+ * that width as in the frames (a split falls at a line start, and the part after it has
+ * no indent): fixing here keeps the flow, the copyfit and the jump exact.
+ *
+ * The blocks are left in a hidden probe inside `story`; flowing them moves them out.
+ * Call `release()` when the story is laid out.
+ */
+export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixes: LineFix[]; release(): void } {
+  const doc = story.ownerDocument;
+  const probe = doc.createElement('div');
+  probe.className = 'frame typeset-probe';
+  probe.style.cssText = 'visibility: hidden; height: auto; left: 0; top: 0';
+  story.append(probe);
+  const fixes: LineFix[] = [];
+  const context = {
+    story: story.dataset.story ?? '',
+    page: story.closest<HTMLElement>('.pw-page')?.dataset.page ?? '',
+    file: story.dataset.file ?? '',
+  };
+  for (const block of blocks) {
+    if (block.tagName === 'FIGURE') continue;
+    probe.append(block);
+    for (const text of textBlocksIn(block)) glueLineStartMarks(text);
+    for (const paragraph of textBlocksIn(block).filter((b) => b.matches(PARAGRAPH_SELECTOR))) {
+      const tail = (paragraph.textContent ?? '').replace(/\s+/g, '').slice(-20);
+      const fix = fixLastLine(paragraph);
+      if (!fix) continue;
+      if (fix.fix === 'none') paragraph.dataset.lastLine = 'unfixed';
+      fixes.push({ ...fix, ...context, ...sourcePosition(paragraph), text: tail });
+    }
+  }
+  return { fixes, release: () => probe.remove() };
+}
