@@ -15,6 +15,7 @@ Options:
   --timeout SECONDS  per-stage timeout for layout, pagination and printing
   --json             print the report as JSON on stdout
   --proof-only       write the screen proof only, no press plates
+  --concurrency N    pages rendered at once (default: number of cores)
   --port N           preview port (default: a free one)
   --host HOST        preview interface (default: 127.0.0.1)
   -h, --help         show this help
@@ -29,6 +30,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   json: { type: 'boolean', default: false },
   'proof-only': { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -72,6 +74,7 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
       timeoutSeconds: positiveNumber(values.timeout, '--timeout'),
       json: values.json,
       proofOnly: values['proof-only'],
+      concurrency: positiveNumber(values.concurrency, '--concurrency'),
       log,
     });
     if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);

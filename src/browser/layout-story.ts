@@ -142,8 +142,10 @@ function placeFigures(
     let rows = Math.ceil((natural + grid.linePitchPt / 2) / grid.linePitchPt);
     let box: GridBox;
     if (explicit) {
-      rows = explicit.rows;
-      box = { col: explicit.col - data.box.col, cols, row: explicit.row - data.box.row, rows };
+      // Never over the headline or byline: start at the body, keep the bottom edge.
+      const row = Math.max(firstRow, explicit.row - data.box.row);
+      rows = explicit.rows - (row - (explicit.row - data.box.row));
+      box = { col: explicit.col - data.box.col, cols, row, rows };
       if (img) img.style.height = `${Math.max(0, rows * grid.linePitchPt - (natural - width * ratio) - grid.linePitchPt / 2)}pt`;
     } else {
       if (cursorCol + cols > data.box.cols) {

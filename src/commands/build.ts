@@ -12,6 +12,7 @@ export interface BuildCommandOptions {
   timeoutSeconds?: number;
   json: boolean;
   proofOnly: boolean;
+  concurrency?: number;
   log: (line: string) => void;
 }
 
@@ -25,8 +26,13 @@ export function chromiumVersion(): string | undefined {
 
 /** Build each edition with one shared browser; returns the reports and whether all passed. */
 export async function runBuild(options: BuildCommandOptions): Promise<{ reports: EditionReport[]; ok: boolean }> {
-  let browser: Browser | undefined;
-  const getBrowser = async () => (browser ??= await launchChromium());
+  // One warm browser for every page and edition; a new one if it crashed.
+  let browser: Promise<Browser> | undefined;
+  const getBrowser = async () => {
+    const current = browser && (await browser.catch(() => undefined));
+    if (!current || !current.connected) browser = launchChromium();
+    return browser!;
+  };
   const reports: EditionReport[] = [];
   const version = chromiumVersion();
   const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
@@ -37,6 +43,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<{ reports:
         browser: getBrowser,
         chromiumVersion: version,
         proofOnly: options.proofOnly,
+        concurrency: options.concurrency,
         timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
         onPage: (e) => options.log(`${e.edition} ${e.page}: ${e.ok ? 'built' : 'FAILED'} in ${(e.ms / 1000).toFixed(1)} s`),
       });
@@ -44,7 +51,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<{ reports:
       if (!options.json) options.log(formatEditionSummary(report));
     }
   } finally {
-    await browser?.close();
+    await (await browser?.catch(() => undefined))?.close();
   }
   const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
   return { reports, ok: !reports.some(failed) };

@@ -6,14 +6,14 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { Edition } from '../edition/load-edition.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
-import { renderPage, type RenderTimeouts } from '../render/render-page.js';
+import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer } from '../server/static-server.js';
 import { makePlates } from './make-plates.js';
 import { mergePagePdfs } from './merge-pages.js';
-import { pageRenderOrder } from './page-order.js';
-import { prepareEdition, singlePageView, staticMounts } from './prepare-edition.js';
+import { prepareEdition, staticMounts } from './prepare-edition.js';
+import { pageError, renderPages, type PageResult } from './render-pages.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
 
 export interface BuildOptions {
@@ -22,6 +22,8 @@ export interface BuildOptions {
   browser: () => Promise<Browser>;
   chromiumVersion?: string;
   timeouts?: RenderTimeouts;
+  /** Pages rendered at once; default the number of cores. */
+  concurrency?: number;
   /** Skip press plates: proofs only, for quick previews. */
   proofOnly?: boolean;
   /** Called as each page finishes, for progress output. */
@@ -68,43 +70,23 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
 
   const server = await startStaticServer({ mounts: staticMounts(edition.dir, htmlDir) });
   const extraMessages: ReportMessage[] = [];
-  const pageResults = new Map<string, { pdf?: string; copyfit: Copyfit[] }>();
+  let pageResults = new Map<string, PageResult>();
   try {
-    const browser = await options.browser();
-    const handover = new Map<string, string>();
-    await time('render', async () => {
-      for (const pageId of pageRenderOrder(edition)) {
-        const pageStart = performance.now();
-        const page = edition.pages.find((p) => p.config.id === pageId)!;
-        const broken = page.stories.filter((s) => brokenFiles.has(s.file.path));
-        if (broken.length > 0) {
-          extraMessages.push(pageError(pageId, `Page ${pageId} was not built: ${broken.map((s) => relative(dir, s.file.path)).join(', ')} has errors`, 'page-skipped'));
-          pageResults.set(pageId, { copyfit: [] });
-          options.onPage?.({ edition: report.edition, page: pageId, ok: false, ms: performance.now() - pageStart });
-          continue;
-        }
-        const html = render(singlePageView(view, pageId, handover));
-        await writeFileAtomic(join(htmlDir, `${pageId}.html`), html);
-        try {
-          const rendered = await renderPage(browser, `${server.origin}/html/${pageId}.html`, {
-            origin: server.origin,
-            label: `${report.edition} page ${pageId}`,
-            timeouts: options.timeouts,
-          });
-          for (const [story, blocks] of Object.entries(rendered.handover)) handover.set(story, blocks);
-          const pdfPath = join(pagesDir, `${pageId}.pdf`);
-          await writeFileAtomic(pdfPath, rendered.pdf);
-          pageResults.set(pageId, { pdf: pdfPath, copyfit: rendered.copyfit });
-          extraMessages.push(...renderWarnings(pageId, rendered));
-          options.onPage?.({ edition: report.edition, page: pageId, ok: true, ms: performance.now() - pageStart });
-        } catch (error) {
-          const stories = page.stories.map((s) => s.id).join(', ');
-          extraMessages.push(pageError(pageId, `${(error as Error).message} (stories: ${stories})`, 'render-failed'));
-          pageResults.set(pageId, { copyfit: [] });
-          options.onPage?.({ edition: report.edition, page: pageId, ok: false, ms: performance.now() - pageStart });
-        }
-      }
-    });
+    const rendered = await time('render', () =>
+      renderPages({
+        prepared,
+        editionName: report.edition,
+        origin: server.origin,
+        htmlDir,
+        pagesDir,
+        browser: options.browser,
+        timeouts: options.timeouts,
+        concurrency: options.concurrency,
+        onPage: options.onPage,
+      }),
+    );
+    pageResults = rendered.results;
+    extraMessages.push(...rendered.messages);
   } finally {
     await server.close();
   }
@@ -177,26 +159,7 @@ async function finish(report: EditionReport, files: VFile[], dir: string, outDir
   return report;
 }
 
-function pageError(page: string, message: string, ruleId: string): ReportMessage {
-  return { severity: 'error', file: '', line: null, column: null, message, ruleId, page };
-}
 
-function renderWarnings(pageId: string, rendered: { blockedRequests: string[]; pageErrors: string[]; pageCount: number }): ReportMessage[] {
-  const warnings: ReportMessage[] = rendered.blockedRequests.map((url) => ({
-    severity: 'warning' as const,
-    file: '',
-    line: null,
-    column: null,
-    message: `Blocked a request to ${url}: pages may load only presswork's own server`,
-    ruleId: 'blocked-request',
-    page: pageId,
-  }));
-  for (const error of rendered.pageErrors) warnings.push({ ...pageError(pageId, `Script error in page ${pageId}: ${error}`, 'page-script-error'), severity: 'warning' });
-  if (rendered.pageCount !== 1) {
-    warnings.push(pageError(pageId, `Page ${pageId} made ${rendered.pageCount} pages in Paged.js, expected exactly 1`, 'page-count'));
-  }
-  return warnings;
-}
 
 function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): ReportMessage[] {
   if (fit.overset.chars === 0) return [];

@@ -1,0 +1,137 @@
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import type { Copyfit } from '../browser/layout-story.js';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { renderPage, type RenderedPage, type RenderTimeouts } from '../render/render-page.js';
+import type { ReportMessage } from '../report/messages.js';
+import { pageRenderOrder } from './page-order.js';
+import { singlePageView, type PreparedEdition } from './prepare-edition.js';
+
+export interface PageResult {
+  pdf?: string;
+  copyfit: Copyfit[];
+  handover: Record<string, string>;
+  /** The page's audit findings, when the browser reports them. */
+  audit?: unknown[];
+}
+
+export interface RenderPagesOptions {
+  prepared: PreparedEdition;
+  editionName: string;
+  origin: string;
+  htmlDir: string;
+  pagesDir: string;
+  browser: () => Promise<Browser>;
+  timeouts?: RenderTimeouts;
+  /** Pages rendered at once, each in its own tab. Default: the number of cores. */
+  concurrency?: number;
+  onPage?: (event: { edition: string; page: string; ok: boolean; ms: number }) => void;
+}
+
+const BROWSER_GONE = /Target closed|Session closed|Protocol error|browser has disconnected|Connection closed/i;
+
+/**
+ * Render every page in its own tab, several at once. A page waits only for the pages whose
+ * jumps it continues, since it needs the text they could not hold. A page that fails is
+ * reported and the others go on; a browser crash is retried once on a fresh browser.
+ */
+export async function renderPages(options: RenderPagesOptions): Promise<{ results: Map<string, PageResult>; messages: ReportMessage[] }> {
+  const { prepared } = options;
+  const { edition } = prepared;
+  const results = new Map<string, PageResult>();
+  const messages: ReportMessage[] = [];
+  const handover = new Map<string, string>();
+  const finished = new Map<string, Promise<void>>();
+  const order = pageRenderOrder(edition);
+  const sources = jumpSources(prepared);
+
+  const renderOne = async (pageId: string): Promise<void> => {
+    await Promise.all([...(sources.get(pageId) ?? [])].map((source) => finished.get(source)));
+    const started = performance.now();
+    const page = edition.pages.find((p) => p.config.id === pageId)!;
+    const report = (ok: boolean) => options.onPage?.({ edition: options.editionName, page: pageId, ok, ms: performance.now() - started });
+    const broken = page.stories.filter((s) => prepared.brokenFiles.has(s.file.path));
+    if (broken.length > 0) {
+      const files = broken.map((s) => relative(edition.dir, s.file.path)).join(', ');
+      messages.push(pageError(pageId, `Page ${pageId} was not built: ${files} has errors`, 'page-skipped'));
+      results.set(pageId, { copyfit: [], handover: {} });
+      return report(false);
+    }
+    await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), prepared.render(singlePageView(prepared.view, pageId, handover)));
+    try {
+      const rendered = await renderWithRetry(options, pageId);
+      for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
+      const pdf = join(options.pagesDir, `${pageId}.pdf`);
+      await writeFileAtomic(pdf, rendered.pdf);
+      results.set(pageId, { pdf, copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit });
+      messages.push(...renderWarnings(pageId, rendered));
+      report(true);
+    } catch (error) {
+      const stories = page.stories.map((s) => s.id).join(', ');
+      messages.push(pageError(pageId, `${(error as Error).message} (stories: ${stories})`, 'render-failed'));
+      results.set(pageId, { copyfit: [], handover: {} });
+      report(false);
+    }
+  };
+
+  const queue = [...order];
+  const worker = async () => {
+    for (let pageId = queue.shift(); pageId; pageId = queue.shift()) {
+      // Registered before it starts, so pages later in the queue can wait on it.
+      const done = renderOne(pageId);
+      finished.set(pageId, done);
+      await done;
+    }
+  };
+  // Queue order puts every jump source before its target, so a page only ever waits for
+  // pages already started.
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), order.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { results, messages };
+}
+
+async function renderWithRetry(options: RenderPagesOptions, pageId: string): Promise<RenderedPage & { audit?: unknown[] }> {
+  const attempt = async () =>
+    renderPage(await options.browser(), `${options.origin}/html/${pageId}.html`, {
+      origin: options.origin,
+      label: `${options.editionName} page ${pageId}`,
+      timeouts: options.timeouts,
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!BROWSER_GONE.test((error as Error).message)) throw error;
+    return attempt(); // the browser getter starts a fresh browser when the old one died
+  }
+}
+
+function jumpSources(prepared: PreparedEdition): Map<string, Set<string>> {
+  const sources = new Map<string, Set<string>>();
+  for (const page of prepared.edition.pages) {
+    for (const story of page.stories) {
+      const target = story.config.continue?.page;
+      if (!target || target === page.config.id) continue;
+      sources.set(target, (sources.get(target) ?? new Set()).add(page.config.id));
+    }
+  }
+  return sources;
+}
+
+export function pageError(page: string, message: string, ruleId: string): ReportMessage {
+  return { severity: 'error', file: '', line: null, column: null, message, ruleId, page };
+}
+
+function renderWarnings(pageId: string, rendered: RenderedPage): ReportMessage[] {
+  const warnings: ReportMessage[] = rendered.blockedRequests.map((url) => ({
+    ...pageError(pageId, `Blocked a request to ${url}: pages may load only presswork's own server`, 'blocked-request'),
+    severity: 'warning' as const,
+  }));
+  for (const error of rendered.pageErrors) {
+    warnings.push({ ...pageError(pageId, `Script error in page ${pageId}: ${error}`, 'page-script-error'), severity: 'warning' });
+  }
+  if (rendered.pageCount !== 1) {
+    warnings.push(pageError(pageId, `Page ${pageId} made ${rendered.pageCount} pages in Paged.js, expected exactly 1`, 'page-count'));
+  }
+  return warnings;
+}
