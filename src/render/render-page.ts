@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
+import type { LineFix, TypographyFinding } from '../browser/typography/index.js';
 import { restrictToOrigin } from './chromium.js';
 
 export interface RenderTimeouts {
@@ -16,6 +17,10 @@ export interface RenderedPage {
   copyfit: Copyfit[];
   /** Overflowing blocks of jumping stories, as HTML, keyed by story id. */
   handover: Record<string, string>;
+  /** Typography audit of the printed page: clreq line rules, grid, text size. Empty when clean. */
+  audit: TypographyFinding[];
+  /** Paragraphs that ended with a lone character, and how the layout fixed each (`none`: it could not). */
+  lineFixes: LineFix[];
   /** Paged.js page count: one 版 must make exactly one page. */
   pageCount: number;
   blockedRequests: string[];
@@ -36,6 +41,8 @@ interface BrowserState {
   phase: string;
   copyfit: Copyfit[];
   handover?: Record<string, string>;
+  audit?: TypographyFinding[];
+  lineFixes?: LineFix[];
   pages?: number;
   error?: string;
 }
@@ -76,6 +83,8 @@ export async function renderPage(
       pdf,
       copyfit: state.copyfit,
       handover: state.handover ?? {},
+      audit: state.audit ?? [],
+      lineFixes: state.lineFixes ?? [],
       pageCount: state.pages ?? 0,
       blockedRequests: guard.blocked,
       pageErrors,
