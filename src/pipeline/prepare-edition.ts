@@ -28,6 +28,8 @@ export interface PreparedEdition {
 export async function prepareEdition(
   dir: string,
   time: <T>(stage: string, run: () => Promise<T>) => Promise<T> = (_, run) => run(),
+  // The preview passes a caching wrapper, so a save re-processes only the changed article.
+  process: typeof processArticle = processArticle,
 ): Promise<{ prepared?: PreparedEdition; files: VFile[] }> {
   const { edition, files } = await time('load', () => loadEdition(dir));
   if (!edition) return { files };
@@ -36,7 +38,7 @@ export async function prepareEdition(
   const images: FigureImage[] = [];
   await time('process', async () => {
     for (const story of edition.pages.flatMap((p) => p.stories)) {
-      const result = await processArticle(story.file, {
+      const result = await process(story.file, {
         root: edition.dir,
         urlPrefix: '/edition',
         autospace: edition.config.typography.autospace,

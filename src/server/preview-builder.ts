@@ -4,6 +4,7 @@ import type { Copyfit } from '../browser/layout-story.js';
 import { pageRenderOrder } from '../pipeline/page-order.js';
 import { prepareEdition, singlePageView, type PreparedEdition } from '../pipeline/prepare-edition.js';
 import { writeBrowserAssets } from '../render/browser-assets.js';
+import { createArticleCache } from './preview-article-cache.js';
 import { assetVersion } from './preview-asset-version.js';
 import { displayPath, previewError, previewMessages } from './preview-messages.js';
 import type { PreviewGrid, PreviewMessage, PreviewSnapshot, PreviewStoryFit } from './preview-state.js';
@@ -98,6 +99,7 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
   let lastRead: PreviewSnapshot['lastRead'] = null;
   let building: Promise<void> | undefined;
   let pumping: Promise<void> | undefined;
+  const articles = createArticleCache();
   /** Part of the asset URLs in page documents; changes when a style does. */
   let assets: string | undefined;
 
@@ -216,7 +218,8 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
     }
     let result: Awaited<ReturnType<typeof prepareEdition>>;
     try {
-      result = await prepareEdition(options.editionDir);
+      if (changes?.kinds.has('asset')) articles.clear();
+      result = await prepareEdition(options.editionDir, undefined, articles.process);
     } catch (error) {
       sourceErrors = [...assetErrors, previewError(`Cannot read the edition: ${(error as Error).message}`, 'prepare-failed')];
       return;
