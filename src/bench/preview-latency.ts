@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       total.push(probe.lastSwapAt - savedAt);
       server.push(probe.lastRequestAt - savedAt);
       client.push(probe.lastSwapAt - probe.lastRequestAt);
-      const seen = read ? `seen after ${read.changedAt - savedAt} ms, read in ${read.readMs} ms` : '';
+      const seen = read ? `seen after ${read.changedAt - savedAt} ms, read in ${read.readMs} ms ${JSON.stringify(read.stages)}` : '';
       process.stdout.write(
         `edit ${String(i).padStart(2)}: ${Math.round(probe.lastSwapAt - savedAt)} ms (server ${Math.round(probe.lastRequestAt - savedAt)} ms: ${seen}; browser ${Math.round(probe.lastSwapAt - probe.lastRequestAt)} ms: ${JSON.stringify(probe.lastTimings)})\n`,
       );

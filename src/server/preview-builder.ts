@@ -97,6 +97,8 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
   let closed = false;
   let queued: SourceChanges | undefined;
   let lastRead: PreviewSnapshot['lastRead'] = null;
+  /** Milliseconds per stage of the last prepareEdition (load, process, template). */
+  let stages: Record<string, number> = {};
   let building: Promise<void> | undefined;
   let pumping: Promise<void> | undefined;
   const articles = createArticleCache();
@@ -219,7 +221,16 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
     let result: Awaited<ReturnType<typeof prepareEdition>>;
     try {
       if (changes?.kinds.has('asset')) articles.clear();
-      result = await prepareEdition(options.editionDir, undefined, articles.process);
+      stages = {};
+      const time = async <T>(stage: string, run: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+          return await run();
+        } finally {
+          stages[stage] = Math.round(performance.now() - started);
+        }
+      };
+      result = await prepareEdition(options.editionDir, time, articles.process);
     } catch (error) {
       sourceErrors = [...assetErrors, previewError(`Cannot read the edition: ${(error as Error).message}`, 'prepare-failed')];
       return;
@@ -333,7 +344,7 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
       const started = performance.now();
       try {
         await read(changes);
-        lastRead = { changedAt: changes?.at ?? Date.now(), readMs: Math.round(performance.now() - started) };
+        lastRead = { changedAt: changes?.at ?? Date.now(), readMs: Math.round(performance.now() - started), stages };
       } catch (error) {
         sourceErrors = [previewError(`The preview failed to read the edition: ${(error as Error).message}`, 'preview-failed')];
       } finally {

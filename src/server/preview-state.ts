@@ -77,5 +77,5 @@ export interface PreviewSnapshot {
   /** True while the server is re-reading sources or laying out pages. */
   busy: boolean;
   /** The last re-read: when the change was seen (epoch ms) and how long reading and rendering took. */
-  lastRead: { changedAt: number; readMs: number } | null;
+  lastRead: { changedAt: number; readMs: number; stages: Record<string, number> } | null;
 }
