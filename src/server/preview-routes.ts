@@ -62,7 +62,8 @@ export function createPreviewRoutes(options: PreviewRoutesOptions): (req: Incomi
     match = new RegExp(`^/_preview/thumb/${PAGE_ID}\\.png$`).exec(path);
     if (match) {
       const png = builder.thumbnail(match[1]!);
-      return png ? send(req, res, 200, 'image/png', png) : notFound(req, res);
+      // The URL names the server and layout version, so a browser may keep it.
+      return png ? send(req, res, 200, 'image/png', png, { 'Cache-Control': 'private, max-age=86400' }) : notFound(req, res);
     }
     const file = path.startsWith('/_preview/') ? client.get(path.slice('/_preview/'.length)) : undefined;
     if (file) return send(req, res, 200, file.type, file.body);

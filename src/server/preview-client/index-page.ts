@@ -38,10 +38,11 @@ function chips(page: PreviewPage): HTMLElement {
   );
 }
 
-function card(page: PreviewPage, grid: PreviewSnapshot['grid']): HTMLElement {
+function card(page: PreviewPage, snapshot: PreviewSnapshot): HTMLElement {
+  const grid = snapshot.grid;
   const ratio = grid ? `${grid.pageWidthPt} / ${grid.pageHeightPt}` : '390 / 545';
   const thumb = page.laidOutVersion !== null
-    ? h('img', { class: 'pw-thumb', src: `/_preview/thumb/${encodeURIComponent(page.id)}.png?v=${page.laidOutVersion}`, alt: `Page ${page.id}`, loading: 'lazy' })
+    ? h('img', { class: 'pw-thumb', src: `/_preview/thumb/${encodeURIComponent(page.id)}.png?v=${snapshot.serverId.slice(0, 8)}-${page.laidOutVersion}`, alt: `Page ${page.id}`, loading: 'lazy' })
     : h('div', { class: 'pw-thumb pw-thumb-empty' }, '…');
   thumb.style.aspectRatio = ratio;
   return h(
@@ -78,7 +79,15 @@ function main(): void {
     title.textContent = edition ? `${edition.paper} ${edition.date}` : 'presswork';
     meta.textContent = edition ? `${edition.dir} · ${snapshot.pages.length} 版` : '';
     document.title = `${title.textContent} · presswork preview`;
-    grid.replaceChildren(...snapshot.pages.map((p) => card(p, snapshot.grid)));
+    // Cards that did not change stay in place, so their thumbnails do not reload or flicker.
+    const old = new Map([...grid.querySelectorAll<HTMLElement>('.pw-card')].map((el) => [el.dataset.page, el]));
+    grid.replaceChildren(
+      ...snapshot.pages.map((p) => {
+        const next = card(p, snapshot);
+        const previous = old.get(p.id);
+        return previous && previous.outerHTML === next.outerHTML ? previous : next;
+      }),
+    );
     if (snapshot.pages.length === 0) grid.append(h('p', { class: 'pw-message' }, 'No pages yet: the edition cannot be read; see the errors.'));
     setStatus();
   };
