@@ -7,6 +7,7 @@ const USAGE = `Usage: presswork <command> [EDITION_DIR...] [options]
 
 Commands:
   build     build proofs and plates (default: every edition under articles/)
+  check     validate, lint and copyfit without writing PDFs
   preview   serve an edition on 127.0.0.1 with live reload
 
 Options:
@@ -14,6 +15,7 @@ Options:
   --strict           warnings fail the build
   --timeout SECONDS  per-stage timeout for layout, pagination and printing
   --json             print the report as JSON on stdout
+  --fix-preview      (check) list the copy normalisation changes and stop
   --proof-only       write the screen proof only, no press plates
   --concurrency N    pages rendered at once (default: number of cores)
   --port N           preview port (default: a free one)
@@ -29,6 +31,7 @@ const OPTIONS = {
   strict: { type: 'boolean', default: false },
   timeout: { type: 'string' },
   json: { type: 'boolean', default: false },
+  'fix-preview': { type: 'boolean', default: false },
   'proof-only': { type: 'boolean', default: false },
   concurrency: { type: 'string' },
   port: { type: 'string' },
@@ -78,6 +81,11 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
       log,
     });
     if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    return ok ? 0 : 1;
+  },
+  async check(dirs, values) {
+    const { runCheck } = await import('./commands/check.js');
+    const ok = await runCheck({ editions: editionDirs(dirs), fixPreview: values['fix-preview'], strict: values.strict, log });
     return ok ? 0 : 1;
   },
   async preview(dirs, values) {

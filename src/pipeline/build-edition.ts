@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import type { Copyfit } from '../browser/layout-story.js';
+import type { TypographyFinding } from '../browser/typography/index.js';
 import type { Edition } from '../edition/load-edition.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
@@ -95,6 +96,7 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
     const result = pageResults.get(page.config.id);
     report.pages.push(pageReport(page.config.id, page.config.template, result, outDir));
     for (const fit of result?.copyfit ?? []) extraMessages.push(...copyfitMessages(fit, dir, edition));
+    extraMessages.push(...auditMessages(result?.audit ?? []));
   }
   const built = edition.pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
   if (built.length === edition.pages.length) {
@@ -161,7 +163,21 @@ async function finish(report: EditionReport, files: VFile[], dir: string, outDir
 
 
 
-function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): ReportMessage[] {
+/** Typography audit findings are warnings: they fail a `--strict` build. */
+export function auditMessages(findings: TypographyFinding[]): ReportMessage[] {
+  return findings.map((f) => ({
+    severity: 'warning' as const,
+    file: f.file,
+    line: f.line ?? null,
+    column: f.column ?? null,
+    message: `${f.page} ${f.story || 'page'}: ${f.message} (“${f.text}”)`,
+    ruleId: `typography/${f.rule}`,
+    page: f.page,
+    story: f.story,
+  }));
+}
+
+export function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): ReportMessage[] {
   if (fit.overset.chars === 0) return [];
   const file = relative(dir, join(edition.dir, fit.file));
   return [
@@ -178,7 +194,7 @@ function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): ReportMes
   ];
 }
 
-function pageReport(id: string, template: string, result: { pdf?: string; copyfit: Copyfit[] } | undefined, outDir: string): PageReport {
+function pageReport(id: string, template: string, result: PageResult | undefined, outDir: string): PageReport {
   return {
     id,
     template,
@@ -193,5 +209,6 @@ function pageReport(id: string, template: string, result: { pdf?: string; copyfi
       short: c.short,
       continuedOn: c.continuedOn ?? null,
     })),
+    audit: (result?.audit ?? []).map(({ rule, story, text, message }) => ({ rule, story, text, message })),
   };
 }

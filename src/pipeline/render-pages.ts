@@ -2,9 +2,11 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
+import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { renderPage, type RenderedPage, type RenderTimeouts } from '../render/render-page.js';
 import type { ReportMessage } from '../report/messages.js';
+import { checkPageFonts } from './check-fonts.js';
 import { pageRenderOrder } from './page-order.js';
 import { singlePageView, type PreparedEdition } from './prepare-edition.js';
 
@@ -12,8 +14,8 @@ export interface PageResult {
   pdf?: string;
   copyfit: Copyfit[];
   handover: Record<string, string>;
-  /** The page's audit findings, when the browser reports them. */
-  audit?: unknown[];
+  /** The page's typography audit findings. */
+  audit?: TypographyFinding[];
 }
 
 export interface RenderPagesOptions {
@@ -26,6 +28,8 @@ export interface RenderPagesOptions {
   timeouts?: RenderTimeouts;
   /** Pages rendered at once, each in its own tab. Default: the number of cores. */
   concurrency?: number;
+  /** Copyfit only: lay pages out without paginating or printing them. */
+  layoutOnly?: boolean;
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number }) => void;
 }
 
@@ -62,10 +66,10 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
     try {
       const rendered = await renderWithRetry(options, pageId);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
-      const pdf = join(options.pagesDir, `${pageId}.pdf`);
-      await writeFileAtomic(pdf, rendered.pdf);
+      const pdf = options.layoutOnly ? undefined : join(options.pagesDir, `${pageId}.pdf`);
+      if (pdf) await writeFileAtomic(pdf, rendered.pdf);
       results.set(pageId, { pdf, copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit });
-      messages.push(...renderWarnings(pageId, rendered));
+      messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId) : []));
       report(true);
     } catch (error) {
       const stories = page.stories.map((s) => s.id).join(', ');
@@ -91,12 +95,13 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   return { results, messages };
 }
 
-async function renderWithRetry(options: RenderPagesOptions, pageId: string): Promise<RenderedPage & { audit?: unknown[] }> {
+async function renderWithRetry(options: RenderPagesOptions, pageId: string): Promise<RenderedPage> {
   const attempt = async () =>
     renderPage(await options.browser(), `${options.origin}/html/${pageId}.html`, {
       origin: options.origin,
       label: `${options.editionName} page ${pageId}`,
       timeouts: options.timeouts,
+      layoutOnly: options.layoutOnly,
     });
   try {
     return await attempt();

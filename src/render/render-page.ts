@@ -54,7 +54,14 @@ interface BrowserState {
 export async function renderPage(
   browser: Browser,
   url: string,
-  options: { origin: string; label: string; timeouts?: RenderTimeouts; signal?: AbortSignal },
+  options: {
+    origin: string;
+    label: string;
+    timeouts?: RenderTimeouts;
+    signal?: AbortSignal;
+    /** Lay out and measure copyfit only: no Paged.js, no PDF (for `presswork check`). */
+    layoutOnly?: boolean;
+  },
 ): Promise<RenderedPage> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const page = await browser.newPage();
@@ -63,7 +70,7 @@ export async function renderPage(
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, () =>
-      page.goto(url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
+      page.goto(options.layoutOnly ? `${url}?layout-only` : url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
     );
     await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
       page.waitForFunction(
@@ -78,14 +85,16 @@ export async function renderPage(
     if (state.phase === 'failed') {
       throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
     }
-    const pdf = await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
+    const pdf = options.layoutOnly
+      ? new Uint8Array()
+      : await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
     return {
       pdf,
       copyfit: state.copyfit,
       handover: state.handover ?? {},
       audit: state.audit ?? [],
       lineFixes: state.lineFixes ?? [],
-      pageCount: state.pages ?? 0,
+      pageCount: options.layoutOnly ? 1 : (state.pages ?? 0),
       blockedRequests: guard.blocked,
       pageErrors,
     };

@@ -16,6 +16,8 @@ export interface PageReport {
   plate: string | null;
   ok: boolean;
   stories: StoryReport[];
+  /** Typography audit findings on the rendered page (clreq line rules, grid, size). */
+  audit: { rule: string; story: string; text: string; message: string }[];
 }
 
 export interface EditionReport {

@@ -34,6 +34,7 @@ const PLACEHOLDERS: Record<string, { width: number; height: number }> = {
   'caijia-zoushi.jpg': sizeForColumns(3),
   'quanmin-jianshen.jpg': sizeForColumns(3),
   'beitanghe-lvdao.jpg': sizeForColumns(5),
+  'shilaohua-gaizao.jpg': sizeForColumns(3),
 };
 
 /** Light grey field, thin darker frame, diagonal cross. Shapes only: no fonts involved. */

@@ -5,13 +5,18 @@ import { extractPageTexts } from '../../src/pipeline/verify-text.js';
 
 export const MM = 72 / 25.4;
 
-/** `pdffonts` rows: name, type, embedded. */
+/** `pdffonts` rows: name, type, embedded. Columns are cut at the widths of the dashed header line. */
 export function pdfFonts(path: string): { name: string; type: string; embedded: boolean }[] {
-  const lines = execFileSync('pdffonts', [path], { encoding: 'utf8' }).trim().split('\n').slice(2);
-  return lines.map((line) => {
-    const columns = line.split(/\s{2,}/);
-    const emb = line.match(/\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/);
-    return { name: columns[0] ?? '', type: columns[1] ?? '', embedded: emb?.[1] === 'yes' };
+  const [, dashes = '', ...rows] = execFileSync('pdffonts', [path], { encoding: 'utf8' }).trimEnd().split('\n');
+  const widths = dashes.split(' ').map((d) => d.length + 1);
+  return rows.map((row) => {
+    const cells: string[] = [];
+    let at = 0;
+    for (const width of widths) {
+      cells.push(row.slice(at, at + width).trim());
+      at += width;
+    }
+    return { name: cells[0] ?? '', type: cells[1] ?? '', embedded: cells[3] === 'yes' };
   });
 }
 

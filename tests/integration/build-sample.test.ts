@@ -51,6 +51,8 @@ describe('the sample edition, built in Chromium', () => {
     for (const font of fonts) {
       expect(font.embedded, font.name).toBe(true);
       expect(font.type).toBe('CID TrueType');
+      // Only the house fonts: a system font would mean a glyph missing from them.
+      expect(font.name).toMatch(/^[A-Z]{6}\+(NotoSerifSC|NotoSansSC|LXGWWenKai)/);
     }
   });
 

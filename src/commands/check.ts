@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { reporter } from 'vfile-reporter';
+import { auditMessages, copyfitMessages } from '../pipeline/build-edition.js';
+import { prepareEdition, staticMounts } from '../pipeline/prepare-edition.js';
+import { renderPages } from '../pipeline/render-pages.js';
+import { writeBrowserAssets } from '../render/browser-assets.js';
+import { launchChromium } from '../render/chromium.js';
+import type { ReportMessage } from '../report/messages.js';
+import { formatMessages } from '../report/terminal.js';
+import { startStaticServer } from '../server/static-server.js';
+
+export interface CheckOptions {
+  editions: string[];
+  /** List the copy normalisation changes (info messages) and stop: no browser. */
+  fixPreview: boolean;
+  strict: boolean;
+  log: (text: string) => void;
+}
+
+/**
+ * Validate, lint and copyfit editions without writing PDFs: load and process every article,
+ * then lay each page out in Chromium (no pagination, no printing) to measure copyfit and run
+ * the typography audit. Prints vfile-style messages with file:line:column.
+ */
+export async function runCheck(options: CheckOptions): Promise<boolean> {
+  let ok = true;
+  let browser: Browser | undefined;
+  try {
+    for (const dir of options.editions) {
+      const { prepared, files } = await prepareEdition(dir);
+      const fixes = files.filter((f) => f.messages.some((m) => m.source === 'presswork-cjk'));
+      if (options.fixPreview) {
+        for (const file of fixes) file.messages = file.messages.filter((m) => m.source === 'presswork-cjk');
+        options.log(reporter(fixes, { quiet: true }) || `${relative(process.cwd(), dir)}: no copy changes`);
+        continue;
+      }
+      // Copy fixes are infos; `--fix-preview` lists them, a plain check shows what needs action.
+      for (const file of files) file.messages = file.messages.filter((m) => m.fatal !== undefined && m.fatal !== null);
+      options.log(reporter(files, { quiet: true }) || `${relative(process.cwd(), dir)}: edition and articles valid`);
+      if (files.some((f) => f.messages.some((m) => m.fatal))) ok = false;
+      if (!prepared) continue;
+      const work = await mkdtemp(join(tmpdir(), 'presswork-check-'));
+      const htmlDir = join(work, 'html');
+      await writeBrowserAssets(join(htmlDir, 'assets'));
+      const server = await startStaticServer({ mounts: staticMounts(prepared.edition.dir, htmlDir) });
+      try {
+        browser ??= await launchChromium();
+        const shared = browser;
+        const { results, messages } = await renderPages({
+          prepared,
+          editionName: prepared.edition.name,
+          origin: server.origin,
+          htmlDir,
+          pagesDir: work,
+          browser: async () => shared,
+          layoutOnly: true,
+        });
+        const found: ReportMessage[] = [...messages];
+        for (const page of prepared.edition.pages) {
+          const result = results.get(page.config.id);
+          for (const fit of result?.copyfit ?? []) {
+            const state = fit.overset.chars > 0 ? `overset ${fit.overset.chars} chars / ${fit.overset.lines} lines` : fit.continuedOn ? `continues on ${fit.continuedOn}` : fit.short.lines > 0 ? `short ${fit.short.lines} lines` : 'fits';
+            options.log(`  ${fit.page} ${fit.story}${fit.part === 'cont' ? ' (continued)' : ''}: ${state}`);
+            found.push(...copyfitMessages(fit, dir, prepared.edition));
+          }
+          found.push(...auditMessages(result?.audit ?? []));
+        }
+        if (found.length > 0) options.log(formatMessages(found));
+        if (found.some((m) => m.severity === 'error' || (options.strict && m.severity === 'warning'))) ok = false;
+      } finally {
+        await server.close();
+        await rm(work, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await browser?.close();
+  }
+  return ok;
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import pixelmatch from 'pixelmatch';
+import { PNG } from 'pngjs';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { runTool } from '../pdf/run-tool.js';
+
+/**
+ * What changed since the previous build: each page PDF is rendered to a small PNG and
+ * compared with the one kept from last time. In `changesDir`, per page:
+ * `<id>.png` (this build), `<id>.prev.png` (the build before), `<id>.diff.png` (the
+ * difference, when there is one) and `<id>.hash` (the page hash the PNG was made from).
+ * Pages are done a few at a time, each holding three small images, so memory stays bounded.
+ */
+
+export interface PageImageInput {
+  id: string;
+  pdf: string;
+  /** The page's content hash: when it equals the last build's, the page is unchanged and not rendered. */
+  hash?: string;
+}
+
+export interface PageChange {
+  page: string;
+  status: 'new' | 'changed' | 'unchanged';
+  /** Share of pixels that differ, in percent with two decimals; null for a new page. */
+  changedPercent: number | null;
+  changedPixels: number | null;
+  /** Absolute PNG paths; `before` is null for a new page, `diff` unless the page changed. */
+  before: string | null;
+  after: string;
+  diff: string | null;
+}
+
+export interface ComparePagesOptions {
+  changesDir: string;
+  /** Default 30: enough to see a moved story, small enough to be quick. */
+  dpi?: number;
+  /** pixelmatch's colour distance threshold, 0–1; default 0.1. */
+  threshold?: number;
+  /** Pages compared at once; default 2. */
+  concurrency?: number;
+  /** Per pdftoppm run; default 60 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+
+export async function comparePages(pages: readonly PageImageInput[], options: ComparePagesOptions): Promise<PageChange[]> {
+  await mkdir(options.changesDir, { recursive: true });
+  const results: PageChange[] = new Array(pages.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < pages.length; i = next++) results[i] = await comparePage(pages[i]!, options);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 2, pages.length)) }, worker));
+  return results;
+}
+
+export function changeImagePaths(changesDir: string, id: string) {
+  if (!SAFE_ID.test(id)) throw new Error(`Page id ${JSON.stringify(id)} cannot name a file in ${changesDir}`);
+  const base = join(changesDir, id);
+  return { after: `${base}.png`, before: `${base}.prev.png`, diff: `${base}.diff.png`, hash: `${base}.hash` };
+}
+
+export async function comparePage(page: PageImageInput, options: ComparePagesOptions): Promise<PageChange> {
+  const paths = changeImagePaths(options.changesDir, page.id);
+  const lastHash = await readFile(paths.hash, 'utf8').catch(() => undefined);
+  if (page.hash && lastHash === page.hash && (await exists(paths.after))) {
+    await rm(paths.diff, { force: true });
+    return { page: page.id, status: 'unchanged', changedPercent: 0, changedPixels: 0, before: paths.after, after: paths.after, diff: null };
+  }
+
+  const fresh = await renderPng(page.pdf, options);
+  try {
+    const previous = await readPng(paths.after);
+    let change: PageChange;
+    if (!previous) {
+      change = { page: page.id, status: 'new', changedPercent: null, changedPixels: null, before: null, after: paths.after, diff: null };
+      await rm(paths.before, { force: true });
+      await rm(paths.diff, { force: true });
+    } else {
+      const { pixels, total, diffPng } = diffImages(previous, PNG.sync.read(await readFile(fresh)), options.threshold ?? 0.1);
+      if (pixels > 0) await writeFileAtomic(paths.diff, diffPng);
+      else await rm(paths.diff, { force: true });
+      change = {
+        page: page.id,
+        status: pixels > 0 ? 'changed' : 'unchanged',
+        changedPercent: percent(pixels, total),
+        changedPixels: pixels,
+        before: paths.before,
+        after: paths.after,
+        diff: pixels > 0 ? paths.diff : null,
+      };
+      await rename(paths.after, paths.before);
+    }
+    await rename(fresh, paths.after);
+    if (page.hash) await writeFileAtomic(paths.hash, page.hash);
+    else await rm(paths.hash, { force: true });
+    return change;
+  } finally {
+    await rm(fresh, { force: true });
+  }
+}
+
+/** Render page 1 of `pdf` to a temp PNG in the changes folder; the caller renames or removes it. */
+async function renderPng(pdf: string, options: ComparePagesOptions): Promise<string> {
+  const prefix = join(options.changesDir, `.render-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const dpi = String(options.dpi ?? 30);
+  try {
+    await runTool('pdftoppm', ['-r', dpi, '-png', '-singlefile', '-f', '1', '-l', '1', pdf, prefix], {
+      timeoutMs: options.timeoutMs ?? 60_000,
+      signal: options.signal,
+    });
+  } catch (error) {
+    await rm(`${prefix}.png`, { force: true });
+    throw new Error(`Cannot render ${pdf} to PNG for the change report: ${(error as Error).message}`);
+  }
+  return `${prefix}.png`;
+}
+
+/** The previous build's PNG; undefined when there is none or it is unreadable (then the page counts as new). */
+async function readPng(path: string): Promise<PNG | undefined> {
+  try {
+    return PNG.sync.read(await readFile(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compare two page images, padding the smaller with white when the page size changed. */
+export function diffImages(before: PNG, after: PNG, threshold: number): { pixels: number; total: number; diffPng: Buffer } {
+  const width = Math.max(before.width, after.width);
+  const height = Math.max(before.height, after.height);
+  const a = padTo(before, width, height);
+  const b = padTo(after, width, height);
+  const diff = new PNG({ width, height });
+  const pixels = pixelmatch(a, b, diff.data, width, height, { threshold });
+  return { pixels, total: width * height, diffPng: PNG.sync.write(diff) };
+}
+
+function padTo(image: PNG, width: number, height: number): Uint8Array {
+  if (image.width === width && image.height === height) return image.data;
+  const out = new Uint8Array(width * height * 4).fill(255);
+  for (let y = 0; y < image.height; y++) {
+    out.set(image.data.subarray(y * image.width * 4, (y + 1) * image.width * 4), y * width * 4);
+  }
+  return out;
+}
+
+/** Two decimals, but never 0 when something did change. */
+function percent(pixels: number, total: number): number {
+  if (pixels === 0 || total === 0) return 0;
+  return Math.max(0.01, Math.round((pixels / total) * 10_000) / 100);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
