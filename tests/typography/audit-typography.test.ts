@@ -1,0 +1,154 @@
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TypographyFinding } from '../../src/browser/typography/index.js';
+import { LINE_END_PROHIBITED, LINE_START_PROHIBITED } from '../../src/cjk/index.js';
+import { launchChromium } from '../../src/render/chromium.js';
+import { serveFixtureEdition, type FixtureEdition } from './fixture-page.js';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/typography', import.meta.url));
+// Paragraph n of line-rules.md starts on Markdown line 5 + 2(n − 1) (see the fixture's README).
+const lineOf = (paragraph: number) => 5 + 2 * (paragraph - 1);
+const LOOSEN = lineOf(40);
+const TIGHTEN = lineOf(41);
+const ADJACENT = lineOf(42);
+
+let browser: Browser;
+let fixture: FixtureEdition;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  fixture = await serveFixtureEdition(browser, FIXTURE);
+});
+
+afterAll(async () => {
+  await fixture?.close();
+  await browser?.close();
+});
+
+// Pages the tests only read are opened once; tests that change the page open their own.
+const opened = new Map<string, ReturnType<FixtureEdition['open']>>();
+const view = (pageId: string, query = '') => {
+  const key = `${pageId}?${query}`;
+  if (!opened.has(key)) opened.set(key, fixture.open(pageId, query));
+  return opened.get(key)!;
+};
+
+const summary = (findings: TypographyFinding[]) => findings.map((f) => `${f.rule} ${f.line}:${f.column} ${f.text}`);
+
+describe('the typography fixture with the line rules on', () => {
+  it('audits clean', async () => {
+    const { state } = await view('A1');
+    expect(summary(state.audit)).toEqual([]);
+  });
+
+  it('fixes each lone last character: one by tightening, one by moving a character down', async () => {
+    const { state } = await view('A1');
+    const byLine = new Map(state.lineFixes.map((f) => [f.line, f]));
+    expect(byLine.get(LOOSEN)).toMatchObject({ fix: 'loosen', story: 'line-rules', page: 'A1', file: 'line-rules.md' });
+    expect(byLine.get(TIGHTEN)).toMatchObject({ fix: 'tighten' });
+    const tighten = byLine.get(TIGHTEN)!;
+    expect(tighten.fix === 'tighten' && tighten.amountEm).toBeLessThanOrEqual(0.05);
+    expect(state.lineFixes.every((f) => f.fix !== 'none')).toBe(true);
+  });
+
+  it('keeps `·` and `～` off line starts by tying them to the character before', async () => {
+    const { page } = await view('A1');
+    const glued = await page.evaluate(() => [...document.querySelectorAll('.frame .nobreak')].map((s) => s.textContent));
+    expect(glued).toEqual(expect.arrayContaining(['大·', '者～', '……', '——']));
+  });
+});
+
+describe('the typography fixture with the line rules off', () => {
+  it('breaks every rule, and the audit finds each one', async () => {
+    const { state } = await view('A1', 'line-rules=off');
+    const found = (rule: string) => state.audit.filter((f) => f.rule === rule);
+    // Paragraphs 1–23 put one mark each at a line start (later ones may add their own).
+    const starts = found('line-start').filter((f) => f.line! <= lineOf(23)).map((f) => f.text[0]);
+    expect(starts).toEqual([...LINE_START_PROHIBITED]);
+    const ends = found('line-end').map((f) => f.text.at(-1));
+    expect(ends).toEqual([...LINE_END_PROHIBITED]);
+    expect(found('split-pair').map((f) => f.message)).toEqual([
+      '`……` is split across two lines, expected it on one line',
+      '`——` is split across two lines, expected it on one line',
+    ]);
+    expect(found('single-char-last-line').map((f) => f.line)).toContain(LOOSEN);
+    expect(state.audit.every((f) => f.story === 'line-rules' && f.page === 'A1' && f.file === 'line-rules.md')).toBe(true);
+    expect(state.lineFixes).toEqual([]);
+  });
+});
+
+describe('adjacent punctuation', () => {
+  const widths = (page: Page, trim?: string) =>
+    page.evaluate(
+      (line, trim) => {
+        const p = document.querySelector<HTMLElement>(`.frame p[data-src="${line}:1"]`)!;
+        if (trim) p.style.setProperty('text-spacing-trim', trim);
+        const text = p.firstChild as Text;
+        const em = parseFloat(getComputedStyle(p).fontSize);
+        const range = document.createRange();
+        const width = (pair: string) => {
+          const at = text.data.indexOf(pair);
+          range.setStart(text, at);
+          range.setEnd(text, at + pair.length);
+          return range.getBoundingClientRect().width / em;
+        };
+        return { '。”': width('。”'), '）、': width('）、'), 好: width('好') };
+      },
+      ADJACENT,
+      trim,
+    );
+
+  it('measures about 1.5 em for `。”` and `）、`, not 2 em', async () => {
+    const { page } = await fixture.open('A1');
+    const measured = await widths(page);
+    expect(measured['好']).toBeCloseTo(1, 1);
+    expect(measured['。”']).toBeCloseTo(1.5, 1);
+    expect(measured['）、']).toBeCloseTo(1.5, 1);
+  });
+
+  it('measures 2 em once trimming is switched off (the measurement sees it)', async () => {
+    const { page } = await fixture.open('A1');
+    const measured = await widths(page, 'space-all');
+    expect(measured['。”']).toBeCloseTo(2, 1);
+    expect(measured['）、']).toBeCloseTo(2, 1);
+  });
+});
+
+describe('the audit', () => {
+  it('reports a lone last character the layout could not fix', async () => {
+    const { state } = await view('A2');
+    expect(state.lineFixes.map((f) => [f.fix, f.line])).toEqual([['none', 5]]);
+    expect(state.audit).toHaveLength(1);
+    expect(state.audit[0]).toMatchObject({ rule: 'single-char-last-line', story: 'lone-last-line', page: 'A2', line: 5, column: 1 });
+    expect(state.audit[0]!.text).toMatch(/造。$/);
+    expect(state.audit[0]!.message).toMatch(/neither tightening nor moving a character down fixed it/);
+  });
+
+  it('reports text below 7.5 pt and lines off the baseline grid', async () => {
+    const { page } = await fixture.open('A1');
+    const script = await build({
+      entryPoints: [fileURLToPath(new URL('../../src/browser/typography/index.ts', import.meta.url))],
+      bundle: true,
+      format: 'iife',
+      globalName: 'pwTypography',
+      write: false,
+    });
+    await page.addScriptTag({ content: script.outputFiles[0]!.text });
+    const findings = await page.evaluate(() => {
+      const frames = document.querySelectorAll<HTMLElement>('.frame');
+      const small = frames[0]!.querySelector<HTMLElement>('p')!;
+      small.style.fontSize = '7pt';
+      frames[1]!.style.top = `${parseFloat(frames[1]!.style.top) + 3}pt`;
+      const api = (window as unknown as { pwTypography: { auditTypography(doc: Document): TypographyFinding[] } }).pwTypography;
+      return api.auditTypography(document).filter((f) => f.rule === 'small-text' || f.rule === 'off-grid');
+    });
+    const small = findings.filter((f) => f.rule === 'small-text');
+    expect(small).toHaveLength(1);
+    expect(small[0]).toMatchObject({ story: 'line-rules', page: 'A1', line: 5, message: 'Text set at 7.00 pt, expected at least 7.5 pt' });
+    const offGrid = findings.filter((f) => f.rule === 'off-grid');
+    expect(offGrid.length).toBeGreaterThan(0);
+    expect(offGrid[0]!.message).toMatch(/^First line sits 3\.00 pt off the body grid/);
+  });
+});
