@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparePages, type PageChange } from '../../src/pipeline/page-changes.js';
+
+const MM = 72 / 25.4;
+let dir: string;
+let changesDir: string;
+
+/** A 100 × 140 mm page with a black 20 × 20 mm square at (x, y) mm from the bottom left. */
+async function squarePdf(name: string, x: number, y: number, size = { width: 100, height: 140 }): Promise<string> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([size.width * MM, size.height * MM]);
+  page.drawRectangle({ x: x * MM, y: y * MM, width: 20 * MM, height: 20 * MM, color: rgb(0, 0, 0) });
+  const path = join(dir, name);
+  await writeFile(path, await doc.save());
+  return path;
+}
+
+const compare = (pages: { id: string; pdf: string; hash?: string }[]) => comparePages(pages, { changesDir });
+const one = async (id: string, pdf: string, hash?: string): Promise<PageChange> => (await compare([{ id, pdf, hash }]))[0]!;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pw-changes-'));
+  changesDir = join(dir, 'changes');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('comparePages', () => {
+  it('reports a page without a previous image as new', async () => {
+    const change = await one('A1', await squarePdf('a1-v1.pdf', 10, 10));
+    expect(change).toMatchObject({ page: 'A1', status: 'new', changedPercent: null, before: null, diff: null });
+    const png = PNG.sync.read(await readFile(change.after));
+    // 100 mm at 30 dpi.
+    expect(Math.abs(png.width - (100 / 25.4) * 30)).toBeLessThan(1);
+  });
+
+  it('measures a moved square as the share of pixels it covered before and after, and writes the difference', async () => {
+    const change = await one('A1', await squarePdf('a1-v2.pdf', 60, 100));
+    // Two 20 × 20 mm squares on a 100 × 140 mm page: 800 / 14000 = 5.7 %.
+    expect(change.status).toBe('changed');
+    expect(change.changedPercent).toBeGreaterThan(4.5);
+    expect(change.changedPercent).toBeLessThan(7);
+    expect(change.before).toBe(join(changesDir, 'A1.prev.png'));
+    expect(change.after).toBe(join(changesDir, 'A1.png'));
+    expect(change.diff).toBe(join(changesDir, 'A1.diff.png'));
+    const diff = PNG.sync.read(await readFile(change.diff!));
+    const after = PNG.sync.read(await readFile(change.after));
+    expect([diff.width, diff.height]).toEqual([after.width, after.height]);
+    // pixelmatch paints differing pixels red.
+    let red = 0;
+    for (let i = 0; i < diff.data.length; i += 4) if (diff.data[i] === 255 && diff.data[i + 1] === 0 && diff.data[i + 2] === 0) red++;
+    expect(red).toBe(change.changedPixels);
+  });
+
+  it('reports an identical rebuild as unchanged and removes the old difference image', async () => {
+    const change = await one('A1', join(dir, 'a1-v2.pdf'));
+    expect(change).toMatchObject({ status: 'unchanged', changedPercent: 0, changedPixels: 0, diff: null });
+    expect(existsSync(join(changesDir, 'A1.diff.png'))).toBe(false);
+  });
+
+  it('skips rendering a page whose hash matches the last build', async () => {
+    await one('A2', await squarePdf('a2.pdf', 10, 10), 'hash-1');
+    // The PDF is gone: if it were rendered again, pdftoppm would fail.
+    const change = await one('A2', join(dir, 'gone.pdf'), 'hash-1');
+    expect(change).toMatchObject({ status: 'unchanged', changedPercent: 0, diff: null, after: join(changesDir, 'A2.png') });
+    await expect(one('A2', join(dir, 'gone.pdf'), 'hash-2')).rejects.toThrow(/Cannot render .*gone\.pdf to PNG/);
+  });
+
+  it('compares pages whose size changed by padding the smaller one', async () => {
+    await one('A3', await squarePdf('a3-v1.pdf', 10, 10));
+    const change = await one('A3', await squarePdf('a3-v2.pdf', 10, 10, { width: 100, height: 160 }));
+    expect(change.status).toBe('changed');
+    expect(change.changedPercent).toBeGreaterThan(0);
+  });
+
+  it('does several pages, leaves no temp files, and refuses a page id that is not a file name', async () => {
+    const pages = await Promise.all(['B1', 'B2', 'B3'].map(async (id, i) => ({ id, pdf: await squarePdf(`${id}.pdf`, 10 + i * 20, 10) })));
+    expect((await compare(pages)).map((c) => [c.page, c.status])).toEqual([['B1', 'new'], ['B2', 'new'], ['B3', 'new']]);
+    expect((await readdir(changesDir)).filter((n) => n.startsWith('.'))).toEqual([]);
+    await expect(one('../A1', pages[0]!.pdf)).rejects.toThrow(/cannot name a file/);
+  });
+});
