@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -95,7 +95,6 @@ describe('acquireOutputLock', () => {
     await writeFile(lockPath, '');
     await expect(acquireOutputLock(join(dir, 'out'), { wait: false })).rejects.toThrow(/lock file is still being written/);
     const old = new Date(Date.now() - 60_000);
-    const { utimes } = await import('node:fs/promises');
     await utimes(lockPath, old, old);
     expect((await acquire({ wait: false })).note).toMatch(/died while writing it/);
   });
