@@ -30,7 +30,8 @@ export function isUnsafePath(rawUrl: string): boolean {
       return true;
     }
   }
-  return !path.startsWith('/') || path.startsWith('//') || /(^|[/\\])\.\.([/\\]|$)/.test(decoded) || /[\\\0]/.test(decoded);
+  // Dot segments too: sirv's dev mode serves dotfiles (.git, .env) despite `dotfiles: false`.
+  return !path.startsWith('/') || path.startsWith('//') || /(^|[/\\])\./.test(decoded) || /[\\\0]/.test(decoded);
 }
 
 function notFound(res: ServerResponse): void {

@@ -12,6 +12,8 @@ export type EditionRenderer = (view: EditionView) => string;
 export async function createEditionRenderer(templatesDir: string): Promise<EditionRenderer> {
   const hbs = Handlebars.create();
   // Escape `<` in JSON so a story title can never close the script element.
+  // A space in a Chinese headline separates its phrases: break lines there first.
+  hbs.registerHelper('words', (text: unknown) => String(text ?? '').split(/[\s\u3000]+/).filter(Boolean));
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'));
   for (const [folder, prefix] of [['partials', ''], ['pages', 'page-']] as const) {
     const dir = join(templatesDir, folder);
