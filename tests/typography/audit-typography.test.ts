@@ -116,6 +116,32 @@ describe('adjacent punctuation', () => {
   });
 });
 
+describe('Han–Latin spacing', () => {
+  it('adds 1/8 em on each side of `12` with autospace on (the default), none with it off', async () => {
+    const { page } = await fixture.open('A1');
+    const width = (autospace: string) =>
+      page.evaluate(
+        (line, autospace) => {
+          document.documentElement.dataset.autospace = autospace;
+          const p = document.querySelector<HTMLElement>(`.frame p[data-src="${line}:1"]`)!;
+          p.style.textAlign = 'left';
+          const text = [...p.childNodes].find((n): n is Text => n instanceof Text && n.data.includes('化12为'))!;
+          const at = text.data.indexOf('化12为');
+          const range = document.createRange();
+          range.setStart(text, at);
+          range.setEnd(text, at + 4);
+          return range.getBoundingClientRect().width / parseFloat(getComputedStyle(p).fontSize);
+        },
+        TIGHTEN,
+        autospace,
+      );
+    expect(await page.evaluate(() => document.documentElement.dataset.autospace)).toBe('on');
+    const on = await width('on');
+    const off = await width('off');
+    expect(on - off).toBeCloseTo(0.25, 2);
+  });
+});
+
 describe('the audit', () => {
   it('reports a lone last character the layout could not fix', async () => {
     const { state } = await view('A2');
