@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: presswork against pagedjs-cli and Chromium's bare print, on the same
+ * machine, in the same run, on the same HTML.
+ *
+ *   npm run bench -- [--sizes 8,24,96] [--quick] [--concurrency N] [--proof-only]
+ *                    [--work output/bench] [--json output/bench.json] [--run-timeout SECONDS]
+ *
+ * Per edition size (generated from the sample edition, see generate-edition.ts):
+ *   (a) `presswork build` as a child process, cold (a fresh output folder, so an empty page
+ *       cache) and warm (the same command again on the same folder);
+ *   (b) pagedjs-cli, one process per page document, as many at once as presswork's tab pool;
+ *   (c) Chromium's own `page.pdf` of the same documents with no pagination: the floor.
+ * (b) and (c) print the pages as presswork laid them out (see laid-out-html.ts). Memory is
+ * the peak of the summed RSS of every process the run started, polled every 100 ms.
+ * Not a test: the numbers depend on the machine and its load, which the table records.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PDFDocument } from 'pdf-lib';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { REPO_ROOT } from '../render/browser-assets.js';
+import { launchChromium, resolveChromium } from '../render/chromium.js';
+import { staticMounts } from '../pipeline/prepare-edition.js';
+import { startStaticServer } from '../server/static-server.js';
+import { formatTable, scalingOf, sizeRatios, type BenchResult, type RunResult, type SizeResult, type StageId } from './bench-table.js';
+import { generateEdition } from './generate-edition.js';
+import { writeLaidOutPages } from './laid-out-html.js';
+import { watchTreeMemory } from './process-tree-memory.js';
+import { runChild, type ChildResult } from './run-child.js';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '8,24,96' },
+    quick: { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+    'proof-only': { type: 'boolean', default: false },
+    work: { type: 'string', default: 'output/bench' },
+    json: { type: 'string', default: 'output/bench.json' },
+    'run-timeout': { type: 'string', default: '5400' },
+  },
+});
+
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const PAGEDJS_CLI = join(REPO_ROOT, 'node_modules', 'pagedjs-cli', 'src', 'cli.js');
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
+function chromiumVersion(): string | undefined {
+  try {
+    return execFileSync(resolveChromium(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured {
+  ms: number;
+  peakBytes: number;
+  peakPssBytes: number;
+  peakProcesses: number;
+  loadStart: number[];
+  loadEnd: number[];
+}
+
+/** Time `run` and keep the peak RSS of every process this one starts meanwhile. */
+async function measure<T>(run: () => Promise<T>): Promise<{ value: T; measured: Measured }> {
+  const loadStart = load();
+  const watch = watchTreeMemory(process.pid, 100);
+  const started = performance.now();
+  try {
+    const value = await run();
+    const ms = performance.now() - started;
+    const { peakBytes, peakPssBytes, peakProcesses } = watch.stop();
+    return { value, measured: { ms, peakBytes, peakPssBytes, peakProcesses, loadStart, loadEnd: load() } };
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
+}
+
+function runResult(stage: StageId, label: string, pages: number, measured: Measured, failures: string[], extra: Partial<RunResult> = {}): RunResult {
+  return {
+    stage,
+    label,
+    ms: Math.round(measured.ms),
+    pagesPerSecond: pages / (measured.ms / 1000),
+    peakRssMb: Math.round((measured.peakBytes / 2 ** 20) * 10) / 10,
+    peakPssMb: Math.round((measured.peakPssBytes / 2 ** 20) * 10) / 10,
+    peakProcesses: measured.peakProcesses,
+    ok: failures.length === 0,
+    failures,
+    loadStart: measured.loadStart,
+    loadEnd: measured.loadEnd,
+    ...extra,
+  };
+}
+
+function failure(what: string, result: ChildResult): string | undefined {
+  if (result.code === 0 && !result.timedOut) return undefined;
+  const why = result.timedOut ? 'timed out' : `exit ${result.code ?? result.signal}`;
+  return `${what}: ${why}${result.stderrTail ? ` (${result.stderrTail.split('\n').pop()})` : ''}`;
+}
+
+/** Whether the CLI in this tree knows `--no-cache` (the page cache may or may not have landed). */
+async function cliHasFlag(flag: string): Promise<boolean> {
+  const help = await runChild(TSX, [join(REPO_ROOT, 'src', 'cli.ts'), '--help'], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+  return help.stdout.includes(flag);
+}
+
+async function pdfPageCount(files: string[]): Promise<number> {
+  let count = 0;
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    count += (await PDFDocument.load(await readFile(file), { updateMetadata: false })).getPageCount();
+  }
+  return count;
+}
+
+interface ReportLike {
+  ok?: boolean;
+  timings?: Record<string, number>;
+  pages?: { id: string; cached?: boolean }[];
+}
+
+/** (a): `presswork build` as a user runs it; the stage profile from its report.json. */
+async function runPresswork(stage: StageId, editionDir: string, out: string, pages: number, options: { concurrency: number; proofOnly: boolean; timeoutMs: number }): Promise<RunResult> {
+  const args = [join(REPO_ROOT, 'src', 'cli.ts'), 'build', editionDir, '--out', out, '--concurrency', String(options.concurrency)];
+  if (options.proofOnly) args.push('--proof-only');
+  const label = `(a) presswork build ${stage === 'presswork-cold' ? 'cold' : 'warm'}`;
+  log(`${pages}p ${label}: ${args.slice(1).join(' ')}`);
+  const entriesBefore = await cacheEntries(out);
+  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: REPO_ROOT, timeoutMs: options.timeoutMs }));
+  const entriesAfter = await cacheEntries(out);
+  const reportPath = join(out, basename(editionDir), 'report.json');
+  const report = existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as ReportLike) : undefined;
+  const failures = [failure('presswork build', child), report ? undefined : 'no report.json', report && report.ok === false ? 'report.ok is false' : undefined];
+  const cached = report?.pages?.some((p) => 'cached' in p) ? report.pages.filter((p) => p.cached).length : null;
+  return runResult(stage, label, pages, measured, failures.filter((f): f is string => Boolean(f)), {
+    timings: report?.timings,
+    cachedPages: cached,
+    cacheEntries: entriesAfter === null ? null : { before: entriesBefore ?? 0, after: entriesAfter },
+  });
+}
+
+/** Page PDFs in presswork's page cache (`<out>/.cache/pages`), or null when there is none. */
+async function cacheEntries(out: string): Promise<number | null> {
+  const dir = join(out, '.cache', 'pages');
+  if (!existsSync(dir)) return null;
+  return (await readdir(dir)).filter((f) => /^[0-9a-f]{64}\.pdf$/.test(f)).length;
+}
+
+/** (b): pagedjs-cli, one process per page document, `concurrency` at a time. */
+async function runPagedjsCli(base: string, ids: string[], out: string, options: { concurrency: number; timeoutMs: number }): Promise<RunResult> {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const env = { ...process.env, PUPPETEER_EXECUTABLE_PATH: resolveChromium(), PUPPETEER_SKIP_DOWNLOAD: '1' };
+  const label = '(b) pagedjs-cli 0.4.3';
+  log(`${ids.length}p ${label}: ${ids.length} processes, ${options.concurrency} at a time`);
+  const failures: string[] = [];
+  const { measured } = await measure(async () => {
+    const queue = [...ids];
+    const worker = async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) {
+        const args = [PAGEDJS_CLI, `${base}${id}.html`, '-o', join(out, `${id}.pdf`), '-t', String(options.timeoutMs), '--browserArgs', '--no-sandbox'];
+        const result = await runChild(process.execPath, args, { cwd: out, env, timeoutMs: options.timeoutMs });
+        const failed = failure(`pagedjs-cli ${id}`, result);
+        if (failed) failures.push(failed);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, ids.length)) }, worker));
+  });
+  const pdfPages = await pdfPageCount(ids.map((id) => join(out, `${id}.pdf`)));
+  return runResult('pagedjs-cli', label, ids.length, measured, failures, { pdfPages });
+}
+
+/** (c): Chromium's `page.pdf` of the same documents, no pagination (print-floor.ts). */
+async function runChromiumPrint(base: string, ids: string[], out: string, options: { concurrency: number; timeoutMs: number }): Promise<RunResult> {
+  await rm(out, { recursive: true, force: true });
+  const label = '(c) chromium page.pdf (floor)';
+  log(`${ids.length}p ${label}`);
+  const args = [join(REPO_ROOT, 'src', 'bench', 'print-floor.ts'), '--base', base, '--pages', ids.join(','), '--out', out, '--concurrency', String(options.concurrency)];
+  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: REPO_ROOT, timeoutMs: options.timeoutMs }));
+  const pdfPages = await pdfPageCount(ids.map((id) => join(out, `${id}.pdf`)));
+  return runResult('chromium-print', label, ids.length, measured, [failure('print-floor', child)].filter((f): f is string => Boolean(f)), { pdfPages });
+}
+
+async function benchSize(pages: number, work: string, options: { concurrency: number; proofOnly: boolean; timeoutMs: number }): Promise<SizeResult> {
+  const name = `bench-${pages}p`;
+  const edition = await generateEdition({ pages, dir: join(work, 'editions', name) });
+  log(`${name}: ${edition.pages} pages, ${edition.stories} stories, ${edition.photos} photos, ${edition.jumps} jumps`);
+  const out = join(work, 'presswork');
+  await rm(out, { recursive: true, force: true });
+  const runs: RunResult[] = [];
+  runs.push(await runPresswork('presswork-cold', edition.dir, out, pages, options));
+  runs.push(await runPresswork('presswork-warm', edition.dir, out, pages, options));
+
+  // The baselines' input: the cold build's page documents, laid out, scripts removed.
+  const htmlDir = join(out, name, 'html');
+  const ids = existsSync(htmlDir) ? (await readdir(htmlDir)).filter((f) => f.endsWith('.html')).map((f) => f.slice(0, -5)) : [];
+  ids.sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)));
+  let layoutPassMs: number | null = null;
+  if (ids.length > 0) {
+    const laidOut = join(work, 'laid-out', name);
+    await rm(laidOut, { recursive: true, force: true });
+    const server = await startStaticServer({ mounts: { ...staticMounts(edition.dir, htmlDir), '/laid-out': laidOut } });
+    try {
+      const browser = await launchChromium();
+      try {
+        log(`${name}: laying out ${ids.length} page documents for the baselines (not timed as a run)`);
+        layoutPassMs = (await writeLaidOutPages(browser, { origin: server.origin, pageIds: ids, dir: laidOut, concurrency: options.concurrency })).ms;
+      } finally {
+        await browser.close();
+      }
+      const base = `${server.origin}/laid-out/`;
+      runs.push(await runPagedjsCli(base, ids, join(work, 'pagedjs-cli', name), options));
+      runs.push(await runChromiumPrint(base, ids, join(work, 'chromium-print', name), options));
+    } finally {
+      await server.close();
+    }
+  } else {
+    log(`${name}: the cold build wrote no page documents; baselines skipped`);
+  }
+  if (ids.length > 0 && ids.length !== pages) log(`${name}: baselines ran on ${ids.length} of ${pages} page documents`);
+  for (const run of runs) log(`${pages}p ${run.label}: ${(run.ms / 1000).toFixed(1)} s, peak ${run.peakRssMb} MB${run.ok ? '' : `, FAILED: ${run.failures.join('; ')}`}`);
+  return { pages, stories: edition.stories, photos: edition.photos, jumps: edition.jumps, runs, ratios: sizeRatios(runs), layoutPassMs };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const quick = values.quick;
+  const sizes = quick ? [2] : values.sizes.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes takes page counts like 8,24,96, got \`${values.sizes}\``);
+  const concurrency = values.concurrency ? Number(values.concurrency) : availableParallelism();
+  const proofOnly = quick || values['proof-only'];
+  const timeoutMs = Number(values['run-timeout']) * 1000;
+  const work = resolve(values.work);
+  const loadStart = load();
+  log(`sizes ${sizes.join(', ')} · concurrency ${concurrency} · load ${loadStart.join(' / ')} · work folder ${work}`);
+
+  const hasNoCache = await cliHasFlag('--no-cache');
+  const sizeResults: SizeResult[] = [];
+  for (const pages of sizes) sizeResults.push(await benchSize(pages, work, { concurrency, proofOnly, timeoutMs }));
+
+  const warmCache = sizeResults.map((size) => {
+    const warm = size.runs.find((r) => r.stage === 'presswork-warm');
+    if (!warm?.cacheEntries) return `${size.pages}p: no page cache folder after the warm run`;
+    const stored = warm.cacheEntries.after - warm.cacheEntries.before;
+    const reused = warm.cachedPages ?? size.pages - stored;
+    return `${size.pages}p: the warm run stored ${stored} new page entries for ${size.pages} pages (a miss stores one), so about ${Math.max(0, reused)} pages came from the cache`;
+  });
+  const notes = [
+    `(a) runs \`tsx src/cli.ts build <edition> --out <dir> --concurrency ${concurrency}${proofOnly ? ' --proof-only' : ''}\` as a child process; its time includes tsx start-up, Chromium launch, proof${proofOnly ? '' : ', plates'} and verification.`,
+    `cold = a fresh output folder (the page cache lives in <out>/.cache, so it starts empty); warm = the same command again on that folder. --no-cache ${hasNoCache ? 'exists but is not passed: it would also stop the cold run from filling the cache the warm run reuses' : 'does not exist in this tree'}. Warm cache use: ${warmCache.join('; ')}.`,
+    `(b) runs node_modules/pagedjs-cli/src/cli.js <url> -o <page>.pdf -t <ms> --browserArgs --no-sandbox, one process (and one Chromium) per page, ${concurrency} at a time, PUPPETEER_EXECUTABLE_PATH=${resolveChromium()}. Its Paged.js is the 0.4.3 bundled in pagedjs-cli (dist/browser.js). It makes one PDF per page, no merge, no plates.`,
+    '(b) and (c) print the documents as presswork laid them out (our layout script run once, with ?layout-only, then every <script> removed), served over 127.0.0.1 like the build serves them. That pass is not part of any timed run (layoutPassMs in bench.json).',
+    '(b) loads every @font-face of fonts.css (Paged.js 0.4.3 preloads all document.fonts: some 500 subset files); presswork skips that because its layout already loaded the fonts the page uses. That cost is part of pagedjs-cli on this HTML.',
+    `(c) runs src/bench/print-floor.ts: one Chromium, ${concurrency} tabs, goto + fonts ready + page.pdf({preferCSSPageSize, printBackground}) per page, nothing else.`,
+    'Peak memory: summed RSS of every process started by the run (Node, Chromium browser, renderers, GPU/utility), polled every 100 ms; shared pages count once per process. The bench\'s own static server for (b) and (c) is not counted.',
+  ];
+  const base = {
+    version: 1 as const,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: { cores: availableParallelism(), memoryMb: totalmem() / 2 ** 20, node: process.versions.node, chromium: chromiumVersion() ?? null, loadStart, loadEnd: load() },
+    options: { sizes, concurrency, proofOnly, quick },
+    notes,
+    sizes: sizeResults,
+    scaling: scalingOf(sizeResults),
+  };
+  const table = formatTable(base);
+  const result: BenchResult = { ...base, table };
+  const jsonPath = resolve(values.json);
+  await mkdir(join(jsonPath, '..'), { recursive: true });
+  await writeFileAtomic(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`\n${table}\n\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}\n\nwritten to ${jsonPath}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
