@@ -55,8 +55,9 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
   try {
     text = await readTextFile(configPath);
   } catch (error) {
-    const reason = error instanceof TextFileError ? error.message : String(error);
-    reportError(configFile, `Cannot load edition: ${reason}`, { ruleId: 'missing-file' });
+    const known = error instanceof TextFileError ? error : undefined;
+    const reason = known?.ruleId === 'missing-file' ? `\`edition.yaml\` ${known.message}` : (known?.message ?? String(error));
+    reportError(configFile, `Cannot load edition: ${reason}`, { place: known?.place, ruleId: known?.ruleId ?? 'missing-file' });
     return { files };
   }
   configFile.value = text;
@@ -85,15 +86,18 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
 }
 
 function checkPageIds(file: VFile, config: EditionConfig, locate: Locate): void {
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const [index, page] of config.pages.entries()) {
-    if (seen.has(page.id)) {
-      reportError(file, `Duplicate page id \`${page.id}\` in \`pages[${index}].id\`; each page needs its own id`, {
+    const first = seen.get(page.id);
+    if (first !== undefined) {
+      const line = locate(['pages', first, 'id']).line;
+      reportError(file, `Duplicate page id \`${page.id}\` in \`pages[${index}].id\`, already used by \`pages[${first}]\` on line ${line}; each page needs its own id`, {
         place: locate(['pages', index, 'id']),
         ruleId: 'duplicate-page',
       });
+    } else {
+      seen.set(page.id, index);
     }
-    seen.add(page.id);
   }
 }
 
@@ -134,11 +138,12 @@ async function loadStory(
     text = await readTextFile(path);
   } catch (error) {
     if (!(error instanceof TextFileError)) throw error;
-    const reason = error.ruleId === 'missing-file' ? `Article \`${story.file}\` ${error.message}` : `Article \`${story.file}\`: ${error.message}`;
-    reportError(error.ruleId === 'missing-file' ? configFile : file, reason, {
-      place: error.ruleId === 'missing-file' ? at : undefined,
-      ruleId: error.ruleId,
-    });
+    if (error.ruleId === 'missing-file') {
+      // Reported where the article is named, so the line points at the reference.
+      reportError(configFile, `Article \`${story.file}\` ${error.message}; expected a Markdown file in the edition folder`, { place: at, ruleId: error.ruleId });
+    } else {
+      reportError(file, `Article \`${story.file}\`: ${error.message}`, { place: error.place, ruleId: error.ruleId });
+    }
     return error.ruleId === 'missing-file' ? undefined : { id: storyId(story.file), file };
   }
   file.value = text;
@@ -154,6 +159,13 @@ async function loadStory(
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
 function parseFrontMatter(file: VFile, text: string): FrontMatter | undefined {
+  if (text.trim() === '') {
+    reportError(file, `Article is empty (${text.length === 0 ? 'no characters' : 'only white space'}); expected front matter with a \`title:\` and the story text`, {
+      place: { line: 1, column: 1 },
+      ruleId: 'empty-article',
+    });
+    return undefined;
+  }
   const match = FRONT_MATTER.exec(text);
   if (!match) {
     reportError(file, 'Missing front matter: the article must start with `---`, a `title:` line and `---`', {
@@ -164,7 +176,7 @@ function parseFrontMatter(file: VFile, text: string): FrontMatter | undefined {
   }
   const parsed = parseYamlWithSchema(file, match[1] ?? '', frontMatterSchema, 1).data;
   if (parsed && text.slice(match[0].length).trim() === '') {
-    reportError(file, 'Article body is empty: there is front matter but no text', {
+    reportError(file, 'Article body is empty: found front matter but no text below it; expected the story text after the closing `---`', {
       place: { line: text.slice(0, match[0].length).split('\n').length, column: 1 },
       ruleId: 'empty-article',
     });
@@ -198,6 +210,12 @@ function resolveBox(
   return box;
 }
 
+/** `columns 7–9, rows 1–20`: a box as the grid cells it covers. */
+function describeBox({ col, cols, row, rows }: GridBox): string {
+  const span = (from: number, count: number) => (count === 1 ? `${from}` : `${from}–${from + count - 1}`);
+  return `${cols === 1 ? 'column' : 'columns'} ${span(col, cols)}, ${rows === 1 ? 'row' : 'rows'} ${span(row, rows)}`;
+}
+
 interface PlacedBox {
   label: string;
   box: GridBox;
@@ -206,31 +224,33 @@ interface PlacedBox {
 
 /** Boxes must lie on the grid and not overlap each other or the template's reserved areas. */
 function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, locate: Locate): void {
-  const byPage = new Map<string, PlacedBox[]>();
-  const add = (pageId: string, placed: PlacedBox) => {
+  // Keyed by the page's index, not its id: two pages with the same id (reported on their
+  // own) must not be told that their boxes overlap.
+  const byPage = new Map<number, PlacedBox[]>();
+  const add = (pageIndex: number, placed: PlacedBox) => {
+    const pageId = config.pages[pageIndex]!.id;
     if (!boxInsideGrid(grid, placed.box)) {
-      const { col, cols, row, rows } = placed.box;
       reportError(
         file,
-        `Box of ${placed.label} on ${pageId} (col ${col}+${cols}, row ${row}+${rows}) lies outside the ${grid.columns}-column, ${grid.rows}-row grid`,
+        `Box of ${placed.label} on ${pageId} covers ${describeBox(placed.box)}, outside the grid; expected columns 1–${grid.columns} and rows 1–${grid.rows}`,
         { place: locate(placed.path), ruleId: 'box-outside-grid' },
       );
     }
-    const list = byPage.get(pageId) ?? [];
+    const list = byPage.get(pageIndex) ?? [];
     list.push(placed);
-    byPage.set(pageId, list);
+    byPage.set(pageIndex, list);
   };
-  const pageIds = new Set(config.pages.map((p) => p.id));
+  const pageIndex = (id: string) => config.pages.findIndex((p) => p.id === id);
   for (const [pi, page] of config.pages.entries()) {
     for (const reserved of pageTemplateLayout(page.template, grid).reserved) {
-      add(page.id, { label: `the ${reserved.name}`, box: reserved.box, path: ['pages', pi, 'template'] });
+      add(pi, { label: `the ${reserved.name}`, box: reserved.box, path: ['pages', pi, 'template'] });
     }
     for (const [si, story] of page.stories.entries()) {
-      if (story.box) add(page.id, { label: `\`${story.file}\``, box: story.box, path: ['pages', pi, 'stories', si, 'box'] });
+      if (story.box) add(pi, { label: `\`${story.file}\``, box: story.box, path: ['pages', pi, 'stories', si, 'box'] });
       const jump = story.continue;
       if (!jump) continue;
       const path = ['pages', pi, 'stories', si, 'continue', 'page'];
-      if (!pageIds.has(jump.page)) {
+      if (pageIndex(jump.page) < 0) {
         reportError(file, `\`${story.file}\` continues on page \`${jump.page}\`, which is not in the edition`, {
           place: locate(path),
           ruleId: 'unknown-page',
@@ -241,15 +261,16 @@ function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, 
           ruleId: 'jump-same-page',
         });
       } else {
-        add(jump.page, { label: `the continuation of \`${story.file}\``, box: jump.box, path: [...path.slice(0, -1), 'box'] });
+        add(pageIndex(jump.page), { label: `the continuation of \`${story.file}\``, box: jump.box, path: [...path.slice(0, -1), 'box'] });
       }
     }
   }
-  for (const [pageId, boxes] of byPage) {
+  for (const [index, boxes] of byPage) {
+    const pageId = config.pages[index]!.id;
     boxes.forEach((a, i) =>
       boxes.slice(i + 1).forEach((b) => {
         if (boxesOverlap(a.box, b.box)) {
-          reportError(file, `Boxes overlap on ${pageId}: ${b.label} overlaps ${a.label}`, {
+          reportError(file, `Boxes overlap on ${pageId}: ${b.label} (${describeBox(b.box)}) overlaps ${a.label} (${describeBox(a.box)})`, {
             place: locate(b.path),
             ruleId: 'box-overlap',
           });

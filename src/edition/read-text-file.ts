@@ -4,6 +4,8 @@ export class TextFileError extends Error {
   constructor(
     message: string,
     readonly ruleId: string,
+    /** Line and column of the first bad byte, when the text before it can be read. */
+    readonly place?: { line: number; column: number },
   ) {
     super(message);
   }
@@ -19,32 +21,39 @@ export async function readTextFile(path: string): Promise<string> {
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TextFileError(code === 'ENOENT' ? 'file does not exist' : `cannot read file (${code})`, 'missing-file');
+    // Phrased to follow the file's name: `Article \`a.md\` does not exist`.
+    throw new TextFileError(code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`, 'missing-file');
   }
-  if (bytes.subarray(0, 8192).includes(0)) {
-    throw new TextFileError('file is binary (it contains NUL bytes), not Markdown text', 'binary-file');
+  const nul = bytes.subarray(0, 8192).indexOf(0);
+  if (nul >= 0) {
+    throw new TextFileError(`file is binary (found a NUL byte at offset ${nul}); expected Markdown text`, 'binary-file');
   }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.replace(/^\uFEFF/, '');
   } catch {
-    const at = firstInvalidUtf8(bytes);
-    throw new TextFileError(`file is not valid UTF-8 (first bad byte at offset ${at}); save it as UTF-8`, 'encoding');
+    const { offset, before } = firstInvalidUtf8(bytes);
+    const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0');
+    const lines = before.replace(/^\uFEFF/, '').split('\n');
+    const place = { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+    throw new TextFileError(
+      `file is not valid UTF-8: found byte 0x${byte} at offset ${offset}; expected UTF-8 text (convert a GBK or GB 2312 file to UTF-8)`,
+      'encoding',
+      place,
+    );
   }
 }
 
-function firstInvalidUtf8(bytes: Buffer): number {
-  let low = 0;
-  let high = bytes.length;
-  // Binary search for the shortest prefix that fails to decode.
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
-      low = mid + 1;
-    } catch {
-      high = mid;
+/** Where the first invalid byte sequence starts, and the text before it. */
+function firstInvalidUtf8(bytes: Buffer): { offset: number; before: string } {
+  // Decoding with replacement keeps everything before the first bad sequence exact, so the
+  // first U+FFFD that was not typed as U+FFFD (EF BF BD) marks where it starts.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  for (let index = text.indexOf('\uFFFD'); index >= 0; index = text.indexOf('\uFFFD', index + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, index));
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) {
+      return { offset, before: text.slice(0, index) };
     }
   }
-  return low;
+  return { offset: bytes.length - 1, before: text };
 }
