@@ -6,6 +6,8 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
+import { remarkCheckListDepth } from './check-nesting.js';
+import { remarkCheckLinks } from './remark-check-links.js';
 import { rehypeFigures, type FigureImage } from './rehype-figures.js';
 import { rehypeNobreak } from './rehype-nobreak.js';
 import { rehypeSourcePositions } from './rehype-source-positions.js';
@@ -33,6 +35,8 @@ export function createProcessor(options: ProcessorOptions) {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkRejectRawHtml)
+    .use(remarkCheckListDepth)
+    .use(remarkCheckLinks)
     .use(remarkRestoreUnknownDirectives)
     .use(remarkCjkNormalize, { autospace: options.autospace })
     .use(remarkNewspaperDirectives)

@@ -74,9 +74,7 @@ async function checkImage(node: Element, file: VFile, options: RehypeFiguresOpti
     meta = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (error) {
     const missing = (error as Error).message.includes('missing');
-    return missing
-      ? fail(`Image \`${src}\` does not exist`, 'missing-image')
-      : fail(`Image \`${src}\` cannot be read (${(error as Error).message}); it may be corrupt`, 'corrupt-image');
+    return missing ? fail(`Image \`${src}\` does not exist`, 'missing-image') : fail(corruptReason(src, error), 'corrupt-image');
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
@@ -87,10 +85,26 @@ async function checkImage(node: Element, file: VFile, options: RehypeFiguresOpti
       'image-too-large',
     );
   }
+  try {
+    // The header can be intact while the data is cut short (an interrupted copy): decode
+    // the whole image, shrunk on load, so a half-grey photo never reaches the page.
+    await sharp(path, { failOn: 'truncated' }).resize(64, 64, { fit: 'inside' }).toBuffer();
+  } catch (error) {
+    return fail(corruptReason(src, error), 'corrupt-image');
+  }
   options.images?.push({ path, width, height });
   node.properties.src = `${options.urlPrefix}/${relative(options.root, path).split('\\').join('/')}`;
   node.properties.dataWidth = width;
   node.properties.dataHeight = height;
+}
+
+/** `Image … cannot be read (premature end of JPEG image)`: libvips's first line, without its prefixes. */
+function corruptReason(src: string, error: unknown): string {
+  const detail = ((error as Error).message.split('\n')[0] ?? '')
+    .replace(/^Input (file|buffer) (contains|has) /i, '')
+    .replace(/\bvips\w*: /gi, '')
+    .trim();
+  return `Image \`${src}\` cannot be read (${detail}); expected a complete JPEG, PNG or WebP file`;
 }
 
 function isElement(node: unknown): node is Element {
