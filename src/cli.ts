@@ -18,6 +18,9 @@ Options:
   --fix-preview      (check) list the copy normalisation changes and stop
   --proof-only       write the screen proof only, no press plates
   --concurrency N    pages rendered at once (default: number of cores)
+  --no-cache         render every page again instead of reusing unchanged ones
+  --wait             wait for another build of the same output folder to finish
+  --log-format F     text (default) or json: one JSON object per line on stderr
   --port N           preview port (default: a free one)
   --host HOST        preview interface (default: 127.0.0.1)
   -h, --help         show this help
@@ -34,6 +37,9 @@ const OPTIONS = {
   'fix-preview': { type: 'boolean', default: false },
   'proof-only': { type: 'boolean', default: false },
   concurrency: { type: 'string' },
+  'no-cache': { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
+  'log-format': { type: 'string', default: 'text' },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +76,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Each command: arguments in, exit code out. The work lives in src/commands. */
 const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<number>> = {
   async build(dirs, values) {
+    const logFormat = values['log-format'];
+    if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format must be text or json, got \`${logFormat}\``);
     const { reports, ok } = await runBuild({
       editions: editionDirs(dirs),
       out: resolve(values.out),
@@ -78,7 +86,11 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
       json: values.json,
       proofOnly: values['proof-only'],
       concurrency: positiveNumber(values.concurrency, '--concurrency'),
-      log,
+      cache: !values['no-cache'],
+      waitForLock: values.wait,
+      logFormat,
+      write: (text) => process.stderr.write(text),
+      isTTY: Boolean(process.stderr.isTTY),
     });
     if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
     return ok ? 0 : 1;

@@ -41,11 +41,12 @@ async function run(): Promise<void> {
     state.handover = layout.handover;
     state.lineFixes = layout.lineFixes;
     state.phase = 'laid-out';
-    if (params.has('layout-only') || !window.Paged) {
+    if (params.has('layout-only')) {
       state.audit = auditTypography(document);
       state.phase = 'done';
       return;
     }
+    if (!window.Paged) throw new Error('Paged.js did not load: the page cannot be paginated');
     state.phase = 'paginating';
     // Paged.js would load every @font-face in the document (hundreds of rare-character
     // slices); the layout above already loaded exactly the fonts the page uses.

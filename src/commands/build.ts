@@ -1,9 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { createPageCache } from '../pipeline/page-cache.js';
+import { collectHashInputs } from '../pipeline/page-hash.js';
+import type { CachedPage } from '../pipeline/render-pages.js';
+import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { buildEdition } from '../pipeline/build-edition.js';
-import type { EditionReport } from '../report/edition-report.js';
-import { formatEditionSummary } from '../report/terminal.js';
+import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
 export interface BuildCommandOptions {
   editions: string[];
@@ -13,7 +19,13 @@ export interface BuildCommandOptions {
   json: boolean;
   proofOnly: boolean;
   concurrency?: number;
-  log: (line: string) => void;
+  /** Reuse unchanged pages from `<out>/.cache` (off with --no-cache). */
+  cache: boolean;
+  waitForLock?: boolean;
+  logFormat: LogFormat;
+  /** Progress and summaries go here (stderr); reports with --json go to stdout. */
+  write: (text: string) => void;
+  isTTY: boolean;
 }
 
 export function chromiumVersion(): string | undefined {
@@ -26,7 +38,8 @@ export function chromiumVersion(): string | undefined {
 
 /** Build each edition with one shared browser; returns the reports and whether all passed. */
 export async function runBuild(options: BuildCommandOptions): Promise<{ reports: EditionReport[]; ok: boolean }> {
-  // One warm browser for every page and edition; a new one if it crashed.
+  // One warm browser for every page and edition, started only when a page needs it; a new
+  // one if it crashed.
   let browser: Promise<Browser> | undefined;
   const getBrowser = async () => {
     const current = browser && (await browser.catch(() => undefined));
@@ -36,23 +49,57 @@ export async function runBuild(options: BuildCommandOptions): Promise<{ reports:
   const reports: EditionReport[] = [];
   const version = chromiumVersion();
   const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
+  const log = createBuildLog(options.logFormat, options.write, options.isTTY);
+  const pages = options.cache ? createPageCache<CachedPage>(join(options.out, '.cache')) : undefined;
+  const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
   try {
     for (const dir of options.editions) {
+      log.start(basename(dir), await countPages(dir));
       const report = await buildEdition(dir, {
         out: options.out,
         browser: getBrowser,
         chromiumVersion: version,
         proofOnly: options.proofOnly,
         concurrency: options.concurrency,
+        cache: pages && inputs ? { pages, inputs } : undefined,
+        waitForLock: options.waitForLock,
         timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
-        onPage: (e) => options.log(`${e.edition} ${e.page}: ${e.ok ? 'built' : 'FAILED'} in ${(e.ms / 1000).toFixed(1)} s`),
+        onPage: (event) => log.page(event),
       });
       reports.push(report);
-      if (!options.json) options.log(formatEditionSummary(report));
+      if (!options.json) log.edition(report);
     }
   } finally {
     await (await browser?.catch(() => undefined))?.close();
   }
+  await pages?.prune().catch(() => undefined);
+  await writeSummary(options.out, reports);
   const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
   return { reports, ok: !reports.some(failed) };
+}
+
+async function countPages(dir: string): Promise<number> {
+  const text = await readFile(join(dir, 'edition.yaml'), 'utf8').catch(() => '');
+  return (text.match(/^\s*-\s*id:/gm) ?? []).length;
+}
+
+/** `output/summary.json`: one line per edition for the morning desk and for log collectors. */
+async function writeSummary(out: string, reports: EditionReport[]): Promise<void> {
+  const summary = {
+    ok: reports.every((r) => r.ok),
+    builtAt: new Date().toISOString(),
+    editions: reports.map((r) => ({
+      edition: r.edition,
+      ok: r.ok,
+      ...countBySeverity(r.messages),
+      pdf: r.pdf ? join(r.edition, r.pdf) : null,
+      report: join(r.edition, 'report.json'),
+      pages: r.pages.map((p) => ({ id: p.id, ok: p.ok, plate: p.plate })),
+      changed: (r.changes ?? []).map((c) => c.page),
+      missingChars: r.verify.missingChars,
+      ms: r.timings.total,
+    })),
+  };
+  await mkdir(out, { recursive: true });
+  await writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 }

@@ -28,6 +28,8 @@ export interface LoadedStory {
 export interface LoadedPage {
   config: PageConfig;
   stories: LoadedStory[];
+  /** Story files named in edition.yaml that could not be loaded: the page would lose text. */
+  failedStories: string[];
 }
 
 export interface Edition {
@@ -70,15 +72,16 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
   const pages: LoadedPage[] = [];
   for (const [pageIndex, page] of config.pages.entries()) {
     const stories: LoadedStory[] = [];
+    const failedStories: string[] = [];
     for (const [storyIndex, story] of page.stories.entries()) {
       const at = locate(['pages', pageIndex, 'stories', storyIndex, 'file']);
       const loaded = await loadStory(dir, story, at, configFile);
-      if (!loaded) continue;
-      files.push(loaded.file);
+      if (loaded) files.push(loaded.file);
       const box = resolveBox(configFile, page, story, grid, locate, [pageIndex, storyIndex]);
-      if (loaded.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box });
+      if (loaded?.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box });
+      else failedStories.push(story.file);
     }
-    pages.push({ config: page, stories });
+    pages.push({ config: page, stories, failedStories });
   }
   checkPlacement(configFile, config, grid, locate);
   const edition = { dir, name: basename(dir), config, grid, pages };

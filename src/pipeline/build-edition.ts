@@ -11,10 +11,13 @@ import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer } from '../server/static-server.js';
+import { writeChangesHtml } from '../report/changes-html.js';
 import { makePlates } from './make-plates.js';
+import { acquireOutputLock } from './output-lock.js';
+import { comparePages } from './page-changes.js';
 import { mergePagePdfs } from './merge-pages.js';
 import { prepareEdition, staticMounts } from './prepare-edition.js';
-import { pageError, renderPages, type PageResult } from './render-pages.js';
+import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
 
 export interface BuildOptions {
@@ -23,12 +26,18 @@ export interface BuildOptions {
   browser: () => Promise<Browser>;
   chromiumVersion?: string;
   timeouts?: RenderTimeouts;
+  /** Fault injection for tests (a hanging page, a page that loses a paragraph). */
+  hooks?: RenderPagesOptions['hooks'];
+  /** Reuse unchanged pages from `output/.cache`. */
+  cache?: RenderPagesOptions['cache'];
+  /** Wait for another build of the same output folder instead of failing at once. */
+  waitForLock?: boolean;
   /** Pages rendered at once; default the number of cores. */
   concurrency?: number;
   /** Skip press plates: proofs only, for quick previews. */
   proofOnly?: boolean;
   /** Called as each page finishes, for progress output. */
-  onPage?: (event: { edition: string; page: string; ok: boolean; ms: number }) => void;
+  onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
 }
 
 const PRESSWORK_VERSION = '0.1.0';
@@ -57,8 +66,27 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
     verify: { missingChars: 0, stories: [] },
   };
   const started = performance.now();
-  const { prepared, files } = await prepareEdition(dir, time);
   const outDir = join(options.out, report.edition);
+  await mkdir(outDir, { recursive: true });
+  // One build per output folder at a time: the second waits or fails with who holds it.
+  const release = await acquireOutputLock(outDir, { wait: options.waitForLock ?? false });
+  if (release.note) report.messages.push({ ...pageError('', release.note, 'stale-lock'), severity: 'info' });
+  try {
+    return await buildLocked(dir, outDir, options, report, time, started);
+  } finally {
+    await release();
+  }
+}
+
+async function buildLocked(
+  dir: string,
+  outDir: string,
+  options: BuildOptions,
+  report: EditionReport,
+  time: <T>(name: string, run: () => Promise<T>) => Promise<T>,
+  started: number,
+): Promise<EditionReport> {
+  const { prepared, files } = await prepareEdition(dir, time);
   if (!prepared) return finish(report, files, dir, outDir, started);
   const { edition, view, render, storyText, brokenFiles } = prepared;
 
@@ -83,6 +111,8 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
         browser: options.browser,
         timeouts: options.timeouts,
         concurrency: options.concurrency,
+        cache: options.cache,
+        hooks: options.hooks,
         onPage: options.onPage,
       }),
     );
@@ -141,6 +171,7 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
         extraMessages.push(pageError('', `Plates not written: ${(error as Error).message}`, 'plates-failed'));
       }
     }
+    report.changes = await time('changes', () => recordChanges(edition, pageResults, outDir, view.dateText, report.builtAt));
     report.verify = await time('verify', () => verifyPdfText(proof, edition.pages.map((p) => p.config.id), expected));
     for (const miss of report.verify.stories) {
       extraMessages.push(pageError(miss.page, `Text of story \`${miss.story}\` is missing from the PDF (${miss.missing} characters), first missing passage: “${miss.firstMissing}”`, 'missing-text'));
@@ -162,6 +193,30 @@ async function finish(report: EditionReport, files: VFile[], dir: string, outDir
 }
 
 
+
+/** Compare each page with the previous build's image; write changes.html. */
+async function recordChanges(
+  edition: Edition,
+  results: Map<string, PageResult>,
+  outDir: string,
+  dateText: string,
+  builtAt: string,
+): Promise<EditionReport['changes']> {
+  const pages = edition.pages.flatMap((p) => {
+    const result = results.get(p.config.id);
+    return result?.pdf ? [{ id: p.config.id, pdf: result.pdf, hash: result.hash }] : [];
+  });
+  const changes = await comparePages(pages, { changesDir: join(outDir, 'changes') });
+  await writeChangesHtml(changes, {
+    title: `${edition.config.paper} ${dateText}`,
+    htmlPath: join(outDir, 'changes.html'),
+    labels: Object.fromEntries(edition.pages.map((p) => [p.config.id, p.config.section])),
+    builtAt,
+  });
+  return changes
+    .filter((c) => c.status !== 'unchanged')
+    .map((c) => ({ page: c.page, status: c.status, changedPercent: c.changedPercent }));
+}
 
 /** Typography audit findings are warnings: they fail a `--strict` build. */
 export function auditMessages(findings: TypographyFinding[]): ReportMessage[] {

@@ -16,6 +16,8 @@ export interface PreparedEdition {
   /** Printed text per story id, for verification. */
   storyText: Map<string, string>;
   images: FigureImage[];
+  /** The images each story uses, by story id: a changed photo re-renders only its pages. */
+  imagesByStory: Map<string, FigureImage[]>;
   /** Paths of files with errors: their pages are not built. */
   brokenFiles: Set<string>;
 }
@@ -36,6 +38,7 @@ export async function prepareEdition(
   const storyHtml = new Map<string, string>();
   const storyText = new Map<string, string>();
   const images: FigureImage[] = [];
+  const imagesByStory = new Map<string, FigureImage[]>();
   await time('process', async () => {
     for (const story of edition.pages.flatMap((p) => p.stories)) {
       const result = await process(story.file, {
@@ -46,12 +49,13 @@ export async function prepareEdition(
       storyHtml.set(story.id, result.html);
       storyText.set(story.id, result.text);
       images.push(...result.images);
+      imagesByStory.set(story.id, result.images);
     }
   });
   const render = await time('template', () => createEditionRenderer(join(REPO_ROOT, 'templates')));
   const view = createEditionView(edition, storyHtml, '/assets');
   const brokenFiles = new Set(files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path));
-  return { prepared: { edition, files, view, render, storyText, images, brokenFiles }, files };
+  return { prepared: { edition, files, view, render, storyText, images, imagesByStory, brokenFiles }, files };
 }
 
 /** The edition view cut down to one page, with handed-over jump text filled in. */

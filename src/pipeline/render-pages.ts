@@ -4,14 +4,24 @@ import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { renderPage, type RenderedPage, type RenderTimeouts } from '../render/render-page.js';
+import { renderPage, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import type { ReportMessage } from '../report/messages.js';
+import { stat } from 'node:fs/promises';
 import { checkPageFonts } from './check-fonts.js';
+import type { PageCache } from './page-cache.js';
+import { describePage, pageHash, type HashInputs } from './page-hash.js';
 import { pageRenderOrder } from './page-order.js';
 import { singlePageView, type PreparedEdition } from './prepare-edition.js';
 
+/** What a cached page brings back besides its PDF. */
+export type CachedPage = Pick<PageResult, 'copyfit' | 'handover' | 'audit'>;
+
 export interface PageResult {
   pdf?: string;
+  /** Content hash of everything that makes the page (see page-hash.ts). */
+  hash?: string;
+  /** Reused from the cache, not rendered. */
+  cached?: boolean;
   copyfit: Copyfit[];
   handover: Record<string, string>;
   /** The page's typography audit findings. */
@@ -30,7 +40,11 @@ export interface RenderPagesOptions {
   concurrency?: number;
   /** Copyfit only: lay pages out without paginating or printing them. */
   layoutOnly?: boolean;
-  onPage?: (event: { edition: string; page: string; ok: boolean; ms: number }) => void;
+  /** Fault injection for tests, per page id. */
+  hooks?: (pageId: string) => RenderHooks | undefined;
+  /** Reuse unchanged pages: a hit costs no browser at all. */
+  cache?: { pages: PageCache<CachedPage>; inputs: HashInputs };
+  onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
 }
 
 const BROWSER_GONE = /Target closed|Session closed|Protocol error|browser has disconnected|Connection closed/i;
@@ -54,26 +68,41 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
     await Promise.all([...(sources.get(pageId) ?? [])].map((source) => finished.get(source)));
     const started = performance.now();
     const page = edition.pages.find((p) => p.config.id === pageId)!;
-    const report = (ok: boolean) => options.onPage?.({ edition: options.editionName, page: pageId, ok, ms: performance.now() - started });
-    const broken = page.stories.filter((s) => prepared.brokenFiles.has(s.file.path));
+    const report = (ok: boolean, cached = false) => options.onPage?.({ edition: options.editionName, page: pageId, ok, cached, ms: performance.now() - started });
+    const broken = [
+      ...page.failedStories,
+      ...page.stories.filter((s) => prepared.brokenFiles.has(s.file.path)).map((s) => relative(edition.dir, s.file.path)),
+    ];
     if (broken.length > 0) {
-      const files = broken.map((s) => relative(edition.dir, s.file.path)).join(', ');
-      messages.push(pageError(pageId, `Page ${pageId} was not built: ${files} has errors`, 'page-skipped'));
+      const files = broken.join(', ');
+      messages.push(pageError(pageId, `Page ${pageId} was not built: ${files} ${broken.length > 1 ? 'have' : 'has'} errors`, 'page-skipped'));
       results.set(pageId, { copyfit: [], handover: {} });
       return report(false);
+    }
+    const pdfPath = join(options.pagesDir, `${pageId}.pdf`);
+    const hash = options.cache && !options.layoutOnly ? await hashPage(options, pageId, handover) : undefined;
+    const hit = hash ? await options.cache!.pages.restore(hash, pdfPath) : undefined;
+    if (hash && hit) {
+      for (const [story, html] of Object.entries(hit.handover)) handover.set(story, html);
+      results.set(pageId, { ...hit, pdf: pdfPath, hash, cached: true });
+      return report(true, true);
     }
     await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), prepared.render(singlePageView(prepared.view, pageId, handover)));
     try {
       const rendered = await renderWithRetry(options, pageId);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
-      const pdf = options.layoutOnly ? undefined : join(options.pagesDir, `${pageId}.pdf`);
+      const pdf = options.layoutOnly ? undefined : pdfPath;
       if (pdf) await writeFileAtomic(pdf, rendered.pdf);
-      results.set(pageId, { pdf, copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit });
+      const result = { copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit };
+      results.set(pageId, { ...result, pdf, hash });
+      if (pdf && hash) await options.cache!.pages.store(hash, pdf, result).catch((error: Error) => messages.push({ ...pageError(pageId, `Page ${pageId} not cached: ${error.message}`, 'cache'), severity: 'warning' }));
       messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId) : []));
       report(true);
     } catch (error) {
       const stories = page.stories.map((s) => s.id).join(', ');
-      messages.push(pageError(pageId, `${(error as Error).message} (stories: ${stories})`, 'render-failed'));
+      const kept = (await stat(pdfPath).catch(() => undefined))?.mtime;
+      const stale = kept ? `; ${pageId}.pdf from ${kept.toISOString()} is kept and is now stale` : '';
+      messages.push(pageError(pageId, `${(error as Error).message} (stories: ${stories})${stale}`, 'render-failed'));
       results.set(pageId, { copyfit: [], handover: {} });
       report(false);
     }
@@ -102,6 +131,7 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string): Pro
       label: `${options.editionName} page ${pageId}`,
       timeouts: options.timeouts,
       layoutOnly: options.layoutOnly,
+      hooks: options.hooks?.(pageId),
     });
   try {
     return await attempt();
@@ -109,6 +139,15 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string): Pro
     if (!BROWSER_GONE.test((error as Error).message)) throw error;
     return attempt(); // the browser getter starts a fresh browser when the old one died
   }
+}
+
+async function hashPage(options: RenderPagesOptions, pageId: string, handover: Map<string, string>): Promise<string> {
+  const { prepared } = options;
+  const input = await describePage(options.cache!.inputs, prepared.edition, pageId, {
+    images: (story) => (prepared.imagesByStory.get(story.id) ?? []).map((image) => image.path),
+    handover: Object.fromEntries(handover),
+  });
+  return pageHash(input);
 }
 
 function jumpSources(prepared: PreparedEdition): Map<string, Set<string>> {

@@ -47,6 +47,14 @@ interface BrowserState {
   error?: string;
 }
 
+/** Test seams around the real browser: faults are injected here, never mocked away. */
+export interface RenderHooks {
+  /** Called on the new tab before it loads the page. */
+  beforeLoad?: (page: Page) => Promise<void>;
+  /** Called after pagination, just before printing. */
+  beforePrint?: (page: Page) => Promise<void>;
+}
+
 /**
  * Open one page document in a fresh tab, wait for our layout and Paged.js, and print it.
  * Each stage has its own timeout; a hang becomes a RenderError naming the stage.
@@ -61,6 +69,7 @@ export async function renderPage(
     signal?: AbortSignal;
     /** Lay out and measure copyfit only: no Paged.js, no PDF (for `presswork check`). */
     layoutOnly?: boolean;
+    hooks?: RenderHooks;
   },
 ): Promise<RenderedPage> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -69,6 +78,7 @@ export async function renderPage(
     const guard = await restrictToOrigin(page, options.origin);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
+    await options.hooks?.beforeLoad?.(page);
     await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, () =>
       page.goto(options.layoutOnly ? `${url}?layout-only` : url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
     );
@@ -85,6 +95,7 @@ export async function renderPage(
     if (state.phase === 'failed') {
       throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
     }
+    await options.hooks?.beforePrint?.(page);
     const pdf = options.layoutOnly
       ? new Uint8Array()
       : await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
@@ -118,7 +129,7 @@ async function stage<T>(name: RenderError['stage'], what: string, ms: number, ru
   } catch (error) {
     if (error instanceof RenderError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new RenderError(/timeout|timed out/i.test(message) ? `${what} timed out after ${Math.round(ms / 1000)} s` : `${what} failed: ${message}`, name);
+    throw new RenderError(/timeout|timed out|ms exceeded/i.test(message) ? `${what} timed out after ${Math.round(ms / 1000)} s` : `${what} failed: ${message}`, name);
   } finally {
     clearTimeout(timer);
   }

@@ -1,0 +1,145 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEdition, type BuildOptions } from '../../src/pipeline/build-edition.js';
+import { createPageCache } from '../../src/pipeline/page-cache.js';
+import { collectHashInputs } from '../../src/pipeline/page-hash.js';
+import type { CachedPage } from '../../src/pipeline/render-pages.js';
+import { launchChromium } from '../../src/render/chromium.js';
+import { article, numberedSentences, writeEdition } from '../helpers/fixture-edition.js';
+
+// A small two-page edition: one story per page, proofs only, so each build takes seconds.
+const EDITION = {
+  'edition.yaml': `paper: 测试日报
+date: 2026-11-26
+pages:
+  - id: A1
+    template: news
+    section: 要闻
+    stories:
+      - file: one.md
+        box: {col: 1, cols: 4, row: 1, rows: 30}
+  - id: A2
+    template: news
+    section: 综合
+    stories:
+      - file: two.md
+        box: {col: 1, cols: 4, row: 1, rows: 30}
+`,
+  'one.md': article('第一篇稿件', [numberedSentences(12).join(''), numberedSentences(12, 13).join('')]),
+  'two.md': article('第二篇稿件', [numberedSentences(12, 100).join(''), numberedSentences(12, 200).join('')]),
+};
+
+let browser: Browser;
+let launches = 0;
+const getBrowser = async () => {
+  launches += 1;
+  return browser;
+};
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function options(out: string, extra: Partial<BuildOptions> = {}): BuildOptions {
+  return { out, browser: getBrowser, proofOnly: true, ...extra };
+}
+
+describe('incremental builds', () => {
+  it('reuses every unchanged page without a browser, and rebuilds only the page whose article changed', async () => {
+    const dir = writeEdition(EDITION);
+    const out = join(dir, '..', 'out');
+    const cache = { pages: createPageCache<CachedPage>(join(out, '.cache')), inputs: await collectHashInputs({ chromiumVersion: 'test' }) };
+    launches = 0;
+    const first = await buildEdition(dir, options(out, { cache }));
+    expect(first.ok).toBe(true);
+    const pdfA1 = readFileSync(join(out, 'edition', 'pages', 'A1.pdf'));
+    expect(launches).toBe(2);
+
+    launches = 0;
+    const pages: string[] = [];
+    const second = await buildEdition(dir, options(out, { cache, onPage: (e) => e.cached && pages.push(e.page) }));
+    expect(launches).toBe(0);
+    expect(pages.sort()).toEqual(['A1', 'A2']);
+    expect(readFileSync(join(out, 'edition', 'pages', 'A1.pdf')).equals(pdfA1)).toBe(true);
+    expect(second.changes).toEqual([]);
+
+    writeFileSync(join(dir, 'two.md'), article('第二篇稿件改了标题', [numberedSentences(12, 100).join('')]));
+    launches = 0;
+    const third = await buildEdition(dir, options(out, { cache }));
+    expect(launches).toBe(1);
+    expect(third.changes?.map((c) => c.page)).toEqual(['A2']);
+    expect(existsSync(join(out, 'edition', 'changes.html'))).toBe(true);
+    expect(readFileSync(join(out, 'edition', 'changes.html'), 'utf8')).toContain('A2');
+  }, 300_000);
+});
+
+describe('fault containment', () => {
+  it('reports a page that never finishes paginating, builds the others and keeps the previous PDF', async () => {
+    const dir = writeEdition(EDITION);
+    const out = join(dir, '..', 'out');
+    expect((await buildEdition(dir, options(out))).ok).toBe(true);
+    const lastNight = statSync(join(out, 'edition', 'pages', 'A2.pdf')).mtimeMs;
+    const proofBefore = readFileSync(join(out, 'edition', 'edition.pdf'));
+
+    const hang = {
+      // Paged.js's preview never resolves: the page is stuck in pagination.
+      beforeLoad: async (page: import('puppeteer-core').Page) => {
+        await page.evaluateOnNewDocument(() => {
+          // Runs before presswork's own DOMContentLoaded handler, once paged.js has loaded.
+          document.addEventListener('DOMContentLoaded', () => {
+            const paged = (window as unknown as { Paged: { Previewer: { prototype: { preview: () => Promise<unknown> } } } }).Paged;
+            paged.Previewer.prototype.preview = () => new Promise(() => undefined);
+          });
+        });
+      },
+    };
+    const report = await buildEdition(
+      dir,
+      options(out, {
+        timeouts: { navigationMs: 20_000, paginationMs: 15_000, printMs: 20_000 },
+        hooks: (page) => (page === 'A2' ? hang : undefined),
+      }),
+    );
+    const failure = report.messages.find((m) => m.ruleId === 'render-failed');
+    expect(failure?.page).toBe('A2');
+    expect(failure?.message).toMatch(/^edition page A2: layout and pagination timed out after 15 s \(stories: two\); A2\.pdf from .* is kept and is now stale$/);
+    expect(report.pages.find((p) => p.id === 'A1')?.ok).toBe(true);
+    expect(report.ok).toBe(false);
+    expect(statSync(join(out, 'edition', 'pages', 'A2.pdf')).mtimeMs).toBe(lastNight);
+    // The proof is not rewritten with a page missing: last night's stays whole.
+    expect(readFileSync(join(out, 'edition', 'edition.pdf')).equals(proofBefore)).toBe(true);
+  }, 300_000);
+
+  it('catches a paragraph that the print step lost', async () => {
+    const dir = writeEdition(EDITION);
+    const dropParagraph = {
+      beforePrint: (page: import('puppeteer-core').Page) =>
+        page.evaluate(() => {
+          const paragraphs = [...document.querySelectorAll('.pagedjs_page .frame p')];
+          paragraphs[paragraphs.length - 1]?.remove();
+        }),
+    };
+    const report = await buildEdition(dir, options(join(dir, '..', 'out'), { hooks: (page) => (page === 'A1' ? dropParagraph : undefined) }));
+    expect(report.verify.missingChars).toBeGreaterThan(20);
+    const missing = report.messages.find((m) => m.ruleId === 'missing-text');
+    expect(missing?.message).toMatch(/^Text of story `one` is missing from the PDF \(\d+ characters\), first missing passage: “[^”]*第\d+句/);
+    expect(report.ok).toBe(false);
+  }, 300_000);
+});
+
+describe('the output lock', () => {
+  it('refuses a second build of the same output folder while one runs', async () => {
+    const dir = writeEdition(EDITION);
+    const out = join(dir, '..', 'out');
+    const first = buildEdition(dir, options(out));
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(buildEdition(dir, options(out))).rejects.toThrow(/^Output folder is in use by another presswork build: pid \d+/);
+    expect((await first).ok).toBe(true);
+  }, 300_000);
+});
