@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBuild } from './commands/build.js';
+import { parseShard } from './pipeline/page-selection.js';
 
 const USAGE = `Usage: presswork <command> [EDITION_DIR...] [options]
 
@@ -9,6 +10,7 @@ Commands:
   build     build proofs and plates (default: every edition under articles/)
   check     validate, lint and copyfit without writing PDFs
   preview   serve an edition on 127.0.0.1 with live reload
+  merge-reports REPORT.json...   merge the reports of --shard builds into one summary
 
 Options:
   --out DIR          output folder (default: output)
@@ -19,6 +21,8 @@ Options:
   --proof-only       write the screen proof only, no press plates
   --concurrency N    pages rendered at once (default: number of cores)
   --no-cache         render every page again instead of reusing unchanged ones
+  --pages A1,A3      build only these pages (and the pages their jumps come from)
+  --shard K/N        build the K-th of N deterministic shares of the pages (CI matrix)
   --wait             wait for another build of the same output folder to finish
   --log-format F     text (default) or json: one JSON object per line on stderr
   --port N           preview port (default: a free one)
@@ -38,6 +42,8 @@ const OPTIONS = {
   'proof-only': { type: 'boolean', default: false },
   concurrency: { type: 'string' },
   'no-cache': { type: 'boolean', default: false },
+  pages: { type: 'string' },
+  shard: { type: 'string' },
   wait: { type: 'boolean', default: false },
   'log-format': { type: 'string', default: 'text' },
   port: { type: 'string' },
@@ -71,6 +77,12 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   return number;
 }
 
+function shardOption(text: string) {
+  const shard = parseShard(text);
+  if (!shard) throw new UsageError(`--shard needs K/N with 1 ≤ K ≤ N, got \`${text}\``);
+  return shard;
+}
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Each command: arguments in, exit code out. The work lives in src/commands. */
@@ -87,6 +99,8 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
       proofOnly: values['proof-only'],
       concurrency: positiveNumber(values.concurrency, '--concurrency'),
       cache: !values['no-cache'],
+      pages: values.pages?.split(',').map((id) => id.trim()).filter(Boolean),
+      shard: values.shard === undefined ? undefined : shardOption(values.shard),
       waitForLock: values.wait,
       logFormat,
       write: (text) => process.stderr.write(text),
@@ -98,6 +112,12 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
   async check(dirs, values) {
     const { runCheck } = await import('./commands/check.js');
     const ok = await runCheck({ editions: editionDirs(dirs), fixPreview: values['fix-preview'], strict: values.strict, log });
+    return ok ? 0 : 1;
+  },
+  async 'merge-reports'(files, values) {
+    if (files.length === 0) throw new UsageError('merge-reports needs the report.json files of the shards');
+    const { runMergeReports } = await import('./commands/merge-reports.js');
+    const ok = await runMergeReports({ reports: files.map((f) => resolve(f)), out: resolve(values.out), json: values.json, log });
     return ok ? 0 : 1;
   },
   async preview(dirs, values) {

@@ -19,6 +19,8 @@ export interface BuildCommandOptions {
   json: boolean;
   proofOnly: boolean;
   concurrency?: number;
+  pages?: string[];
+  shard?: { shard: number; of: number };
   /** Reuse unchanged pages from `<out>/.cache` (off with --no-cache). */
   cache: boolean;
   waitForLock?: boolean;
@@ -63,6 +65,8 @@ export async function runBuild(options: BuildCommandOptions): Promise<{ reports:
         concurrency: options.concurrency,
         cache: pages && inputs ? { pages, inputs } : undefined,
         waitForLock: options.waitForLock,
+        pages: options.pages,
+        shard: options.shard,
         timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
         onPage: (event) => log.page(event),
       });

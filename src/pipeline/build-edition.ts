@@ -4,7 +4,7 @@ import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
-import type { Edition } from '../edition/load-edition.js';
+import type { Edition, LoadedPage } from '../edition/load-edition.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import type { RenderTimeouts } from '../render/render-page.js';
@@ -16,6 +16,7 @@ import { makePlates } from './make-plates.js';
 import { acquireOutputLock } from './output-lock.js';
 import { comparePages } from './page-changes.js';
 import { mergePagePdfs } from './merge-pages.js';
+import { shardPages, withJumpSources } from './page-selection.js';
 import { prepareEdition, staticMounts } from './prepare-edition.js';
 import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
@@ -32,6 +33,10 @@ export interface BuildOptions {
   cache?: RenderPagesOptions['cache'];
   /** Wait for another build of the same output folder instead of failing at once. */
   waitForLock?: boolean;
+  /** Build only these pages (plus the pages their jumps come from): `--pages`. */
+  pages?: string[];
+  /** Build this deterministic share of the pages: `--shard K/N`. */
+  shard?: { shard: number; of: number };
   /** Pages rendered at once; default the number of cores. */
   concurrency?: number;
   /** Skip press plates: proofs only, for quick previews. */
@@ -97,8 +102,18 @@ async function buildLocked(
     await writeBrowserAssets(join(htmlDir, 'assets'));
   });
 
-  const server = await startStaticServer({ mounts: staticMounts(edition.dir, htmlDir) });
   const extraMessages: ReportMessage[] = [];
+  const unknown = (options.pages ?? []).filter((id) => !edition.pages.some((p) => p.config.id === id));
+  if (unknown.length > 0) extraMessages.push(pageError('', `No page ${unknown.join(', ')} in the edition`, 'unknown-page'));
+  const selected = options.shard
+    ? shardPages(edition, options.shard.shard, options.shard.of)
+    : options.pages
+      ? withJumpSources(edition, options.pages)
+      : edition.pages.map((p) => p.config.id);
+  const pages = edition.pages.filter((p) => selected.includes(p.config.id));
+  const whole = pages.length === edition.pages.length;
+  if (options.shard) report.shard = { ...options.shard, pages: selected };
+  const server = await startStaticServer({ mounts: staticMounts(edition.dir, htmlDir) });
   let pageResults = new Map<string, PageResult>();
   try {
     const rendered = await time('render', () =>
@@ -112,6 +127,7 @@ async function buildLocked(
         timeouts: options.timeouts,
         concurrency: options.concurrency,
         cache: options.cache,
+        only: selected,
         hooks: options.hooks,
         onPage: options.onPage,
       }),
@@ -122,15 +138,17 @@ async function buildLocked(
     await server.close();
   }
 
-  for (const page of edition.pages) {
+  for (const page of pages) {
     const result = pageResults.get(page.config.id);
     report.pages.push(pageReport(page.config.id, page.config.template, result, outDir));
     for (const fit of result?.copyfit ?? []) extraMessages.push(...copyfitMessages(fit, dir, edition));
     extraMessages.push(...auditMessages(result?.audit ?? []));
   }
-  const built = edition.pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
-  if (built.length === edition.pages.length) {
-    const proofPath = join(outDir, `${report.edition}.pdf`);
+  const pageIds = pages.map((p) => p.config.id);
+  const built = pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
+  if (built.length === pages.length) {
+    // A partial build (--pages, --shard) never overwrites the whole edition's proof.
+    const proofPath = join(outDir, whole ? `${report.edition}.pdf` : `${report.edition}.${pageIds.join('-')}.pdf`);
     const proof = await time('merge', () =>
       mergePagePdfs(
         built,
@@ -138,9 +156,9 @@ async function buildLocked(
         {
           title: `${edition.config.paper} ${view.dateText}`,
           date: edition.config.date,
-          pageIds: edition.pages.map((p) => p.config.id),
-          pageTitles: Object.fromEntries(edition.pages.map((p) => [p.config.id, p.config.section])),
-          stories: edition.pages.flatMap((p) => p.stories.map((s) => ({ title: s.frontMatter.title, page: p.config.id }))),
+          pageIds,
+          pageTitles: Object.fromEntries(pages.map((p) => [p.config.id, p.config.section])),
+          stories: pages.flatMap((p) => p.stories.map((s) => ({ title: s.frontMatter.title, page: p.config.id }))),
           author: edition.config.paper,
         },
       ),
@@ -148,7 +166,7 @@ async function buildLocked(
     await writeFileAtomic(proofPath, proof);
     report.pdf = relative(outDir, proofPath);
     const expected: StoryText[] = [];
-    for (const page of edition.pages) {
+    for (const page of pages) {
       for (const story of page.stories) {
         const fits = [...pageResults.values()].flatMap((r) => r.copyfit).filter((c) => c.story === story.id);
         const fm = story.frontMatter;
@@ -163,7 +181,7 @@ async function buildLocked(
     }
     if (!options.proofOnly) {
       try {
-        const plates = await time('plates', () => makePlates(edition, proofPath, outDir, new Date(report.builtAt)));
+        const plates = await time('plates', () => makePlates(edition, pageIds, proofPath, outDir, new Date(report.builtAt)));
         for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
         report.preflight = plates.preflight;
         extraMessages.push(...plates.messages);
@@ -171,13 +189,13 @@ async function buildLocked(
         extraMessages.push(pageError('', `Plates not written: ${(error as Error).message}`, 'plates-failed'));
       }
     }
-    report.changes = await time('changes', () => recordChanges(edition, pageResults, outDir, view.dateText, report.builtAt));
-    report.verify = await time('verify', () => verifyPdfText(proof, edition.pages.map((p) => p.config.id), expected));
+    report.changes = await time('changes', () => recordChanges(pages, pageResults, outDir, edition.config.paper, view.dateText, report.builtAt));
+    report.verify = await time('verify', () => verifyPdfText(proof, pageIds, expected));
     for (const miss of report.verify.stories) {
       extraMessages.push(pageError(miss.page, `Text of story \`${miss.story}\` is missing from the PDF (${miss.missing} characters), first missing passage: “${miss.firstMissing}”`, 'missing-text'));
     }
   } else {
-    extraMessages.push(pageError('', `Proof not written: ${edition.pages.length - built.length} of ${edition.pages.length} pages failed`, 'proof-incomplete'));
+    extraMessages.push(pageError('', `Proof not written: ${pages.length - built.length} of ${pages.length} pages failed`, 'proof-incomplete'));
   }
   report.messages.push(...extraMessages);
   return finish(report, files, dir, outDir, started);
@@ -196,21 +214,22 @@ async function finish(report: EditionReport, files: VFile[], dir: string, outDir
 
 /** Compare each page with the previous build's image; write changes.html. */
 async function recordChanges(
-  edition: Edition,
+  built: LoadedPage[],
   results: Map<string, PageResult>,
   outDir: string,
+  paper: string,
   dateText: string,
   builtAt: string,
 ): Promise<EditionReport['changes']> {
-  const pages = edition.pages.flatMap((p) => {
+  const pages = built.flatMap((p) => {
     const result = results.get(p.config.id);
     return result?.pdf ? [{ id: p.config.id, pdf: result.pdf, hash: result.hash }] : [];
   });
   const changes = await comparePages(pages, { changesDir: join(outDir, 'changes') });
   await writeChangesHtml(changes, {
-    title: `${edition.config.paper} ${dateText}`,
+    title: `${paper} ${dateText}`,
     htmlPath: join(outDir, 'changes.html'),
-    labels: Object.fromEntries(edition.pages.map((p) => [p.config.id, p.config.section])),
+    labels: Object.fromEntries(built.map((p) => [p.config.id, p.config.section])),
     builtAt,
   });
   return changes

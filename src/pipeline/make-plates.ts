@@ -12,13 +12,13 @@ export interface PlatesOutcome {
 }
 
 /** Press plates for every page of the proof, each checked by preflight. */
-export async function makePlates(edition: Edition, proofPath: string, outDir: string, buildTime: Date): Promise<PlatesOutcome> {
+export async function makePlates(edition: Edition, pageIds: string[], proofPath: string, outDir: string, buildTime: Date): Promise<PlatesOutcome> {
   const { config, grid } = edition;
   const outcome: PlatesOutcome = { plates: {}, preflight: [], messages: [] };
   const trimMm = { width: grid.widthMm, height: grid.heightMm };
   const results = await createPlates({
     proof: proofPath,
-    pageIds: edition.pages.map((p) => p.config.id),
+    pageIds,
     trimMm,
     bleedMm: config.bleed,
     paper: config.paper,

@@ -38,6 +38,8 @@ export interface RenderPagesOptions {
   timeouts?: RenderTimeouts;
   /** Pages rendered at once, each in its own tab. Default: the number of cores. */
   concurrency?: number;
+  /** Render only these pages (they must include their jump sources). Default: all. */
+  only?: string[];
   /** Copyfit only: lay pages out without paginating or printing them. */
   layoutOnly?: boolean;
   /** Fault injection for tests, per page id. */
@@ -61,7 +63,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   const messages: ReportMessage[] = [];
   const handover = new Map<string, string>();
   const finished = new Map<string, Promise<void>>();
-  const order = pageRenderOrder(edition);
+  const order = pageRenderOrder(edition).filter((id) => !options.only || options.only.includes(id));
   const sources = jumpSources(prepared);
 
   const renderOne = async (pageId: string): Promise<void> => {

@@ -32,6 +32,8 @@ export interface EditionReport {
   timings: Record<string, number>;
   verify: { missingChars: number; stories: { story: string; page: string; missing: number; firstMissing: string }[] };
   preflight?: unknown;
+  /** Set when this build made one share of the edition (`--shard K/N`). */
+  shard?: { shard: number; of: number; pages: string[] };
   /** Pages that look different from the previous build (see changes.html). */
   changes?: { page: string; status: 'new' | 'changed' | 'unchanged'; changedPercent: number | null }[];
 }
