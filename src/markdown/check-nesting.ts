@@ -39,18 +39,17 @@ export function findDeepLine(text: string, limit = MAX_LINE_NESTING): NestingFin
   return undefined;
 }
 
-/** The first paragraph (lines between blank lines) with more than `limit` emphasis marks. */
+/**
+ * The line where a paragraph (lines between blank lines) goes over `limit` emphasis marks,
+ * at the mark that crosses it.
+ */
 export function findEmphasisFlood(text: string, limit = MAX_EMPHASIS_MARKS): NestingFinding | undefined {
   let count = 0;
-  let start = 1;
   for (const [index, line] of text.split('\n').entries()) {
-    if (line.trim() === '') {
-      count = 0;
-      start = index + 2;
-      continue;
+    if (line.trim() === '') count = 0;
+    for (let i = 0; i < line.length; i++) {
+      if ((line[i] === '*' || line[i] === '_') && ++count > limit) return { depth: count, place: { line: index + 1, column: i + 1 } };
     }
-    for (let i = 0; i < line.length; i++) if (line[i] === '*' || line[i] === '_') count++;
-    if (count > limit) return { depth: count, place: { line: start, column: 1 } };
   }
   return undefined;
 }
