@@ -33,6 +33,8 @@ export interface LoadedPage {
 }
 
 export interface Edition {
+  /** Pages whose entry in edition.yaml has errors (overlaps, boxes off the grid, …): not built. */
+  invalidPages: Set<string>;
   dir: string;
   /** Folder name, used for output paths. */
   name: string;
@@ -84,8 +86,20 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
     pages.push({ config: page, stories, failedStories });
   }
   checkPlacement(configFile, config, grid, locate);
-  const edition = { dir, name: basename(dir), config, grid, pages };
+  const edition = { dir, name: basename(dir), config, grid, pages, invalidPages: pagesWithErrors(configFile, config, locate) };
   return { edition, files };
+}
+
+/** The pages whose lines in edition.yaml carry an error. */
+function pagesWithErrors(file: VFile, config: EditionConfig, locate: Locate): Set<string> {
+  const starts = config.pages.map((_, index) => locate(['pages', index]).line);
+  const invalid = new Set<string>();
+  for (const message of file.messages) {
+    if (message.fatal !== true || !message.line) continue;
+    const index = starts.findLastIndex((start) => start <= message.line!);
+    if (index >= 0) invalid.add(config.pages[index]!.id);
+  }
+  return invalid;
 }
 
 function checkPageIds(file: VFile, config: EditionConfig, locate: Locate): void {

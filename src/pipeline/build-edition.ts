@@ -181,7 +181,9 @@ async function buildLocked(
     }
     if (!options.proofOnly) {
       try {
-        const plates = await time('plates', () => makePlates(edition, pageIds, proofPath, outDir, new Date(report.builtAt)));
+        const pageHashes = new Map(pageIds.flatMap((id) => (pageResults.get(id)?.hash ? [[id, pageResults.get(id)!.hash!] as const] : [])));
+        const reuse = options.cache ? { pageHashes, dir: join(options.out, '.cache', 'plates') } : undefined;
+        const plates = await time('plates', () => makePlates(edition, pageIds, proofPath, outDir, new Date(report.builtAt), reuse));
         for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
         report.preflight = plates.preflight;
         extraMessages.push(...plates.messages);

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
 import type { Edition } from '../edition/load-edition.js';
 import { createPlates } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
@@ -7,18 +10,75 @@ import type { ReportMessage } from '../report/messages.js';
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */
   plates: Record<string, string>;
-  preflight: { page: string; plate: string; ms: number; findings: Finding[] }[];
+  preflight: { page: string; plate: string; ms: number; reused: boolean; findings: Finding[] }[];
   messages: ReportMessage[];
 }
 
+/** Reuse a plate whose page and print settings are unchanged since the plate was made. */
+export interface PlateReuse {
+  /** Per page: its content hash (from the page cache), when known. */
+  pageHashes: Map<string, string>;
+  /** Where the record of each plate's key and preflight is kept (output/.cache/plates). */
+  dir: string;
+}
+
+interface PlateRecord {
+  key: string;
+  plate: string;
+  findings: Finding[];
+}
+
+function plateKey(edition: Edition, pageHash: string): string {
+  const { config } = edition;
+  const settings = { print: config.print, bleed: config.bleed, slug: config.slug, paper: config.paper, date: config.date };
+  return createHash('sha256').update(`${pageHash}\n${JSON.stringify(settings)}`).digest('hex');
+}
+
+async function readRecord(path: string): Promise<PlateRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as PlateRecord;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Press plates for every page of the proof, each checked by preflight. */
-export async function makePlates(edition: Edition, pageIds: string[], proofPath: string, outDir: string, buildTime: Date): Promise<PlatesOutcome> {
+export async function makePlates(
+  edition: Edition,
+  pageIds: string[],
+  proofPath: string,
+  outDir: string,
+  buildTime: Date,
+  reuse?: PlateReuse,
+): Promise<PlatesOutcome> {
   const { config, grid } = edition;
   const outcome: PlatesOutcome = { plates: {}, preflight: [], messages: [] };
   const trimMm = { width: grid.widthMm, height: grid.heightMm };
+  const recordPath = (pageId: string) => join(reuse!.dir, `${edition.name}-${pageId}.json`);
+  const keys = new Map<string, string>();
+  const stale: string[] = [];
+  for (const pageId of pageIds) {
+    const hash = reuse?.pageHashes.get(pageId);
+    if (!hash) {
+      stale.push(pageId);
+      continue;
+    }
+    keys.set(pageId, plateKey(edition, hash));
+    const record = await readRecord(recordPath(pageId));
+    const exists = record && (await stat(join(outDir, record.plate)).then(() => true, () => false));
+    if (record?.key === keys.get(pageId) && exists) {
+      outcome.plates[pageId] = record.plate;
+      outcome.preflight.push({ page: pageId, plate: record.plate, ms: 0, reused: true, findings: record.findings });
+      outcome.messages.push(...findingMessages(record.plate, pageId, record.findings));
+    } else {
+      stale.push(pageId);
+    }
+  }
+  if (stale.length === 0) return outcome;
   const results = await createPlates({
     proof: proofPath,
     pageIds,
+    only: stale,
     trimMm,
     bleedMm: config.bleed,
     paper: config.paper,
@@ -41,17 +101,12 @@ export async function makePlates(edition: Edition, pageIds: string[], proofPath:
       inkLimit: config.print.inkLimit,
       variant: config.print.pdfx,
     });
-    outcome.preflight.push({ page: plate.pageId, plate: path, ms: plate.ms + Math.round(performance.now() - started), findings });
-    for (const finding of findings) {
-      outcome.messages.push({
-        severity: finding.severity,
-        file: path,
-        line: null,
-        column: null,
-        message: `Preflight ${plate.pageId} (${finding.object}): ${finding.message}`,
-        ruleId: finding.ruleId,
-        page: plate.pageId,
-      });
+    outcome.preflight.push({ page: plate.pageId, plate: path, ms: plate.ms + Math.round(performance.now() - started), reused: false, findings });
+    outcome.messages.push(...findingMessages(path, plate.pageId, findings));
+    const key = keys.get(plate.pageId);
+    if (key && reuse) {
+      await mkdir(reuse.dir, { recursive: true });
+      await writeFileAtomic(recordPath(plate.pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
     }
     for (const item of plate.transparency) {
       outcome.messages.push({
@@ -66,4 +121,16 @@ export async function makePlates(edition: Edition, pageIds: string[], proofPath:
     }
   }
   return outcome;
+}
+
+function findingMessages(plate: string, pageId: string, findings: Finding[]): ReportMessage[] {
+  return findings.map((finding) => ({
+    severity: finding.severity,
+    file: plate,
+    line: null,
+    column: null,
+    message: `Preflight ${pageId} (${finding.object}): ${finding.message}`,
+    ruleId: finding.ruleId,
+    page: pageId,
+  }));
 }

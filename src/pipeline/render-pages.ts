@@ -81,6 +81,11 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       results.set(pageId, { copyfit: [], handover: {} });
       return report(false);
     }
+    if (edition.invalidPages.has(pageId)) {
+      messages.push(pageError(pageId, `Page ${pageId} was not built: its entry in edition.yaml has errors`, 'page-skipped'));
+      results.set(pageId, { copyfit: [], handover: {} });
+      return report(false);
+    }
     const pdfPath = join(options.pagesDir, `${pageId}.pdf`);
     const hash = options.cache && !options.layoutOnly ? await hashPage(options, pageId, handover) : undefined;
     const hit = hash ? await options.cache!.pages.restore(hash, pdfPath) : undefined;

@@ -1,4 +1,4 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { execFile } from 'node:child_process';
 
 export interface StoryText {
   story: string;
@@ -21,15 +21,27 @@ export function comparable(text: string): string {
   return text.normalize('NFKC').replace(/[\s\u200b\u2060\u00ad]+/g, '');
 }
 
+/**
+ * The text of each page in content-stream order (`pdftotext -raw`, from poppler): that is the
+ * order Chromium drew it in, frame after frame. An order of magnitude faster than pdf.js here.
+ */
 export async function extractPageTexts(pdf: Uint8Array): Promise<string[]> {
-  const doc = await getDocument({ data: pdf.slice(), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+  const { stdout: info } = await runWithInput('pdfinfo', ['-'], pdf);
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
   const texts: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    texts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
+  for (let page = 1; page <= pages; page++) {
+    texts.push((await runWithInput('pdftotext', ['-raw', '-enc', 'UTF-8', '-f', String(page), '-l', String(page), '-', '-'], pdf)).stdout);
   }
-  await doc.destroy();
   return texts;
+}
+
+function runWithInput(command: string, args: string[], input: Uint8Array): Promise<{ stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (error, stdout) =>
+      error ? reject(new Error(`${command} failed: ${error.message}`)) : resolve({ stdout }),
+    );
+    child.stdin?.end(Buffer.from(input));
+  });
 }
 
 const CHUNK = 8;
