@@ -3,18 +3,12 @@
  * live-reload channel. Shared by the server and the browser client (types only).
  */
 
-export type PreviewSeverity = 'error' | 'warning' | 'info';
+import type { ReportMessage, Severity } from '../report/messages.js';
 
-export interface PreviewMessage {
-  severity: PreviewSeverity;
-  /** Path as staff would type it: relative to the working folder when inside it. */
-  file: string;
-  line: number | null;
-  column: number | null;
-  message: string;
-  ruleId: string;
-  /** Page the message belongs to, when it is about one page. */
-  page?: string;
+export type PreviewSeverity = Severity;
+
+/** A report message as the build writes it, plus the source lines shown in the overlay. */
+export interface PreviewMessage extends ReportMessage {
   /** A few source lines around `line`, with a caret under `column` (like Vite's overlay). */
   frame?: string;
 }
