@@ -28,10 +28,10 @@ export function comparable(text: string): string {
 export async function extractPageTexts(pdf: Uint8Array): Promise<string[]> {
   const { stdout: info } = await runWithInput('pdfinfo', ['-'], pdf);
   const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
-  const texts: string[] = [];
-  for (let page = 1; page <= pages; page++) {
-    texts.push((await runWithInput('pdftotext', ['-raw', '-enc', 'UTF-8', '-f', String(page), '-l', String(page), '-', '-'], pdf)).stdout);
-  }
+  // One pass over the whole file; pdftotext ends every page with a form feed.
+  const { stdout } = await runWithInput('pdftotext', ['-raw', '-enc', 'UTF-8', '-', '-'], pdf);
+  const texts = stdout.split('\f').slice(0, pages);
+  while (texts.length < pages) texts.push('');
   return texts;
 }
 
