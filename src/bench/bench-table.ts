@@ -21,6 +21,8 @@ export interface RunResult {
   /** 1, 5 and 15 minute load averages when the run started and ended. */
   loadStart: number[];
   loadEnd: number[];
+  /** Mean 1-minute load average over the run, sampled every second. */
+  loadMean: number;
   /** Pages in the PDFs the run wrote (one per page document when pagination is right). */
   pdfPages?: number;
   /** presswork's own stage timings from report.json, ms. */
@@ -29,6 +31,8 @@ export interface RunResult {
   cachedPages?: number | null;
   /** Page PDFs in `<out>/.cache/pages` before and after the run (null: no cache folder). */
   cacheEntries?: { before: number; after: number } | null;
+  /** Digest of src/, templates/, styles/ and package-lock.json when the run started. */
+  codeDigest?: string;
 }
 
 export interface SizeResult {
@@ -106,7 +110,7 @@ export function formatTable(result: Omit<BenchResult, 'table'>): string {
     `concurrency ${result.options.concurrency}${result.options.proofOnly ? ' · presswork --proof-only' : ' · presswork proof + plates'} · load average (1/5/15 min) at start ${load(result.machine.loadStart)}, at end ${load(result.machine.loadEnd)}`,
     '',
   );
-  const header = `${pad('pages', 5)}  ${pad('run', 30, true)} ${pad('wall s', 8)} ${pad('pages/s', 8)} ${pad('RSS MB', 8)} ${pad('PSS MB', 8)} ${pad('procs', 5)} ${pad('a/b', 6)} ${pad('a/c', 6)} ${pad('load1', 6)}  note`;
+  const header = `${pad('pages', 5)}  ${pad('run', 30, true)} ${pad('wall s', 8)} ${pad('pages/s', 8)} ${pad('RSS MB', 8)} ${pad('PSS MB', 8)} ${pad('procs', 5)} ${pad('a/b', 6)} ${pad('a/c', 6)} ${pad('load~', 6)}  note`;
   lines.push(header, '-'.repeat(header.length + 10));
   for (const size of result.sizes) {
     for (const run of size.runs) {
@@ -118,10 +122,13 @@ export function formatTable(result: Omit<BenchResult, 'table'>): string {
         run.ok ? '' : `FAILED ${run.failures.slice(0, 2).join('; ')}`,
         run.cachedPages ? `${run.cachedPages} pages from cache` : '',
         run.cacheEntries ? `page cache ${run.cacheEntries.before}→${run.cacheEntries.after} entries` : '',
+        run.stage === 'presswork-warm' && run.codeDigest && size.runs.find((r) => r.stage === 'presswork-cold')?.codeDigest !== run.codeDigest
+          ? 'code changed since the cold run: cache keys differ'
+          : '',
         run.pdfPages !== undefined && run.pdfPages !== size.pages ? `${run.pdfPages} PDF pages for ${size.pages} documents` : '',
       ].filter(Boolean);
       lines.push(
-        `${pad(String(size.pages), 5)}  ${pad(run.label, 30, true)} ${pad(fixed(run.ms / 1000, 1), 8)} ${pad(fixed(run.pagesPerSecond, 3), 8)} ${pad(fixed(run.peakRssMb, 0), 8)} ${pad(fixed(run.peakPssMb, 0), 8)} ${pad(String(run.peakProcesses), 5)} ${pad(ab === undefined ? '' : fixed(ab, 2), 6)} ${pad(ac === undefined ? '' : fixed(ac, 2), 6)} ${pad(fixed(run.loadStart[0], 1), 6)}  ${notes.join('; ')}`,
+        `${pad(String(size.pages), 5)}  ${pad(run.label, 30, true)} ${pad(fixed(run.ms / 1000, 1), 8)} ${pad(fixed(run.pagesPerSecond, 3), 8)} ${pad(fixed(run.peakRssMb, 0), 8)} ${pad(fixed(run.peakPssMb, 0), 8)} ${pad(String(run.peakProcesses), 5)} ${pad(ab === undefined ? '' : fixed(ab, 2), 6)} ${pad(ac === undefined ? '' : fixed(ac, 2), 6)} ${pad(fixed(run.loadMean, 1), 6)}  ${notes.join('; ')}`,
       );
     }
     lines.push(`${pad('', 5)}  edition: ${size.stories} stories, ${size.photos} photos, ${size.jumps} jumps`);
@@ -130,6 +137,7 @@ export function formatTable(result: Omit<BenchResult, 'table'>): string {
     '',
     'a/b, a/c: presswork wall time over pagedjs-cli\'s and over Chromium\'s bare print (below 1: presswork is faster).',
     'RSS MB: peak of the summed RSS of the run\'s processes (shared pages counted once per process); PSS MB: the same peak as PSS.',
+    `load~: mean 1-minute load average during the run (${result.machine.cores} cores; above ${result.machine.cores} other work competes for the CPU).`,
     '',
   );
   lines.push(...formatProfile(result.sizes), '', ...formatScaling(result.scaling));

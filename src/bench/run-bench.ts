@@ -16,6 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -64,21 +65,27 @@ interface Measured {
   peakProcesses: number;
   loadStart: number[];
   loadEnd: number[];
+  loadMean: number;
 }
 
 /** Time `run` and keep the peak RSS of every process this one starts meanwhile. */
 async function measure<T>(run: () => Promise<T>): Promise<{ value: T; measured: Measured }> {
   const loadStart = load();
+  const loads = [loadStart[0]!];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 1000);
   const watch = watchTreeMemory(process.pid, 100);
   const started = performance.now();
   try {
     const value = await run();
     const ms = performance.now() - started;
     const { peakBytes, peakPssBytes, peakProcesses } = watch.stop();
-    return { value, measured: { ms, peakBytes, peakPssBytes, peakProcesses, loadStart, loadEnd: load() } };
+    const loadMean = Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10;
+    return { value, measured: { ms, peakBytes, peakPssBytes, peakProcesses, loadStart, loadEnd: load(), loadMean } };
   } catch (error) {
     watch.stop();
     throw error;
+  } finally {
+    clearInterval(loadTimer);
   }
 }
 
@@ -95,6 +102,7 @@ function runResult(stage: StageId, label: string, pages: number, measured: Measu
     failures,
     loadStart: measured.loadStart,
     loadEnd: measured.loadEnd,
+    loadMean: measured.loadMean,
     ...extra,
   };
 }
@@ -133,6 +141,7 @@ async function runPresswork(stage: StageId, editionDir: string, out: string, pag
   const label = `(a) presswork build ${stage === 'presswork-cold' ? 'cold' : 'warm'}`;
   log(`${pages}p ${label}: ${args.slice(1).join(' ')}`);
   const entriesBefore = await cacheEntries(out);
+  const code = await codeDigest();
   const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: REPO_ROOT, timeoutMs: options.timeoutMs }));
   const entriesAfter = await cacheEntries(out);
   const reportPath = join(out, basename(editionDir), 'report.json');
@@ -143,7 +152,28 @@ async function runPresswork(stage: StageId, editionDir: string, out: string, pag
     timings: report?.timings,
     cachedPages: cached,
     cacheEntries: entriesAfter === null ? null : { before: entriesBefore ?? 0, after: entriesAfter },
+    codeDigest: code,
   });
+}
+
+/**
+ * Digest of what presswork's page cache keys on besides the edition: src/, templates/,
+ * styles/ and package-lock.json. Other people edit this tree while the bench runs; when
+ * the digest differs between the cold and the warm run, every page misses the cache.
+ */
+async function codeDigest(): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((x, y) => x.name.localeCompare(y.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) hash.update(`${path}\0`).update(await readFile(path).catch(() => Buffer.alloc(0)));
+    }
+  };
+  for (const dir of ['src', 'templates', 'styles']) await walk(join(REPO_ROOT, dir));
+  hash.update(await readFile(join(REPO_ROOT, 'package-lock.json')).catch(() => Buffer.alloc(0)));
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Page PDFs in presswork's page cache (`<out>/.cache/pages`), or null when there is none. */
@@ -250,7 +280,9 @@ async function main(): Promise<void> {
     if (!warm?.cacheEntries) return `${size.pages}p: no page cache folder after the warm run`;
     const stored = warm.cacheEntries.after - warm.cacheEntries.before;
     const reused = warm.cachedPages ?? size.pages - stored;
-    return `${size.pages}p: the warm run stored ${stored} new page entries for ${size.pages} pages (a miss stores one), so about ${Math.max(0, reused)} pages came from the cache`;
+    const cold = size.runs.find((r) => r.stage === 'presswork-cold');
+    const changed = cold?.codeDigest && cold.codeDigest !== warm.codeDigest ? ' (the code changed between the cold and the warm run, which invalidates every cached page)' : '';
+    return `${size.pages}p: the warm run stored ${stored} new page entries for ${size.pages} pages (a miss stores one), so about ${Math.max(0, reused)} pages came from the cache${changed}`;
   });
   const notes = [
     `(a) runs \`tsx src/cli.ts build <edition> --out <dir> --concurrency ${concurrency}${proofOnly ? ' --proof-only' : ''}\` as a child process; its time includes tsx start-up, Chromium launch, proof${proofOnly ? '' : ', plates'} and verification.`,
@@ -259,7 +291,8 @@ async function main(): Promise<void> {
     '(b) and (c) print the documents as presswork laid them out (our layout script run once, with ?layout-only, then every <script> removed), served over 127.0.0.1 like the build serves them. That pass is not part of any timed run (layoutPassMs in bench.json).',
     '(b) loads every @font-face of fonts.css (Paged.js 0.4.3 preloads all document.fonts: some 500 subset files); presswork skips that because its layout already loaded the fonts the page uses. That cost is part of pagedjs-cli on this HTML.',
     `(c) runs src/bench/print-floor.ts: one Chromium, ${concurrency} tabs, goto + fonts ready + page.pdf({preferCSSPageSize, printBackground}) per page, nothing else.`,
-    'Peak memory: summed RSS of every process started by the run (Node, Chromium browser, renderers, GPU/utility), polled every 100 ms; shared pages count once per process. The bench\'s own static server for (b) and (c) is not counted.',
+    'Peak memory: summed RSS of every process started by the run (Node, Chromium browser, renderers, GPU/utility), polled every 100 ms; shared pages (the Chromium binary, fonts) count once per process, which overstates Chromium several times over, so the peak summed PSS (every 500 ms) is given beside it. The bench\'s own static server for (b) and (c) is not counted.',
+    `load~ includes the run itself (about ${concurrency} busy processes); the machine is shared, so compare rows with similar load~ only.`,
   ];
   const base = {
     version: 1 as const,

@@ -84,7 +84,7 @@ describe('npm run bench, tiny form', () => {
 
   it('prints the table with the load average, the ratios and the profile', () => {
     expect(stdout).toMatch(/load average \(1\/5\/15 min\) at start [\d.]+ \/ [\d.]+ \/ [\d.]+/);
-    for (const column of ['wall s', 'pages/s', 'RSS MB', 'PSS MB', 'a/b', 'a/c']) expect(stdout).toContain(column);
+    for (const column of ['wall s', 'pages/s', 'RSS MB', 'PSS MB', 'a/b', 'a/c', 'load~']) expect(stdout).toContain(column);
     for (const row of ['(a) presswork build cold', '(a) presswork build warm', '(b) pagedjs-cli', '(c) chromium page.pdf']) expect(stdout).toContain(row);
     expect(stdout).toContain('presswork profile');
   });
@@ -103,6 +103,7 @@ describe('npm run bench, tiny form', () => {
       expect(r.pagesPerSecond).toBeGreaterThan(0);
       expect(r.peakRssMb).toBeGreaterThan(0);
       expect(r.peakPssMb).toBeGreaterThan(0);
+      expect(r.loadMean).toBeGreaterThanOrEqual(0);
     }
     for (const r of size!.runs.filter((r) => r.stage.startsWith('presswork'))) {
       for (const stage of ['load', 'process', 'template', 'render', 'merge', 'verify', 'total']) expect(r.timings).toHaveProperty(stage);
