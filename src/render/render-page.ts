@@ -74,6 +74,7 @@ export async function renderPage(
 ): Promise<RenderedPage> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const page = await browser.newPage();
+  await page.evaluateOnNewDocument(runFramesInBackground);
   try {
     const guard = await restrictToOrigin(page, options.origin);
     const pageErrors: string[] = [];
@@ -112,6 +113,17 @@ export async function renderPage(
   } finally {
     await page.close().catch(() => undefined);
   }
+}
+
+/**
+ * Paged.js paces its work with requestAnimationFrame, and headless Chromium draws frames only
+ * for the tab in front: the other tabs of the pool would wait until it closed, and a page stuck
+ * in front would stall them all. Frames here are only a schedule, not a drawing, so a macrotask
+ * does the same job in every tab. Runs in the page before any of its scripts.
+ */
+function runFramesInBackground(): void {
+  window.requestAnimationFrame = (callback) => window.setTimeout(() => callback(performance.now()), 0);
+  window.cancelAnimationFrame = (handle) => window.clearTimeout(handle);
 }
 
 function printPdf(page: Page, timeout: number): Promise<Uint8Array> {
