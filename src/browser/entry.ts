@@ -12,6 +12,8 @@ interface PresswokState {
   audit?: TypographyFinding[];
   error?: string;
   pages?: number;
+  /** performance.now() when each step finished, for the build's profile. */
+  marks?: { fonts?: number; layout?: number; paginate?: number };
 }
 
 declare global {
@@ -32,6 +34,8 @@ async function run(): Promise<void> {
     // Sources are laid out but invisible, so every font subset they need is loading now.
     void document.body.offsetHeight;
     await document.fonts.ready;
+    const marks: NonNullable<PresswokState['marks']> = { fonts: performance.now() };
+    state.marks = marks;
     const params = new URLSearchParams(location.search);
     // `?line-rules=off` sets the page with no line-breaking rules at all (tests show what they prevent).
     const lineRules = params.get('line-rules') !== 'off';
@@ -40,6 +44,7 @@ async function run(): Promise<void> {
     state.copyfit = layout.copyfit;
     state.handover = layout.handover;
     state.lineFixes = layout.lineFixes;
+    marks.layout = performance.now();
     state.phase = 'laid-out';
     if (params.has('layout-only')) {
       state.audit = auditTypography(document);
@@ -54,6 +59,7 @@ async function run(): Promise<void> {
     const flow = await new window.Paged.Previewer().preview();
     await document.fonts.ready;
     state.pages = flow.total;
+    marks.paginate = performance.now();
     // The audit reads the pages as Paged.js left them: what gets printed.
     state.audit = auditTypography(document);
     state.phase = 'done';

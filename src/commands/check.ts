@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { reporter } from 'vfile-reporter';
 import { auditMessages, copyfitMessages } from '../pipeline/build-edition.js';
+import { createPageFontSubsetter } from '../pipeline/page-fonts.js';
 import { prepareEdition, staticMounts } from '../pipeline/prepare-edition.js';
 import { renderPages } from '../pipeline/render-pages.js';
 import { writeBrowserAssets } from '../render/browser-assets.js';
@@ -56,6 +57,7 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
           htmlDir,
           pagesDir: work,
           browser: async () => shared,
+          fonts: await createPageFontSubsetter(join(htmlDir, 'assets')),
           layoutOnly: true,
         });
         const found: ReportMessage[] = [...messages];

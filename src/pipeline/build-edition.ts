@@ -15,6 +15,7 @@ import { writeChangesHtml } from '../report/changes-html.js';
 import { makePlates } from './make-plates.js';
 import { acquireOutputLock } from './output-lock.js';
 import { comparePages } from './page-changes.js';
+import { createPageFontSubsetter } from './page-fonts.js';
 import { mergePagePdfs } from './merge-pages.js';
 import { shardPages, withJumpSources } from './page-selection.js';
 import { prepareEdition, staticMounts } from './prepare-edition.js';
@@ -97,9 +98,10 @@ async function buildLocked(
 
   const htmlDir = join(outDir, 'html');
   const pagesDir = join(outDir, 'pages');
-  await time('template', async () => {
+  const fonts = await time('template', async () => {
     await mkdir(pagesDir, { recursive: true });
     await writeBrowserAssets(join(htmlDir, 'assets'));
+    return createPageFontSubsetter(join(htmlDir, 'assets'));
   });
 
   const extraMessages: ReportMessage[] = [];
@@ -127,6 +129,7 @@ async function buildLocked(
         timeouts: options.timeouts,
         concurrency: options.concurrency,
         cache: options.cache,
+        fonts,
         only: selected,
         hooks: options.hooks,
         onPage: options.onPage,
@@ -143,6 +146,8 @@ async function buildLocked(
     report.pages.push(pageReport(page.config.id, page.config.template, result, outDir));
     for (const fit of result?.copyfit ?? []) extraMessages.push(...copyfitMessages(fit, dir, edition));
     extraMessages.push(...auditMessages(result?.audit ?? []));
+    // Summed over tabs, so with several tabs at once these add up to more than `render`.
+    for (const [step, ms] of Object.entries(result?.timings ?? {})) report.timings[`render.${step}`] = (report.timings[`render.${step}`] ?? 0) + ms;
   }
   const pageIds = pages.map((p) => p.config.id);
   const built = pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
@@ -286,5 +291,6 @@ function pageReport(id: string, template: string, result: PageResult | undefined
       continuedOn: c.continuedOn ?? null,
     })),
     audit: (result?.audit ?? []).map(({ rule, story, text, message }) => ({ rule, story, text, message })),
+    timings: result?.timings ? { ...result.timings } : null,
   };
 }

@@ -4,10 +4,11 @@ import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { renderPage, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
+import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import type { ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
 import { checkPageFonts } from './check-fonts.js';
+import type { PageFontSubsetter } from './page-fonts.js';
 import type { PageCache } from './page-cache.js';
 import { describePage, pageHash, type HashInputs } from './page-hash.js';
 import { pageRenderOrder } from './page-order.js';
@@ -26,6 +27,8 @@ export interface PageResult {
   handover: Record<string, string>;
   /** The page's typography audit findings. */
   audit?: TypographyFinding[];
+  /** Where the page's render time went (absent when it came from the cache). */
+  timings?: PageTimings;
 }
 
 export interface RenderPagesOptions {
@@ -42,6 +45,8 @@ export interface RenderPagesOptions {
   only?: string[];
   /** Copyfit only: lay pages out without paginating or printing them. */
   layoutOnly?: boolean;
+  /** Per-page font subsets; without it pages load the whole fonts (slower, same look). */
+  fonts?: PageFontSubsetter;
   /** Fault injection for tests, per page id. */
   hooks?: (pageId: string) => RenderHooks | undefined;
   /** Reuse unchanged pages: a hit costs no browser at all. */
@@ -94,14 +99,16 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       results.set(pageId, { ...hit, pdf: pdfPath, hash, cached: true });
       return report(true, true);
     }
-    await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), prepared.render(singlePageView(prepared.view, pageId, handover)));
     try {
+      const html = prepared.render({ ...singlePageView(prepared.view, pageId, handover), pageFonts: options.fonts?.href(pageId) });
+      await options.fonts?.write(pageId, html);
+      await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), html);
       const rendered = await renderWithRetry(options, pageId);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
       const pdf = options.layoutOnly ? undefined : pdfPath;
       if (pdf) await writeFileAtomic(pdf, rendered.pdf);
       const result = { copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit };
-      results.set(pageId, { ...result, pdf, hash });
+      results.set(pageId, { ...result, pdf, hash, timings: rendered.timings });
       if (pdf && hash) await options.cache!.pages.store(hash, pdf, result).catch((error: Error) => messages.push({ ...pageError(pageId, `Page ${pageId} not cached: ${error.message}`, 'cache'), severity: 'warning' }));
       messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId) : []));
       report(true);

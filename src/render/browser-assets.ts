@@ -26,6 +26,8 @@ export function bundleLayoutScript(): Promise<string> {
     bundle: true,
     format: 'iife',
     target: 'chrome120',
+    // Kept as UTF-8, not \u escapes: page-fonts.ts reads the characters the script can add.
+    charset: 'utf8',
     write: false,
     logLevel: 'silent',
   }).then((result) => result.outputFiles[0]!.text);
@@ -37,6 +39,7 @@ export async function writeBrowserAssets(assetsDir: string): Promise<void> {
   await mkdir(assetsDir, { recursive: true });
   await Promise.all([
     writeFile(join(assetsDir, 'fonts.css'), await buildFontsCss('/fonts')),
+    writeFile(join(assetsDir, 'fonts-extended.css'), await buildFontsCss('/fonts', 'extended')),
     writeFile(join(assetsDir, 'layout.js'), await bundleLayoutScript()),
     copyFile(join(REPO_ROOT, 'styles', 'newspaper.css'), join(assetsDir, 'newspaper.css')),
     copyFile(join(PAGEDJS_DIR, 'dist', 'paged.js'), join(assetsDir, 'paged.js')),

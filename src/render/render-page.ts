@@ -25,6 +25,21 @@ export interface RenderedPage {
   pageCount: number;
   blockedRequests: string[];
   pageErrors: string[];
+  /** Milliseconds per step: see `stepTimings`. */
+  timings: PageTimings;
+}
+
+/**
+ * Where a page's render time goes. `load` is navigation to the load event; `fonts`, `layout`
+ * and `paginate` are measured in the page (fonts run from the load until every face the
+ * layout needs is ready); `print` is Chromium's page.pdf.
+ */
+export interface PageTimings {
+  load: number;
+  fonts: number;
+  layout: number;
+  paginate: number;
+  print: number;
 }
 
 export class RenderError extends Error {
@@ -45,6 +60,7 @@ interface BrowserState {
   lineFixes?: LineFix[];
   pages?: number;
   error?: string;
+  marks?: { fonts?: number; layout?: number; paginate?: number };
 }
 
 /** Test seams around the real browser: faults are injected here, never mocked away. */
@@ -80,9 +96,12 @@ export async function renderPage(
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     await options.hooks?.beforeLoad?.(page);
+    const started = performance.now();
     await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, () =>
       page.goto(options.layoutOnly ? `${url}?layout-only` : url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
     );
+    const loaded = performance.now();
+    const loadedInPage = await page.evaluate(() => performance.now());
     await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
       page.waitForFunction(
         () => {
@@ -97,9 +116,12 @@ export async function renderPage(
       throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
     }
     await options.hooks?.beforePrint?.(page);
+    const printStarted = performance.now();
     const pdf = options.layoutOnly
       ? new Uint8Array()
       : await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
+    const marks = state.marks ?? {};
+    const step = (from: number | undefined, to: number | undefined) => (from !== undefined && to !== undefined ? Math.max(0, Math.round(to - from)) : 0);
     return {
       pdf,
       copyfit: state.copyfit,
@@ -109,6 +131,13 @@ export async function renderPage(
       pageCount: options.layoutOnly ? 1 : (state.pages ?? 0),
       blockedRequests: guard.blocked,
       pageErrors,
+      timings: {
+        load: step(started, loaded),
+        fonts: step(loadedInPage, marks.fonts),
+        layout: step(marks.fonts, marks.layout),
+        paginate: step(marks.layout, marks.paginate),
+        print: options.layoutOnly ? 0 : step(printStarted, performance.now()),
+      },
     };
   } finally {
     await page.close().catch(() => undefined);

@@ -18,6 +18,8 @@ export interface PageReport {
   stories: StoryReport[];
   /** Typography audit findings on the rendered page (clreq line rules, grid, size). */
   audit: { rule: string; story: string; text: string; message: string }[];
+  /** Milliseconds per render step in the browser; null when the page came from the cache. */
+  timings?: Record<string, number> | null;
 }
 
 export interface EditionReport {

@@ -41,21 +41,91 @@ export function fontPackageDir(pkg: string): string {
   return dirname(require.resolve(`@fontsource/${pkg}/package.json`));
 }
 
-/** One stylesheet of @font-face rules whose URLs point at our server's `/fonts/` route. */
-export async function buildFontsCss(urlPrefix = '/fonts'): Promise<string> {
+/**
+ * LXGW WenKai (楷体: notes, captions, bylines) draws “ ” ‘ ’ as narrow Western quotes
+ * (0.35 em), and has no `halt` or `chws` feature, so text-spacing-trim cannot set its
+ * adjacent punctuation in 1.5 em or trim a comma at a line end: its justified lines open
+ * up wherever a pair like `干”，` is pushed to the next line. Text set in 楷体 takes its
+ * quotes and full-width punctuation from the Song face instead, through this family. It
+ * points at the very file of the Song face (whole, or the page's subset), so the page loads
+ * nothing more for it and has it ready whenever the Song face is.
+ */
+export const PUNCTUATION_FAMILY = 'Presswork CJK Punctuation';
+const PUNCTUATION_RANGE =
+  'U+2018-2019, U+201C-201D, U+3001-3002, U+3008-3011, U+3014-301B, U+FF01, U+FF08-FF09, U+FF0C, U+FF1A-FF1B, U+FF1F, U+FF3B, U+FF3D, U+FF5B, U+FF5D';
+/** Song weights that serve the punctuation family's light and bold ranges. */
+const PUNCTUATION_WEIGHTS = [
+  { song: '400', range: '100 600' },
+  { song: '700', range: '601 900' },
+];
+
+/** File name of the whole Song face of a weight, in @fontsource/noto-serif-sc. */
+export const songFile = (weight: string) => `noto-serif-sc-chinese-simplified-${weight}-normal.woff2`;
+
+/** The punctuation family's faces, given where the Song face of each weight is served. */
+export function punctuationFaces(songSrc: (weight: string) => string | undefined): string {
+  return PUNCTUATION_WEIGHTS.flatMap(({ song, range }) => {
+    const src = songSrc(song);
+    if (!src) return [];
+    return [
+      `@font-face {\n  font-family: '${PUNCTUATION_FAMILY}';\n  font-style: normal;\n  font-weight: ${range};\n  font-display: block;\n  src: ${src};\n  unicode-range: ${PUNCTUATION_RANGE};\n}`,
+    ];
+  }).join('\n');
+}
+
+/** One `@font-face` of the stylesheet, with the file behind it. */
+export interface FontFaceSource {
+  family: string;
+  weight: string;
+  style: string;
+  /** The woff2 file on disk. */
+  path: string;
+  /** A face of an ` Extended` family: rare-character slices, never subset. */
+  extended: boolean;
+}
+
+/**
+ * One stylesheet of @font-face rules whose URLs point at our server's `/fonts/` route: every
+ * face, or only the ` Extended` slices (the print build declares the main faces per page).
+ */
+export async function buildFontsCss(urlPrefix = '/fonts', faces: 'all' | 'extended' = 'all'): Promise<string> {
   const parts: string[] = [];
   for (const face of FONT_FACES) {
-    for (const { css, extended } of stylesheetsFor(face)) {
-      const text = await readFile(join(fontPackageDir(face.pkg), css), 'utf8');
-      const renamed = extended ? text.replace(/font-family: '([^']+)';/g, `font-family: '$1${EXTENDED_SUFFIX}';`) : text;
-      parts.push(
-        renamed
-          // woff2 only: one format keeps the PDF's font list short and identical everywhere.
-          .replace(/,\s*url\([^)]*\.woff\) format\('woff'\)/g, '')
-          .replaceAll('url(./files/', `url(${urlPrefix}/${face.pkg}/files/`)
-          .replace(/font-display: swap;/g, 'font-display: block;'),
-      );
+    for (const { css, extended } of stylesheetsFor(face).filter((s) => faces === 'all' || s.extended)) {
+      parts.push(fontsourceCss(await readFile(join(fontPackageDir(face.pkg), css), 'utf8'), face.pkg, extended, urlPrefix));
     }
   }
+  if (faces === 'all') {
+    parts.push(punctuationFaces((w) => `url(${urlPrefix}/noto-serif-sc/files/${songFile(w)}) format('woff2')`));
+  }
   return parts.join('\n');
+}
+
+/** The whole faces (not the ` Extended` slices) the stylesheet defines, in its order. */
+export async function mainFontFaces(): Promise<FontFaceSource[]> {
+  const faces: FontFaceSource[] = [];
+  for (const face of FONT_FACES) {
+    const dir = fontPackageDir(face.pkg);
+    for (const { css } of stylesheetsFor(face).filter((s) => !s.extended)) {
+      const text = await readFile(join(dir, css), 'utf8');
+      for (const block of text.match(/@font-face\s*{[^}]*}/g) ?? []) {
+        const field = (name: string) => new RegExp(`${name}:\\s*([^;]+);`).exec(block)?.[1]?.trim() ?? '';
+        const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
+        if (!file) continue;
+        faces.push({ family: field('font-family').replace(/^'|'$/g, ''), weight: field('font-weight'), style: field('font-style'), path: join(dir, 'files', file), extended: false });
+      }
+    }
+  }
+  return faces;
+}
+
+function fontsourceCss(text: string, pkg: string, extended: boolean, urlPrefix: string): string {
+  const renamed = extended ? text.replace(/font-family: '([^']+)';/g, `font-family: '$1${EXTENDED_SUFFIX}';`) : text;
+  return (
+    renamed
+      // woff2 only: one format keeps the PDF's font list short and identical everywhere.
+      .replace(/,\s*url\([^)]*\.woff\) format\('woff'\)/g, '')
+      .replaceAll('url(./files/', `url(${urlPrefix}/${pkg}/files/`)
+      .replace(/font-display: swap;/g, 'font-display: block;')
+  );
 }

@@ -56,6 +56,8 @@ export interface EditionView {
   /** `390mm 545mm`: Paged.js reads @page sizes literally, not through CSS variables. */
   pageSize: string;
   assetBase: string;
+  /** The print build's per-page font subsets (see page-fonts.ts); absent in the preview. */
+  pageFonts?: string;
   cssVars: Record<string, string>;
   config: unknown;
   pages: PageView[];

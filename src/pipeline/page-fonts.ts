@@ -1,0 +1,136 @@
+import fontkit from '@pdf-lib/fontkit';
+import { convert } from 'fontverter';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import subsetFont from 'subset-font';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
+
+/**
+ * Per-page font subsets for the print build.
+ *
+ * The whole Noto and LXGW faces are 1–7 MB of woff2 each. Every tab decoded all seven before
+ * its page could load (4–6 s of a page's render) and Chromium's print subset them again
+ * (2–3 s). A page draws one or two thousand distinct characters, so each page gets TrueType
+ * subsets of the characters it can show: its HTML, plus the text our stylesheet and layout
+ * script can add (jump lines, generated content).
+ *
+ * The page's stylesheet declares the subsets in place of the whole faces (same families,
+ * weights and order), each with a `unicode-range` of exactly the characters it holds. Every
+ * character the page shows that a whole face has is in its subset, so the page looks as it
+ * would with the whole fonts; a character that no main face has falls back, as before, to
+ * the ` Extended` slices, which stay shared (`fonts-extended.css`).
+ */
+export interface PageFontSubsetter {
+  /** URL of the page's stylesheet of subsets, for its HTML. */
+  href(pageId: string): string;
+  /** Subset every main face to the characters of `text`, and write the page's stylesheet. */
+  write(pageId: string, text: string): Promise<void>;
+}
+
+interface Subset {
+  file: string;
+  /** Code points the subset's cmap holds. */
+  codePoints: number[];
+}
+
+/**
+ * Subsets written to `<assetsDir>/fonts/`, served as `/assets/fonts/`. The stylesheet and the
+ * layout script in `assetsDir` count as page text: they add characters of their own.
+ */
+export async function createPageFontSubsetter(assetsDir: string): Promise<PageFontSubsetter> {
+  const extraText = (await Promise.all(['newspaper.css', 'layout.js'].map((file) => readFile(join(assetsDir, file), 'utf8')))).join('');
+  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText });
+}
+
+function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string }): PageFontSubsetter {
+  const faces = mainFontFaces();
+  const decoded = new Map<string, Promise<Buffer>>();
+  const subsets = new Map<string, Promise<Subset>>();
+
+  // woff2 is decoded once per process; harfbuzz subsets TrueType.
+  const sfnt = (path: string) => {
+    let font = decoded.get(path);
+    if (!font) {
+      font = readFile(path).then((woff2) => convert(woff2, 'truetype'));
+      decoded.set(path, font);
+    }
+    return font;
+  };
+
+  const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> => {
+    let made = subsets.get(key);
+    if (!made) {
+      made = (async () => {
+        const file = join(options.dir, `${key}.ttf`);
+        // Files are named by what went into them, so one left by an earlier build is reused.
+        const existing = await readFile(file).catch(() => undefined);
+        const font = existing ?? (await subsetFont(await sfnt(face.path), characters, { targetFormat: 'truetype' }));
+        if (!existing) await writeFileAtomic(file, font);
+        return { file: basename(file), codePoints: fontkit.create(font).characterSet };
+      })();
+      subsets.set(key, made);
+      made.catch(() => subsets.delete(key));
+    }
+    return made;
+  };
+
+  return {
+    href: (pageId) => `${options.urlPrefix}/${pageId}.css`,
+    async write(pageId, text) {
+      await mkdir(options.dir, { recursive: true });
+      const characters = pageCharacters(text + options.extraText);
+      const rules: string[] = [];
+      const songSrc = new Map<string, string>();
+      for (const face of await faces) {
+        const source = await stat(face.path);
+        const key = createHash('sha256').update(`${face.path}\n${source.size}\n${characters}`).digest('hex').slice(0, 24);
+        const { file, codePoints } = await subset(face, characters, key);
+        if (codePoints.length === 0) continue;
+        const src = `url(${options.urlPrefix}/${file}) format('truetype')`;
+        if (basename(face.path) === songFile(face.weight)) songSrc.set(face.weight, src);
+        rules.push(fontFaceRule(face, src, codePoints));
+      }
+      rules.push(punctuationFaces((weight) => songSrc.get(weight)));
+      await writeFileAtomic(join(options.dir, `${pageId}.css`), `${rules.join('\n')}\n`);
+    },
+  };
+}
+
+/** Every distinct printable character of `text`, in code point order. */
+export function pageCharacters(text: string): string {
+  const codePoints = new Set<number>();
+  for (const char of text) {
+    const cp = char.codePointAt(0)!;
+    if (cp >= 0x20) codePoints.add(cp);
+  }
+  return String.fromCodePoint(...[...codePoints].sort((a, b) => a - b));
+}
+
+/** `U+20-7E,U+3001-3002,…` for a sorted list of code points. */
+export function unicodeRange(codePoints: number[]): string {
+  const sorted = [...codePoints].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let end = i;
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end]! + 1) end += 1;
+    const hex = (cp: number) => cp.toString(16).toUpperCase();
+    ranges.push(end === i ? `U+${hex(sorted[i]!)}` : `U+${hex(sorted[i]!)}-${hex(sorted[end]!)}`);
+    i = end + 1;
+  }
+  return ranges.join(',');
+}
+
+function fontFaceRule(face: FontFaceSource, src: string, codePoints: number[]): string {
+  return [
+    '@font-face {',
+    `  font-family: '${face.family}';`,
+    `  font-style: ${face.style};`,
+    `  font-weight: ${face.weight};`,
+    '  font-display: block;',
+    `  src: ${src};`,
+    `  unicode-range: ${unicodeRange(codePoints)};`,
+    '}',
+  ].join('\n');
+}
