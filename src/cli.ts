@@ -19,7 +19,7 @@ Options:
   --json             print the report as JSON on stdout
   --fix-preview      (check) list the copy normalisation changes and stop
   --proof-only       write the screen proof only, no press plates
-  --concurrency N    pages rendered at once (default: number of cores)
+  --concurrency N    pages rendered, and plates made, at once (default: number of cores)
   --no-cache         render every page again instead of reusing unchanged ones
   --pages A1,A3      build only these pages (and the pages their jumps come from)
   --shard K/N        build the K-th of N deterministic shares of the pages (CI matrix)

@@ -188,7 +188,7 @@ async function buildLocked(
       try {
         const pageHashes = new Map(pageIds.flatMap((id) => (pageResults.get(id)?.hash ? [[id, pageResults.get(id)!.hash!] as const] : [])));
         const reuse = options.cache ? { pageHashes, dir: join(options.out, '.cache', 'plates') } : undefined;
-        const plates = await time('plates', () => makePlates(edition, pageIds, proofPath, outDir, new Date(report.builtAt), reuse));
+        const plates = await time('plates', () => makePlates(edition, pageIds, proofPath, outDir, new Date(report.builtAt), reuse, options.concurrency));
         for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
         report.preflight = plates.preflight;
         extraMessages.push(...plates.messages);

@@ -50,6 +50,8 @@ export async function makePlates(
   outDir: string,
   buildTime: Date,
   reuse?: PlateReuse,
+  /** Plates made and checked at once. Default: the number of cores. */
+  concurrency?: number,
 ): Promise<PlatesOutcome> {
   const { config, grid } = edition;
   const outcome: PlatesOutcome = { plates: {}, preflight: [], messages: [] };
@@ -75,7 +77,9 @@ export async function makePlates(
     }
   }
   if (stale.length === 0) return outcome;
-  const results = await createPlates({
+  // Each plate is preflighted as soon as Ghostscript writes it, while the next is made.
+  const made = new Map<string, { path: string; ms: number; findings: Finding[]; transparency: string[] }>();
+  await createPlates({
     proof: proofPath,
     pageIds,
     only: stale,
@@ -89,34 +93,39 @@ export async function makePlates(
     variant: config.print.pdfx,
     iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,
     inkLimit: config.print.inkLimit,
+    concurrency,
+    onPlate: async (plate) => {
+      const path = relative(outDir, plate.path);
+      const started = performance.now();
+      const findings = await preflightPlate(plate.path, {
+        pageId: plate.pageId,
+        trimMm,
+        bleedMm: config.bleed,
+        inkLimit: config.print.inkLimit,
+        variant: config.print.pdfx,
+      });
+      made.set(plate.pageId, { path, ms: plate.ms + Math.round(performance.now() - started), findings, transparency: plate.transparency });
+      const key = keys.get(plate.pageId);
+      if (key && reuse) {
+        await mkdir(reuse.dir, { recursive: true });
+        await writeFileAtomic(recordPath(plate.pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
+      }
+    },
   });
-  for (const plate of results) {
-    const path = relative(outDir, plate.path);
-    outcome.plates[plate.pageId] = path;
-    const started = performance.now();
-    const findings = await preflightPlate(plate.path, {
-      pageId: plate.pageId,
-      trimMm,
-      bleedMm: config.bleed,
-      inkLimit: config.print.inkLimit,
-      variant: config.print.pdfx,
-    });
-    outcome.preflight.push({ page: plate.pageId, plate: path, ms: plate.ms + Math.round(performance.now() - started), reused: false, findings });
-    outcome.messages.push(...findingMessages(path, plate.pageId, findings));
-    const key = keys.get(plate.pageId);
-    if (key && reuse) {
-      await mkdir(reuse.dir, { recursive: true });
-      await writeFileAtomic(recordPath(plate.pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
-    }
+  for (const pageId of stale) {
+    const plate = made.get(pageId)!;
+    outcome.plates[pageId] = plate.path;
+    outcome.preflight.push({ page: pageId, plate: plate.path, ms: plate.ms, reused: false, findings: plate.findings });
+    outcome.messages.push(...findingMessages(plate.path, pageId, plate.findings));
     for (const item of plate.transparency) {
       outcome.messages.push({
         severity: 'warning',
-        file: path,
+        file: plate.path,
         line: null,
         column: null,
-        message: `Plate ${plate.pageId} has transparency (${item}); Ghostscript flattens such pages for PDF/X-1a`,
+        message: `Plate ${pageId} has transparency (${item}); Ghostscript flattens such pages for PDF/X-1a`,
         ruleId: 'pdf/transparency',
-        page: plate.pageId,
+        page: pageId,
       });
     }
   }
