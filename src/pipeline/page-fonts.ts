@@ -38,13 +38,27 @@ interface Subset {
 /**
  * Subsets written to `<assetsDir>/fonts/`, served as `/assets/fonts/`. The stylesheet and the
  * layout script in `assetsDir` count as page text: they add characters of their own.
+ * `decodedDir`, when given, keeps the decoded whole faces between builds (1–2 s to decode).
  */
-export async function createPageFontSubsetter(assetsDir: string): Promise<PageFontSubsetter> {
+export async function createPageFontSubsetter(assetsDir: string, decodedDir?: string): Promise<PageFontSubsetter> {
   const extraText = (await Promise.all(['newspaper.css', 'layout.js'].map((file) => readFile(join(assetsDir, file), 'utf8')))).join('');
-  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText });
+  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir });
 }
 
-function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string }): PageFontSubsetter {
+/** The whole face as TrueType: decoded from its woff2, or read from an earlier decode. */
+async function decodeFace(path: string, decodedDir: string | undefined): Promise<Buffer> {
+  if (!decodedDir) return convert(await readFile(path), 'truetype');
+  const { size, mtimeMs } = await stat(path);
+  const cached = join(decodedDir, `${basename(path, '.woff2')}-${size}-${Math.round(mtimeMs)}.ttf`);
+  const earlier = await readFile(cached).catch(() => undefined);
+  if (earlier) return earlier;
+  const font = await convert(await readFile(path), 'truetype');
+  await mkdir(decodedDir, { recursive: true });
+  await writeFileAtomic(cached, font);
+  return font;
+}
+
+function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir?: string }): PageFontSubsetter {
   const faces = mainFontFaces();
   const decoded = new Map<string, Promise<Buffer>>();
   const subsets = new Map<string, Promise<Subset>>();
@@ -53,7 +67,7 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
   const sfnt = (path: string) => {
     let font = decoded.get(path);
     if (!font) {
-      font = readFile(path).then((woff2) => convert(woff2, 'truetype'));
+      font = decodeFace(path, options.decodedDir);
       decoded.set(path, font);
     }
     return font;

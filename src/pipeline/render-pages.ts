@@ -99,11 +99,14 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       results.set(pageId, { ...hit, pdf: pdfPath, hash, cached: true });
       return report(true, true);
     }
+    // The browser starts while this page's fonts are subset (the first page decodes them).
+    const browser = options.browser();
+    browser.catch(() => undefined);
     try {
       const html = prepared.render({ ...singlePageView(prepared.view, pageId, handover), pageFonts: options.fonts?.href(pageId) });
       await options.fonts?.write(pageId, html);
       await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), html);
-      const rendered = await renderWithRetry(options, pageId);
+      const rendered = await renderWithRetry(options, pageId, browser);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
       const pdf = options.layoutOnly ? undefined : pdfPath;
       if (pdf) await writeFileAtomic(pdf, rendered.pdf);
@@ -138,9 +141,9 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   return { results, messages };
 }
 
-async function renderWithRetry(options: RenderPagesOptions, pageId: string): Promise<RenderedPage> {
-  const attempt = async () =>
-    renderPage(await options.browser(), `${options.origin}/html/${pageId}.html`, {
+async function renderWithRetry(options: RenderPagesOptions, pageId: string, browser: Promise<Browser>): Promise<RenderedPage> {
+  const attempt = async (from: Promise<Browser>) =>
+    renderPage(await from, `${options.origin}/html/${pageId}.html`, {
       origin: options.origin,
       label: `${options.editionName} page ${pageId}`,
       timeouts: options.timeouts,
@@ -148,10 +151,10 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string): Pro
       hooks: options.hooks?.(pageId),
     });
   try {
-    return await attempt();
+    return await attempt(browser);
   } catch (error) {
     if (!BROWSER_GONE.test((error as Error).message)) throw error;
-    return attempt(); // the browser getter starts a fresh browser when the old one died
+    return attempt(options.browser()); // the getter starts a fresh browser when the old one died
   }
 }
 
