@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBuild } from './commands/build.js';
+import { runBuild, type BuildCommandOptions } from './commands/build.js';
 import { parseShard } from './pipeline/page-selection.js';
 
 const USAGE = `Usage: presswork <command> [EDITION_DIR...] [options]
@@ -24,6 +24,7 @@ Options:
   --pages A1,A3      build only these pages (and the pages their jumps come from)
   --shard K/N        build the K-th of N deterministic shares of the pages (CI matrix)
   --wait             wait for another build of the same output folder to finish
+  --watch            (build) stay running and rebuild an edition's changed pages on every save
   --log-format F     text (default) or json: one JSON object per line on stderr
   --port N           preview port (default: a free one)
   --host HOST        preview interface (default: 127.0.0.1)
@@ -45,6 +46,7 @@ const OPTIONS = {
   pages: { type: 'string' },
   shard: { type: 'string' },
   wait: { type: 'boolean', default: false },
+  watch: { type: 'boolean', default: false },
   'log-format': { type: 'string', default: 'text' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -90,7 +92,7 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
   async build(dirs, values) {
     const logFormat = values['log-format'];
     if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format must be text or json, got \`${logFormat}\``);
-    const { reports, ok } = await runBuild({
+    const options: BuildCommandOptions = {
       editions: editionDirs(dirs),
       out: resolve(values.out),
       strict: values.strict,
@@ -103,9 +105,18 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
       shard: values.shard === undefined ? undefined : shardOption(values.shard),
       waitForLock: values.wait,
       logFormat,
-      write: (text) => process.stderr.write(text),
+      write: (text: string) => process.stderr.write(text),
       isTTY: Boolean(process.stderr.isTTY),
-    });
+    };
+    if (values.watch) {
+      const { watchBuilds } = await import('./commands/build-watch.js');
+      const watching = watchBuilds(options);
+      await watching.ready;
+      await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((signal) => process.once(signal, () => resolve())));
+      await watching.close();
+      return 0;
+    }
+    const { reports, ok } = await runBuild(options);
     if (values.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
     return ok ? 0 : 1;
   },

@@ -8,7 +8,7 @@ import type { CachedPage } from '../pipeline/render-pages.js';
 import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
-import { buildEdition } from '../pipeline/build-edition.js';
+import { buildEdition, type BuildOptions } from '../pipeline/build-edition.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
 export interface BuildCommandOptions {
@@ -40,46 +40,68 @@ export function chromiumVersion(): string | undefined {
 
 /** Build each edition with one shared browser; returns the reports and whether all passed. */
 export async function runBuild(options: BuildCommandOptions): Promise<{ reports: EditionReport[]; ok: boolean }> {
-  // One warm browser for every page and edition, started only when a page needs it; a new
-  // one if it crashed.
+  const session = createBuildSession(options);
+  try {
+    return await session.build(options.editions);
+  } finally {
+    await session.close();
+  }
+}
+
+export interface BuildSession {
+  /** Build these editions, write output/summary.json, and say whether all passed. */
+  build(editions: string[], extra?: Pick<BuildOptions, 'onStage'>): Promise<{ reports: EditionReport[]; ok: boolean }>;
+  close(): Promise<void>;
+}
+
+/**
+ * One warm browser for every page and edition, started only when a page needs it (a new
+ * one if it crashed), kept across builds until `close`: `build --watch` rebuilds with it.
+ */
+export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'>, launch: () => Promise<Browser> = launchChromium): BuildSession {
   let browser: Promise<Browser> | undefined;
   const getBrowser = async () => {
     const current = browser && (await browser.catch(() => undefined));
-    if (!current || !current.connected) browser = launchChromium();
+    if (!current || !current.connected) browser = launch();
     return browser!;
   };
-  const reports: EditionReport[] = [];
   const version = chromiumVersion();
   const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
   const log = createBuildLog(options.logFormat, options.write, options.isTTY);
   const pages = options.cache ? createPageCache<CachedPage>(join(options.out, '.cache')) : undefined;
-  const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
-  try {
-    for (const dir of options.editions) {
-      log.start(basename(dir), await countPages(dir));
-      const report = await buildEdition(dir, {
-        out: options.out,
-        browser: getBrowser,
-        chromiumVersion: version,
-        proofOnly: options.proofOnly,
-        concurrency: options.concurrency,
-        cache: pages && inputs ? { pages, inputs } : undefined,
-        waitForLock: options.waitForLock,
-        pages: options.pages,
-        shard: options.shard,
-        timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
-        onPage: (event) => log.page(event),
-      });
-      reports.push(report);
-      if (!options.json) log.edition(report);
-    }
-  } finally {
-    await (await browser?.catch(() => undefined))?.close();
-  }
-  await pages?.prune().catch(() => undefined);
-  await writeSummary(options.out, reports);
-  const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
-  return { reports, ok: !reports.some(failed) };
+  return {
+    async build(editions, extra = {}) {
+      const reports: EditionReport[] = [];
+      // Collected per build: in watch mode a template or style may have changed since.
+      const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
+      for (const dir of editions) {
+        log.start(basename(dir), await countPages(dir));
+        const report = await buildEdition(dir, {
+          out: options.out,
+          browser: getBrowser,
+          chromiumVersion: version,
+          proofOnly: options.proofOnly,
+          concurrency: options.concurrency,
+          cache: pages && inputs ? { pages, inputs } : undefined,
+          waitForLock: options.waitForLock,
+          pages: options.pages,
+          shard: options.shard,
+          timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
+          onPage: (event) => log.page(event),
+          ...extra,
+        });
+        reports.push(report);
+        if (!options.json) log.edition(report);
+      }
+      await pages?.prune().catch(() => undefined);
+      await writeSummary(options.out, reports);
+      const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
+      return { reports, ok: !reports.some(failed) };
+    },
+    async close() {
+      await (await browser?.catch(() => undefined))?.close();
+    },
+  };
 }
 
 async function countPages(dir: string): Promise<number> {

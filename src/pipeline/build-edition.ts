@@ -44,6 +44,8 @@ export interface BuildOptions {
   proofOnly?: boolean;
   /** Called as each page finishes, for progress output. */
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
+  /** Called as each stage (render, merge, plates, …) finishes. */
+  onStage?: (stage: string) => void;
 }
 
 const PRESSWORK_VERSION = '0.1.0';
@@ -57,6 +59,7 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
       return await run();
     } finally {
       timings[name] = Math.round((timings[name] ?? 0) + performance.now() - start);
+      options.onStage?.(name);
     }
   };
   const report: EditionReport = {

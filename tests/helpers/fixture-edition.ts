@@ -27,3 +27,25 @@ export function oneLineParagraph(n: number): string {
 export function numberedSentences(count: number, from = 1): string[] {
   return Array.from({ length: count }, (_, i) => `第${from + i}句${HAN.slice(i % 10, (i % 10) + 9)}。`);
 }
+
+// A small two-page edition, one story per page, so each build takes seconds.
+export const TWO_PAGE_EDITION: Record<string, string> = {
+  'edition.yaml': `paper: 测试日报
+date: 2026-11-26
+pages:
+  - id: A1
+    template: news
+    section: 要闻
+    stories:
+      - file: one.md
+        box: {col: 1, cols: 4, row: 1, rows: 30}
+  - id: A2
+    template: news
+    section: 综合
+    stories:
+      - file: two.md
+        box: {col: 1, cols: 4, row: 1, rows: 30}
+`,
+  'one.md': article('第一篇稿件', [numberedSentences(12).join(''), numberedSentences(12, 13).join('')]),
+  'two.md': article('第二篇稿件', [numberedSentences(12, 100).join(''), numberedSentences(12, 200).join('')]),
+};

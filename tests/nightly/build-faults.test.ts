@@ -8,29 +8,7 @@ import { createPageCache } from '../../src/pipeline/page-cache.js';
 import { collectHashInputs } from '../../src/pipeline/page-hash.js';
 import type { CachedPage } from '../../src/pipeline/render-pages.js';
 import { launchChromium } from '../../src/render/chromium.js';
-import { article, numberedSentences, writeEdition } from '../helpers/fixture-edition.js';
-
-// A small two-page edition: one story per page, proofs only, so each build takes seconds.
-const EDITION = {
-  'edition.yaml': `paper: 测试日报
-date: 2026-11-26
-pages:
-  - id: A1
-    template: news
-    section: 要闻
-    stories:
-      - file: one.md
-        box: {col: 1, cols: 4, row: 1, rows: 30}
-  - id: A2
-    template: news
-    section: 综合
-    stories:
-      - file: two.md
-        box: {col: 1, cols: 4, row: 1, rows: 30}
-`,
-  'one.md': article('第一篇稿件', [numberedSentences(12).join(''), numberedSentences(12, 13).join('')]),
-  'two.md': article('第二篇稿件', [numberedSentences(12, 100).join(''), numberedSentences(12, 200).join('')]),
-};
+import { article, numberedSentences, TWO_PAGE_EDITION as EDITION, writeEdition } from '../helpers/fixture-edition.js';
 
 let browser: Browser;
 let launches = 0;
