@@ -140,6 +140,7 @@ async function buildLocked(
     );
     pageResults = rendered.results;
     extraMessages.push(...rendered.messages);
+    await fonts.prune().catch(() => undefined); // housekeeping: never fails a build
   } finally {
     await server.close();
   }

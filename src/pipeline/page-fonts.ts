@@ -1,7 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { convert } from 'fontverter';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import subsetFont from 'subset-font';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
@@ -27,6 +27,8 @@ export interface PageFontSubsetter {
   href(pageId: string): string;
   /** Subset every main face to the characters of `text`, and write the page's stylesheet. */
   write(pageId: string, text: string): Promise<void>;
+  /** Delete subsets no page stylesheet uses any more (each edit of a page makes new ones). */
+  prune(): Promise<void>;
 }
 
 interface Subset {
@@ -108,6 +110,14 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
       }
       rules.push(punctuationFaces((weight) => songSrc.get(weight)));
       await writeFileAtomic(join(options.dir, `${pageId}.css`), `${rules.join('\n')}\n`);
+    },
+    async prune() {
+      const files = await readdir(options.dir).catch(() => [] as string[]);
+      const used = new Set<string>();
+      for (const css of files.filter((f) => f.endsWith('.css'))) {
+        for (const [, file] of (await readFile(join(options.dir, css), 'utf8')).matchAll(/url\([^)]*\/([0-9a-f]+\.ttf)\)/g)) used.add(file!);
+      }
+      await Promise.all(files.filter((f) => f.endsWith('.ttf') && !used.has(f)).map((f) => rm(join(options.dir, f), { force: true })));
     },
   };
 }

@@ -1,5 +1,5 @@
 import fontkit from '@pdf-lib/fontkit';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -89,4 +89,23 @@ describe('per-page font subsets', () => {
     expect(subset.fetched.filter((path) => /chinese-simplified|lxgw-wenkai/.test(path))).toEqual([]);
     expect(subset.fetched.some((path) => /^\/assets\/fonts\/[0-9a-f]+\.ttf$/.test(path))).toBe(true);
   }, 120_000);
+});
+
+describe('pruning subsets', () => {
+  it('deletes the subsets that no page stylesheet uses after a page changes', async () => {
+    const htmlDir = await mkdtemp(join(tmpdir(), 'presswork-fonts-prune-'));
+    const assets = join(htmlDir, 'assets');
+    await writeBrowserAssets(assets);
+    const fonts = await createPageFontSubsetter(assets);
+    await fonts.write('A1', '第一版的字');
+    await fonts.write('A2', '第二版的字');
+    const subsets = async () => (await readdir(join(assets, 'fonts'))).filter((f) => f.endsWith('.ttf')).sort();
+    const before = await subsets();
+    await fonts.write('A2', '第二版改过的字');
+    await fonts.prune();
+    const after = await subsets();
+    const used = async (page: string) => [...(await readFile(join(assets, 'fonts', `${page}.css`), 'utf8')).matchAll(/([0-9a-f]+\.ttf)/g)].map((m) => m[1]!);
+    expect(after).toEqual([...new Set([...(await used('A1')), ...(await used('A2'))])].sort());
+    expect(before.filter((f) => !after.includes(f)).length).toBeGreaterThan(0);
+  }, 60_000);
 });
