@@ -34,6 +34,18 @@ export function isUnsafePath(rawUrl: string): boolean {
   return !path.startsWith('/') || path.startsWith('//') || /(^|[/\\])\./.test(decoded) || /[\\\0]/.test(decoded);
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * A server on loopback answers only requests addressed to a loopback name and its own port:
+ * a web page elsewhere cannot reach it by pointing its own host name at 127.0.0.1 (DNS
+ * rebinding).
+ */
+export function isLoopbackHostHeader(host: string | undefined, port: number): boolean {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host ?? '');
+  return Boolean(match && LOOPBACK.has(match[1]!.toLowerCase()) && Number(match[2] ?? 80) === port);
+}
+
 function notFound(res: ServerResponse): void {
   res.statusCode = 404;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -46,8 +58,14 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     .sort(([a], [b]) => b.length - a.length)
     .map(([prefix, dir]) => ({ prefix: prefix.replace(/\/$/, ''), serve: sirv(dir, { dev: true, dotfiles: false, etag: true }) }));
 
+  const loopback = LOOPBACK.has(options.host ?? '127.0.0.1');
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
+    if (loopback && !isLoopbackHostHeader(req.headers.host, (server.address() as AddressInfo).port)) {
+      res.statusCode = 403;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      return res.end('Forbidden: this server answers only to 127.0.0.1 and localhost');
+    }
     if (isUnsafePath(url)) return notFound(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (options.fallback && req.method === 'OPTIONS') return options.fallback(req, res);

@@ -15,9 +15,10 @@ let fixture: PreviewFixture;
 let port: number;
 
 /** A request with the path sent byte for byte: fetch would resolve `..` before sending. */
-function raw(method: string, path: string, options: { readFirstChunk?: boolean } = {}): Promise<RawResponse> {
+function raw(method: string, path: string, options: { readFirstChunk?: boolean; host?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path }, (res) => {
+    const headers = options.host ? { Host: options.host } : undefined;
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -50,6 +51,15 @@ describe('preview server', () => {
   it('listens on 127.0.0.1 on a free port by default', () => {
     expect(fixture.preview.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(port).toBeGreaterThan(0);
+  });
+
+  it('answers only requests addressed to a loopback name and its own port (no DNS rebinding)', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) expect((await raw('GET', '/', { host })).status).toBe(200);
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, '127.0.0.1', `127.0.0.1.evil.example:${port}`]) {
+      const response = await raw('GET', '/_preview/state.json', { host });
+      expect(response.status, host).toBe(403);
+      expect(response.body).not.toContain('pages');
+    }
   });
 
   it('serves the index, the page view shell and the state', async () => {
