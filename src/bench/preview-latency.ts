@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../render/chromium.js';
 import { startPreviewServer } from '../server/preview-server.js';
+import { articleOf, withMarker } from './edit-article.js';
 
 interface Probe {
   swaps: number;
@@ -34,40 +35,12 @@ const { values } = parseArgs({
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The article on the page: the first story file named in edition.yaml under that page. */
-async function articleOf(editionDir: string, pageId: string): Promise<string> {
-  if (values.article) return join(editionDir, values.article);
-  const yaml = await readFile(join(editionDir, 'edition.yaml'), 'utf8');
-  const block = yaml.split(/\n\s*- id: /).find((b) => b.startsWith(pageId));
-  const file = block && /file:\s*(\S+\.md)/.exec(block)?.[1];
-  if (!file) throw new Error(`No article found for page ${pageId}; pass --article`);
-  return join(editionDir, file);
-}
-
-/** Append a marker to the first body paragraph (after front matter, not a directive or heading). */
-function withMarker(text: string, marker: string): string {
-  const lines = text.split('\n');
-  let inFrontMatter = lines[0] === '---';
-  for (let i = 1; i < lines.length; i++) {
-    if (inFrontMatter) {
-      if (lines[i] === '---') inFrontMatter = false;
-      continue;
-    }
-    const line = lines[i]!;
-    if (line.trim().length > 20 && !/^\s*([:#!>|*-]|\d+\.)/.test(line)) {
-      lines[i] = `${marker}${line}`;
-      return lines.join('\n');
-    }
-  }
-  throw new Error('No body paragraph to edit');
-}
-
 async function main(): Promise<void> {
   const edits = Number(values.edits);
   const work = await mkdtemp(join(tmpdir(), 'presswork-bench-'));
   const editionDir = join(work, 'edition');
   await cp(resolve(values.edition), editionDir, { recursive: true });
-  const article = await articleOf(editionDir, values.page);
+  const article = values.article ? join(editionDir, values.article) : await articleOf(editionDir, values.page);
   const original = await readFile(article, 'utf8');
   const preview = await startPreviewServer({ edition: editionDir, out: join(work, 'out'), log: () => undefined });
   const browser = await launchChromium();

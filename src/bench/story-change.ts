@@ -1,0 +1,126 @@
+/**
+ * A late story change, timed: how long after a save the new plates are written.
+ *
+ *   npm run bench:change -- [--pages 8] [--edits 5] [--cli-runs 2] [--json output/bench-change.json]
+ *
+ * Generates an edition (as `npm run bench` does), builds it once, then edits stories and
+ * times each save until the rebuilt pages' plates are written and preflighted:
+ *   (w) `presswork build --watch`: the warm build session (browser, page cache, fonts);
+ *   (c) a fresh `presswork build` process per change, as a scheduler or a script would run it.
+ * Edits alternate between a story that stays on its page and one that jumps, whose change
+ * re-renders its page and the continuation page. Not a test: the numbers depend on the
+ * machine and its load, which the output records.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
+import { watchBuilds, type RebuildEvent } from '../commands/build-watch.js';
+import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { REPO_ROOT } from '../render/browser-assets.js';
+import { articleOf, withMarker } from './edit-article.js';
+import { generateEdition } from './generate-edition.js';
+import { runChild } from './run-child.js';
+
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '8' },
+    edits: { type: 'string', default: '6' },
+    'cli-runs': { type: 'string', default: '2' },
+    work: { type: 'string', default: 'output/bench-change' },
+    json: { type: 'string', default: 'output/bench-change.json' },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`[bench:change ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)] ?? NaN;
+const seconds = (ms: number | null) => (ms === null ? '–' : (ms / 1000).toFixed(2));
+
+/** The article of the first story that continues on another page. */
+async function jumpingArticle(editionDir: string): Promise<string | undefined> {
+  const config = parse(await readFile(join(editionDir, 'edition.yaml'), 'utf8')) as { pages: { stories?: { file: string; continue?: unknown }[] }[] };
+  const story = config.pages.flatMap((p) => p.stories ?? []).find((s) => s.continue);
+  return story ? join(editionDir, story.file) : undefined;
+}
+
+interface Edit {
+  mode: 'watch' | 'cli';
+  article: string;
+  rendered: string[];
+  platesMs: number | null;
+  doneMs: number;
+  load: number;
+}
+
+async function main(): Promise<void> {
+  const work = resolve(values.work);
+  await rm(work, { recursive: true, force: true });
+  const edition = await generateEdition({ pages: Number(values.pages), dir: join(work, 'edition') });
+  const out = join(work, 'out');
+  const articles = [await articleOf(edition.dir, 'A2'), await jumpingArticle(edition.dir)].filter((a): a is string => Boolean(a));
+  const originals = new Map(await Promise.all(articles.map(async (a) => [a, await readFile(a, 'utf8')] as const)));
+  const edits: Edit[] = [];
+  let n = 0;
+  const edit = async (article: string) => {
+    n += 1;
+    await writeFile(article, withMarker(originals.get(article)!, `改稿${n}号`));
+  };
+
+  log(`${edition.pages} pages, ${edition.stories} stories; first build (not timed)`);
+  const events: RebuildEvent[] = [];
+  const watching = watchBuilds(
+    { editions: [edition.dir], out, strict: false, json: false, proofOnly: false, cache: true, logFormat: 'text', write: () => undefined, isTTY: false },
+    { onRebuild: (event) => events.push(event) },
+  );
+  try {
+    await watching.ready;
+    // One unmeasured edit per article first: the first rebuild warms the fonts and tabs.
+    for (let i = 0; i < Number(values.edits) + articles.length; i++) {
+      const article = articles[i % articles.length]!;
+      const seen = events.length;
+      await edit(article);
+      const deadline = Date.now() + 300_000;
+      while (events.length === seen) {
+        if (Date.now() > deadline) throw new Error(`No rebuild within 300 s of saving ${article}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const event = events[seen]!;
+      if (i < articles.length) continue;
+      edits.push({ mode: 'watch', article: article.slice(edition.dir.length + 1), rendered: event.rendered, platesMs: event.platesMs, doneMs: event.doneMs, load: loadavg()[0]! });
+      log(`watch: ${edits.at(-1)!.article} → rendered ${event.rendered.join(', ')}; plates ${seconds(event.platesMs)} s, done ${seconds(event.doneMs)} s after the save`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await watching.close();
+  }
+
+  for (let i = 0; i < Number(values['cli-runs']) * articles.length; i++) {
+    const article = articles[i % articles.length]!;
+    await edit(article);
+    const child = await runChild(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(REPO_ROOT, 'src', 'cli.ts'), 'build', edition.dir, '--out', out], { timeoutMs: 600_000 });
+    const report = JSON.parse(await readFile(join(out, 'edition', 'report.json'), 'utf8')) as { pages: { id: string; timings?: unknown }[] };
+    edits.push({ mode: 'cli', article: article.slice(edition.dir.length + 1), rendered: report.pages.filter((p) => p.timings).map((p) => p.id), platesMs: null, doneMs: Math.round(child.ms), load: loadavg()[0]! });
+    log(`cli: ${edits.at(-1)!.article} → rendered ${edits.at(-1)!.rendered.join(', ')}; whole command ${seconds(child.ms)} s (exit ${child.code})`);
+  }
+
+  const watch = edits.filter((e) => e.mode === 'watch');
+  const cli = edits.filter((e) => e.mode === 'cli');
+  const summary = {
+    pages: edition.pages,
+    watchPlatesMedianMs: median(watch.map((e) => e.platesMs ?? NaN)),
+    watchDoneMedianMs: median(watch.map((e) => e.doneMs)),
+    cliMedianMs: median(cli.map((e) => e.doneMs)),
+  };
+  process.stdout.write(
+    `\n${edition.pages}-page edition, one story saved at a time (${watch.length} watch edits, ${cli.length} CLI runs)\n` +
+      `  build --watch: plates written ${seconds(summary.watchPlatesMedianMs)} s after the save (median), build done ${seconds(summary.watchDoneMedianMs)} s\n` +
+      `  fresh presswork build per change: ${seconds(summary.cliMedianMs)} s for the whole command (median)\n`,
+  );
+  await writeFileAtomic(resolve(values.json), `${JSON.stringify({ startedAt: new Date().toISOString(), summary, edits }, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:change: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
