@@ -37,21 +37,7 @@ export async function startFixture(options: Partial<PreviewServerOptions> = {}):
 }
 
 /** The first long body line of an article with `marker` put in front of it. */
-export function markFirstParagraph(text: string, marker: string): string {
-  const lines = text.split('\n');
-  let inFrontMatter = lines[0] === '---';
-  for (let i = 1; i < lines.length; i++) {
-    if (inFrontMatter) {
-      if (lines[i] === '---') inFrontMatter = false;
-      continue;
-    }
-    if (lines[i]!.trim().length > 20 && !/^\s*([:#!>|*-]|\d+\.)/.test(lines[i]!)) {
-      lines[i] = `${marker}${lines[i]}`;
-      return lines.join('\n');
-    }
-  }
-  throw new Error('No body paragraph to mark');
-}
+export { withMarker as markFirstParagraph } from '../../src/bench/edit-article.js';
 
 /** The `title:` of an article's front matter. */
 export function titleOf(text: string): string {
