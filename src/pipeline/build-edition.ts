@@ -192,7 +192,8 @@ async function buildLocked(
       try {
         const pageHashes = new Map(pageIds.flatMap((id) => (pageResults.get(id)?.hash ? [[id, pageResults.get(id)!.hash!] as const] : [])));
         const reuse = options.cache ? { pageHashes, dir: join(options.out, '.cache', 'plates') } : undefined;
-        const plates = await time('plates', () => makePlates(edition, pageIds, proofPath, outDir, new Date(report.builtAt), reuse, options.concurrency));
+        const pagePdfs = new Map(pageIds.map((id) => [id, pageResults.get(id)!.pdf!]));
+        const plates = await time('plates', () => makePlates(edition, pagePdfs, outDir, new Date(report.builtAt), reuse, options.concurrency));
         for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
         report.preflight = plates.preflight;
         extraMessages.push(...plates.messages);

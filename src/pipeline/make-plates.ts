@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
@@ -6,6 +7,7 @@ import type { Edition } from '../edition/load-edition.js';
 import { createPlates } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
+import { mapConcurrent } from '../util/map-concurrent.js';
 
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */
@@ -42,11 +44,13 @@ async function readRecord(path: string): Promise<PlateRecord | undefined> {
   }
 }
 
-/** Press plates for every page of the proof, each checked by preflight. */
+/**
+ * Press plates for these pages, each made from its own page PDF (not the merged proof, which
+ * would be read whole for every change) and checked by preflight.
+ */
 export async function makePlates(
   edition: Edition,
-  pageIds: string[],
-  proofPath: string,
+  pagePdfs: Map<string, string>,
   outDir: string,
   buildTime: Date,
   reuse?: PlateReuse,
@@ -59,7 +63,7 @@ export async function makePlates(
   const recordPath = (pageId: string) => join(reuse!.dir, `${edition.name}-${pageId}.json`);
   const keys = new Map<string, string>();
   const stale: string[] = [];
-  for (const pageId of pageIds) {
+  for (const pageId of pagePdfs.keys()) {
     const hash = reuse?.pageHashes.get(pageId);
     if (!hash) {
       stale.push(pageId);
@@ -79,39 +83,39 @@ export async function makePlates(
   if (stale.length === 0) return outcome;
   // Each plate is preflighted as soon as Ghostscript writes it, while the next is made.
   const made = new Map<string, { path: string; ms: number; findings: Finding[]; transparency: string[] }>();
-  await createPlates({
-    proof: proofPath,
-    pageIds,
-    only: stale,
-    trimMm,
-    bleedMm: config.bleed,
-    paper: config.paper,
-    paperSlug: config.slug ?? 'newspaper',
-    date: config.date,
-    buildTime,
-    platesDir: join(outDir, 'plates'),
-    variant: config.print.pdfx,
-    iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,
-    inkLimit: config.print.inkLimit,
-    concurrency,
-    onPlate: async (plate) => {
-      const path = relative(outDir, plate.path);
-      const started = performance.now();
-      const findings = await preflightPlate(plate.path, {
-        pageId: plate.pageId,
-        trimMm,
-        bleedMm: config.bleed,
-        inkLimit: config.print.inkLimit,
-        variant: config.print.pdfx,
-      });
-      made.set(plate.pageId, { path, ms: plate.ms + Math.round(performance.now() - started), findings, transparency: plate.transparency });
-      const key = keys.get(plate.pageId);
-      if (key && reuse) {
-        await mkdir(reuse.dir, { recursive: true });
-        await writeFileAtomic(recordPath(plate.pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
-      }
-    },
-  });
+  await mapConcurrent(stale, concurrency ?? availableParallelism(), (pageId) =>
+    createPlates({
+      proof: pagePdfs.get(pageId)!,
+      pageIds: [pageId],
+      trimMm,
+      bleedMm: config.bleed,
+      paper: config.paper,
+      paperSlug: config.slug ?? 'newspaper',
+      date: config.date,
+      buildTime,
+      platesDir: join(outDir, 'plates'),
+      variant: config.print.pdfx,
+      iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,
+      inkLimit: config.print.inkLimit,
+      onPlate: async (plate) => {
+        const path = relative(outDir, plate.path);
+        const started = performance.now();
+        const findings = await preflightPlate(plate.path, {
+          pageId: plate.pageId,
+          trimMm,
+          bleedMm: config.bleed,
+          inkLimit: config.print.inkLimit,
+          variant: config.print.pdfx,
+        });
+        made.set(plate.pageId, { path, ms: plate.ms + Math.round(performance.now() - started), findings, transparency: plate.transparency });
+        const key = keys.get(plate.pageId);
+        if (key && reuse) {
+          await mkdir(reuse.dir, { recursive: true });
+          await writeFileAtomic(recordPath(plate.pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
+        }
+      },
+    }),
+  );
   for (const pageId of stale) {
     const plate = made.get(pageId)!;
     outcome.plates[pageId] = plate.path;
