@@ -12,7 +12,7 @@ import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer } from '../server/static-server.js';
 import { writeChangesHtml } from '../report/changes-html.js';
-import { makePlates } from './make-plates.js';
+import { createPlateMaker } from './make-plates.js';
 import { acquireOutputLock } from './output-lock.js';
 import { comparePages } from './page-changes.js';
 import { createPageFontSubsetter } from './page-fonts.js';
@@ -118,6 +118,13 @@ async function buildLocked(
   const pages = edition.pages.filter((p) => selected.includes(p.config.id));
   const whole = pages.length === edition.pages.length;
   if (options.shard) report.shard = { ...options.shard, pages: selected };
+  // Plates start on each page as soon as its PDF is written, while other pages still render.
+  const plating = options.proofOnly
+    ? undefined
+    : createPlateMaker(edition, outDir, new Date(report.builtAt), {
+        reuseDir: options.cache ? join(options.out, '.cache', 'plates') : undefined,
+        concurrency: options.concurrency,
+      });
   const server = await startStaticServer({ mounts: staticMounts(edition.dir, htmlDir) });
   let pageResults = new Map<string, PageResult>();
   try {
@@ -136,6 +143,7 @@ async function buildLocked(
         only: selected,
         hooks: options.hooks,
         onPage: options.onPage,
+        onPdf: plating && ((pageId, pdf, hash) => plating.add(pageId, pdf, hash)),
       }),
     );
     pageResults = rendered.results;
@@ -188,18 +196,14 @@ async function buildLocked(
         });
       }
     }
-    if (!options.proofOnly) {
-      try {
-        const pageHashes = new Map(pageIds.flatMap((id) => (pageResults.get(id)?.hash ? [[id, pageResults.get(id)!.hash!] as const] : [])));
-        const reuse = options.cache ? { pageHashes, dir: join(options.out, '.cache', 'plates') } : undefined;
-        const pagePdfs = new Map(pageIds.map((id) => [id, pageResults.get(id)!.pdf!]));
-        const plates = await time('plates', () => makePlates(edition, pagePdfs, outDir, new Date(report.builtAt), reuse, options.concurrency));
-        for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
-        report.preflight = plates.preflight;
-        extraMessages.push(...plates.messages);
-      } catch (error) {
-        extraMessages.push(pageError('', `Plates not written: ${(error as Error).message}`, 'plates-failed'));
-      }
+    if (plating) {
+      // Only what is left of plating once every page is rendered and merged.
+      const plates = await time('plates', () => plating.finish(pageIds));
+      for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
+      report.preflight = plates.preflight;
+      // Plate and preflight time summed over plates, most of it spent while pages rendered.
+      report.timings['plates.work'] = plates.preflight.reduce((sum, p) => sum + p.ms, 0);
+      extraMessages.push(...plates.messages);
     }
     report.changes = await time('changes', () => recordChanges(pages, pageResults, outDir, edition.config.paper, view.dateText, report.builtAt));
     report.verify = await time('verify', () => verifyPdfText(proof, pageIds, expected));
@@ -208,6 +212,13 @@ async function buildLocked(
     }
   } else {
     extraMessages.push(pageError('', `Proof not written: ${pages.length - built.length} of ${pages.length} pages failed`, 'proof-incomplete'));
+    // The good pages' plates are already made: wait for them and say where they are.
+    const plates = await plating?.finish(pageIds);
+    for (const page of report.pages) page.plate = plates?.plates[page.id] ?? null;
+    if (plates) {
+      report.preflight = plates.preflight;
+      extraMessages.push(...plates.messages);
+    }
   }
   report.messages.push(...extraMessages);
   return finish(report, files, dir, outDir, started);

@@ -7,21 +7,13 @@ import type { Edition } from '../edition/load-edition.js';
 import { createPlates } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
-import { mapConcurrent } from '../util/map-concurrent.js';
+import { createLimiter } from '../util/map-concurrent.js';
 
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */
   plates: Record<string, string>;
   preflight: { page: string; plate: string; ms: number; reused: boolean; findings: Finding[] }[];
   messages: ReportMessage[];
-}
-
-/** Reuse a plate whose page and print settings are unchanged since the plate was made. */
-export interface PlateReuse {
-  /** Per page: its content hash (from the page cache), when known. */
-  pageHashes: Map<string, string>;
-  /** Where the record of each plate's key and preflight is kept (output/.cache/plates). */
-  dir: string;
 }
 
 interface PlateRecord {
@@ -44,48 +36,43 @@ async function readRecord(path: string): Promise<PlateRecord | undefined> {
   }
 }
 
+type PagePlate = { path: string; ms: number; reused: boolean; findings: Finding[]; transparency: string[] } | { error: string };
+
+export interface PlateMaker {
+  /** Start the plate of a page whose PDF is written (or reuse it); returns at once. */
+  add(pageId: string, pdf: string, pageHash?: string): void;
+  /** Wait for every plate started; the outcome lists them in `order`. */
+  finish(order: string[]): Promise<PlatesOutcome>;
+}
+
 /**
- * Press plates for these pages, each made from its own page PDF (not the merged proof, which
- * would be read whole for every change) and checked by preflight.
+ * Press plates made while the other pages still render: each from its own page PDF, at most
+ * `concurrency` Ghostscripts at once, each preflighted as soon as it is written. A plate is
+ * reused when its page hash and the print settings are unchanged since it was made (a record
+ * with its preflight is kept in `reuseDir`).
  */
-export async function makePlates(
+export function createPlateMaker(
   edition: Edition,
-  pagePdfs: Map<string, string>,
   outDir: string,
   buildTime: Date,
-  reuse?: PlateReuse,
-  /** Plates made and checked at once. Default: the number of cores. */
-  concurrency?: number,
-): Promise<PlatesOutcome> {
+  options: { reuseDir?: string; concurrency?: number } = {},
+): PlateMaker {
   const { config, grid } = edition;
-  const outcome: PlatesOutcome = { plates: {}, preflight: [], messages: [] };
   const trimMm = { width: grid.widthMm, height: grid.heightMm };
-  const recordPath = (pageId: string) => join(reuse!.dir, `${edition.name}-${pageId}.json`);
-  const keys = new Map<string, string>();
-  const stale: string[] = [];
-  for (const pageId of pagePdfs.keys()) {
-    const hash = reuse?.pageHashes.get(pageId);
-    if (!hash) {
-      stale.push(pageId);
-      continue;
-    }
-    keys.set(pageId, plateKey(edition, hash));
+  const limit = createLimiter(options.concurrency ?? availableParallelism());
+  const started = new Map<string, Promise<PagePlate>>();
+  const recordPath = (pageId: string) => join(options.reuseDir!, `${edition.name}-${pageId}.json`);
+
+  const reused = async (pageId: string, key: string | undefined): Promise<PagePlate | undefined> => {
+    if (!key) return undefined;
     const record = await readRecord(recordPath(pageId));
     const exists = record && (await stat(join(outDir, record.plate)).then(() => true, () => false));
-    if (record?.key === keys.get(pageId) && exists) {
-      outcome.plates[pageId] = record.plate;
-      outcome.preflight.push({ page: pageId, plate: record.plate, ms: 0, reused: true, findings: record.findings });
-      outcome.messages.push(...findingMessages(record.plate, pageId, record.findings));
-    } else {
-      stale.push(pageId);
-    }
-  }
-  if (stale.length === 0) return outcome;
-  // Each plate is preflighted as soon as Ghostscript writes it, while the next is made.
-  const made = new Map<string, { path: string; ms: number; findings: Finding[]; transparency: string[] }>();
-  await mapConcurrent(stale, concurrency ?? availableParallelism(), (pageId) =>
-    createPlates({
-      proof: pagePdfs.get(pageId)!,
+    return record?.key === key && exists ? { path: record.plate, ms: 0, reused: true, findings: record.findings, transparency: [] } : undefined;
+  };
+
+  const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
+    const [plate] = await createPlates({
+      proof: pdf,
       pageIds: [pageId],
       trimMm,
       bleedMm: config.bleed,
@@ -97,43 +84,52 @@ export async function makePlates(
       variant: config.print.pdfx,
       iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,
       inkLimit: config.print.inkLimit,
-      onPlate: async (plate) => {
-        const path = relative(outDir, plate.path);
-        const started = performance.now();
-        const findings = await preflightPlate(plate.path, {
-          pageId: plate.pageId,
-          trimMm,
-          bleedMm: config.bleed,
-          inkLimit: config.print.inkLimit,
-          variant: config.print.pdfx,
-        });
-        made.set(plate.pageId, { path, ms: plate.ms + Math.round(performance.now() - started), findings, transparency: plate.transparency });
-        const key = keys.get(plate.pageId);
-        if (key && reuse) {
-          await mkdir(reuse.dir, { recursive: true });
-          await writeFileAtomic(recordPath(plate.pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
-        }
-      },
-    }),
-  );
-  for (const pageId of stale) {
-    const plate = made.get(pageId)!;
-    outcome.plates[pageId] = plate.path;
-    outcome.preflight.push({ page: pageId, plate: plate.path, ms: plate.ms, reused: false, findings: plate.findings });
-    outcome.messages.push(...findingMessages(plate.path, pageId, plate.findings));
-    for (const item of plate.transparency) {
-      outcome.messages.push({
-        severity: 'warning',
-        file: plate.path,
-        line: null,
-        column: null,
-        message: `Plate ${pageId} has transparency (${item}); Ghostscript flattens such pages for PDF/X-1a`,
-        ruleId: 'pdf/transparency',
-        page: pageId,
-      });
+    });
+    const path = relative(outDir, plate!.path);
+    const checkStarted = performance.now();
+    const findings = await preflightPlate(plate!.path, { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx });
+    if (key && options.reuseDir) {
+      await mkdir(options.reuseDir, { recursive: true });
+      await writeFileAtomic(recordPath(pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
     }
-  }
-  return outcome;
+    return { path, ms: plate!.ms + Math.round(performance.now() - checkStarted), reused: false, findings, transparency: plate!.transparency };
+  };
+
+  return {
+    add(pageId, pdf, pageHash) {
+      const key = pageHash && options.reuseDir ? plateKey(edition, pageHash) : undefined;
+      const plate = (async () => (await reused(pageId, key)) ?? (await limit(() => make(pageId, pdf, key))))().catch(
+        (error: Error): PagePlate => ({ error: error.message }),
+      );
+      started.set(pageId, plate);
+    },
+    async finish(order) {
+      const outcome: PlatesOutcome = { plates: {}, preflight: [], messages: [] };
+      for (const pageId of order) {
+        const plate = await started.get(pageId);
+        if (!plate) continue;
+        if ('error' in plate) {
+          outcome.messages.push({ severity: 'error', file: '', line: null, column: null, message: `Plate ${pageId} not written: ${plate.error}`, ruleId: 'plates-failed', page: pageId });
+          continue;
+        }
+        outcome.plates[pageId] = plate.path;
+        outcome.preflight.push({ page: pageId, plate: plate.path, ms: plate.ms, reused: plate.reused, findings: plate.findings });
+        outcome.messages.push(...findingMessages(plate.path, pageId, plate.findings));
+        for (const item of plate.transparency) {
+          outcome.messages.push({
+            severity: 'warning',
+            file: plate.path,
+            line: null,
+            column: null,
+            message: `Plate ${pageId} has transparency (${item}); Ghostscript flattens such pages for PDF/X-1a`,
+            ruleId: 'pdf/transparency',
+            page: pageId,
+          });
+        }
+      }
+      return outcome;
+    },
+  };
 }
 
 function findingMessages(plate: string, pageId: string, findings: Finding[]): ReportMessage[] {

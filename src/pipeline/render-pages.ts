@@ -52,6 +52,8 @@ export interface RenderPagesOptions {
   /** Reuse unchanged pages: a hit costs no browser at all. */
   cache?: { pages: PageCache<CachedPage>; inputs: HashInputs };
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
+  /** A page's PDF is written (rendered or from the cache): plates can start on it. */
+  onPdf?: (pageId: string, pdf: string, hash: string | undefined) => void;
 }
 
 const BROWSER_GONE = /Target closed|Session closed|Protocol error|browser has disconnected|Connection closed/i;
@@ -97,6 +99,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
     if (hash && hit) {
       for (const [story, html] of Object.entries(hit.handover)) handover.set(story, html);
       results.set(pageId, { ...hit, pdf: pdfPath, hash, cached: true });
+      options.onPdf?.(pageId, pdfPath, hash);
       return report(true, true);
     }
     // The browser starts while this page's fonts are subset (the first page decodes them).
@@ -112,6 +115,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       if (pdf) await writeFileAtomic(pdf, rendered.pdf);
       const result = { copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit };
       results.set(pageId, { ...result, pdf, hash, timings: rendered.timings });
+      if (pdf) options.onPdf?.(pageId, pdf, hash);
       if (pdf && hash) await options.cache!.pages.store(hash, pdf, result).catch((error: Error) => messages.push({ ...pageError(pageId, `Page ${pageId} not cached: ${error.message}`, 'cache'), severity: 'warning' }));
       messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId) : []));
       report(true);

@@ -95,6 +95,21 @@ describe('fault containment', () => {
     expect(readFileSync(join(out, 'edition', 'edition.pdf')).equals(proofBefore)).toBe(true);
   }, 300_000);
 
+  it('still makes the plate of a good page when another page fails', async () => {
+    const dir = writeEdition(EDITION);
+    const out = join(dir, '..', 'out');
+    const broken = { beforeLoad: async () => Promise.reject(new Error('injected failure')) };
+    const report = await buildEdition(dir, options(out, { proofOnly: false, hooks: (page) => (page === 'A2' ? broken : undefined) }));
+    expect(report.messages.filter((m) => m.ruleId === 'render-failed').map((m) => m.page)).toEqual(['A2']);
+    expect(report.pdf).toBeNull(); // no proof with a page missing
+    expect(report.pages.map((p) => [p.id, p.plate])).toEqual([
+      ['A1', 'plates/newspaper-20261126-A1.pdf'],
+      ['A2', null],
+    ]);
+    expect(existsSync(join(out, 'edition', 'plates', 'newspaper-20261126-A1.pdf'))).toBe(true);
+    expect(report.messages.filter((m) => m.ruleId.startsWith('pdf/'))).toEqual([]); // its preflight is clean
+  }, 300_000);
+
   it('catches a paragraph that the print step lost', async () => {
     const dir = writeEdition(EDITION);
     const dropParagraph = {
