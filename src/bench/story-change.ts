@@ -51,6 +51,8 @@ interface Edit {
   platesMs: number | null;
   doneMs: number;
   load: number;
+  /** report.json timings of the rebuild (watch mode). */
+  timings?: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
       }
       const event = events[seen]!;
       if (i < articles.length) continue;
-      edits.push({ mode: 'watch', article: article.slice(edition.dir.length + 1), rendered: event.rendered, platesMs: event.platesMs, doneMs: event.doneMs, load: loadavg()[0]! });
+      edits.push({ mode: 'watch', article: article.slice(edition.dir.length + 1), rendered: event.rendered, platesMs: event.platesMs, doneMs: event.doneMs, load: loadavg()[0]!, timings: event.report.timings });
       log(`watch: ${edits.at(-1)!.article} → rendered ${event.rendered.join(', ')}; plates ${seconds(event.platesMs)} s, done ${seconds(event.doneMs)} s after the save`);
       await new Promise((r) => setTimeout(r, 500));
     }
