@@ -149,14 +149,16 @@ export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedP
 export async function preflightPlate(path: string, options: PreflightOptions): Promise<Finding[]> {
   const o = resolvePreflightOptions(options);
   const doc = await PDFDocument.load(await readFile(path), { updateMetadata: false });
+  // The three tools read the file independently: run them side by side.
+  const [fonts, ink, images] = await Promise.all([checkFonts(path, o), checkInkLimit(path, doc, o), checkImages(path, o)]);
   const findings = [
-    ...(await checkFonts(path, o)),
+    ...fonts,
     ...checkBoxes(doc, o),
     ...checkColourSpaces(doc, o),
     ...checkOutputIntent(doc, o),
     ...checkTextInk(doc, o),
-    ...(await checkInkLimit(path, doc, o)),
-    ...(await checkImages(path, o)),
+    ...ink,
+    ...images,
   ];
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
