@@ -50,6 +50,23 @@ export interface SizeResult {
   };
   /** The bench's own layout pass that made the baselines' input (not part of any run), ms. */
   layoutPassMs: number | null;
+  /**
+   * With --rounds N: each round is a cold build and a bare print run back to back, so both
+   * meet about the same load. The table shows the median round; `ratios.coldOverChromiumPrint`
+   * is then the median of the rounds' own ratios.
+   */
+  rounds?: { coldMs: number; floorMs: number; ratio: number; load: number }[];
+}
+
+/** The run with the median time (the lower middle one for an even count). */
+export function medianRun(runs: RunResult[]): RunResult {
+  return [...runs].sort((x, y) => x.ms - y.ms)[Math.floor((runs.length - 1) / 2)]!;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export interface BenchResult {
@@ -132,6 +149,10 @@ export function formatTable(result: Omit<BenchResult, 'table'>): string {
       );
     }
     lines.push(`${pad('', 5)}  edition: ${size.stories} stories, ${size.photos} photos, ${size.jumps} jumps`);
+    if (size.rounds && size.rounds.length > 1) {
+      const each = size.rounds.map((r) => `${(r.coldMs / 1000).toFixed(1)}/${(r.floorMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(2)} @${r.load.toFixed(1)}`).join(', ');
+      lines.push(`${pad('', 5)}  a/c over ${size.rounds.length} back-to-back rounds (cold/floor = ratio @load): median ${median(size.rounds.map((r) => r.ratio)).toFixed(2)}; ${each}`);
+    }
   }
   lines.push(
     '',

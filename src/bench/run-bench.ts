@@ -4,6 +4,11 @@
  *
  *   npm run bench -- [--sizes 8,24,96] [--quick] [--concurrency N] [--proof-only]
  *                    [--work output/bench] [--json output/bench.json] [--run-timeout SECONDS]
+ *                    [--rounds N]
+ *
+ * --rounds N repeats the cold build and the bare print back to back N times and reports the
+ * median of the paired ratios: on a shared machine whose load swings within minutes, a pair
+ * run together is the fairest comparison.
  *
  * Per edition size (generated from the sample edition, see generate-edition.ts):
  *   (a) `presswork build` as a child process, cold (a fresh output folder, so an empty page
@@ -27,7 +32,7 @@ import { REPO_ROOT } from '../render/browser-assets.js';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';
 import { startStaticServer } from '../server/static-server.js';
-import { formatTable, scalingOf, sizeRatios, type BenchResult, type RunResult, type SizeResult, type StageId } from './bench-table.js';
+import { formatTable, median, medianRun, scalingOf, sizeRatios, type BenchResult, type RunResult, type SizeResult, type StageId } from './bench-table.js';
 import { generateEdition } from './generate-edition.js';
 import { writeLaidOutPages } from './laid-out-html.js';
 import { watchTreeMemory } from './process-tree-memory.js';
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     work: { type: 'string', default: 'output/bench' },
     json: { type: 'string', default: 'output/bench.json' },
     'run-timeout': { type: 'string', default: '5400' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 
@@ -218,14 +224,15 @@ async function runChromiumPrint(base: string, ids: string[], out: string, option
   return runResult('chromium-print', label, ids.length, measured, [failure('print-floor', child)].filter((f): f is string => Boolean(f)), { pdfPages });
 }
 
-async function benchSize(pages: number, work: string, options: { concurrency: number; proofOnly: boolean; timeoutMs: number }): Promise<SizeResult> {
+async function benchSize(pages: number, work: string, options: { concurrency: number; proofOnly: boolean; timeoutMs: number; rounds: number }): Promise<SizeResult> {
   const name = `bench-${pages}p`;
   const edition = await generateEdition({ pages, dir: join(work, 'editions', name) });
   log(`${name}: ${edition.pages} pages, ${edition.stories} stories, ${edition.photos} photos, ${edition.jumps} jumps`);
   const out = join(work, 'presswork');
   await rm(out, { recursive: true, force: true });
   const runs: RunResult[] = [];
-  runs.push(await runPresswork('presswork-cold', edition.dir, out, pages, options));
+  const colds = [await runPresswork('presswork-cold', edition.dir, out, pages, options)];
+  const floors: RunResult[] = [];
   runs.push(await runPresswork('presswork-warm', edition.dir, out, pages, options));
 
   // The baselines' input: the cold build's page documents, laid out, scripts removed.
@@ -247,7 +254,15 @@ async function benchSize(pages: number, work: string, options: { concurrency: nu
       }
       const base = `${server.origin}/laid-out/`;
       runs.push(await runPagedjsCli(base, ids, join(work, 'pagedjs-cli', name), options));
-      runs.push(await runChromiumPrint(base, ids, join(work, 'chromium-print', name), options));
+      floors.push(await runChromiumPrint(base, ids, join(work, 'chromium-print', name), options));
+      // More rounds: a cold build into a fresh folder, then the floor again, back to back.
+      for (let round = 2; round <= options.rounds; round++) {
+        const fresh = join(work, `presswork-round-${round}`);
+        await rm(fresh, { recursive: true, force: true });
+        colds.push(await runPresswork('presswork-cold', edition.dir, fresh, pages, options));
+        floors.push(await runChromiumPrint(base, ids, join(work, 'chromium-print', name), options));
+        await rm(fresh, { recursive: true, force: true });
+      }
     } finally {
       await server.close();
     }
@@ -255,8 +270,13 @@ async function benchSize(pages: number, work: string, options: { concurrency: nu
     log(`${name}: the cold build wrote no page documents; baselines skipped`);
   }
   if (ids.length > 0 && ids.length !== pages) log(`${name}: baselines ran on ${ids.length} of ${pages} page documents`);
+  runs.unshift(medianRun(colds));
+  if (floors.length > 0) runs.push(medianRun(floors));
+  const rounds = floors.map((floor, i) => ({ coldMs: colds[i]!.ms, floorMs: floor.ms, ratio: colds[i]!.ms / floor.ms, load: (colds[i]!.loadMean + floor.loadMean) / 2 }));
   for (const run of runs) log(`${pages}p ${run.label}: ${(run.ms / 1000).toFixed(1)} s, peak ${run.peakRssMb} MB${run.ok ? '' : `, FAILED: ${run.failures.join('; ')}`}`);
-  return { pages, stories: edition.stories, photos: edition.photos, jumps: edition.jumps, runs, ratios: sizeRatios(runs), layoutPassMs };
+  const ratios = sizeRatios(runs);
+  if (rounds.length > 1) ratios.coldOverChromiumPrint = median(rounds.map((r) => r.ratio));
+  return { pages, stories: edition.stories, photos: edition.photos, jumps: edition.jumps, runs, ratios, layoutPassMs, rounds };
 }
 
 async function main(): Promise<void> {
@@ -273,7 +293,9 @@ async function main(): Promise<void> {
 
   const hasNoCache = await cliHasFlag('--no-cache');
   const sizeResults: SizeResult[] = [];
-  for (const pages of sizes) sizeResults.push(await benchSize(pages, work, { concurrency, proofOnly, timeoutMs }));
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number from 1, got \`${values.rounds}\``);
+  for (const pages of sizes) sizeResults.push(await benchSize(pages, work, { concurrency, proofOnly, timeoutMs, rounds }));
 
   const warmCache = sizeResults.map((size) => {
     const warm = size.runs.find((r) => r.stage === 'presswork-warm');

@@ -71,7 +71,7 @@ describe('npm run bench, tiny form', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'pw-bench-'));
     const json = join(work, 'bench.json');
-    ({ stdout } = await run(resolve('node_modules/.bin/tsx'), ['src/bench/run-bench.ts', '--quick', '--work', join(work, 'bench'), '--json', json], {
+    ({ stdout } = await run(resolve('node_modules/.bin/tsx'), ['src/bench/run-bench.ts', '--quick', '--rounds', '2', '--work', join(work, 'bench'), '--json', json], {
       maxBuffer: 16 * 2 ** 20,
       timeout: 1_500_000,
     }));
@@ -113,5 +113,15 @@ describe('npm run bench, tiny form', () => {
       expect(size!.ratios[key]).toBeGreaterThan(0);
     }
     expect(Object.keys(result.scaling)).toEqual(['presswork-cold', 'presswork-warm', 'pagedjs-cli', 'chromium-print']);
+  });
+
+  it('pairs a cold build with a bare print per round and reports the median of their ratios', () => {
+    const [size] = result.sizes;
+    expect(size!.rounds).toHaveLength(2);
+    for (const round of size!.rounds!) expect(round.ratio).toBeCloseTo(round.coldMs / round.floorMs, 6);
+    const ratios = size!.rounds!.map((r) => r.ratio);
+    expect(size!.ratios.coldOverChromiumPrint).toBeCloseTo((ratios[0]! + ratios[1]!) / 2, 6);
+    expect(size!.rounds!.map((r) => r.coldMs)).toContain(size!.runs[0]!.ms); // the table shows one of the measured rounds
+    expect(stdout).toMatch(/a\/c over 2 back-to-back rounds \(cold\/floor = ratio @load\): median \d+\.\d\d; /);
   });
 });
