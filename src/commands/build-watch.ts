@@ -2,7 +2,8 @@ import { basename, join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import type { EditionReport } from '../report/edition-report.js';
-import { watchSources, type SourceWatcher } from '../server/preview-watcher.js';
+import { createArticleCache } from '../server/preview-article-cache.js';
+import { watchSources, type SourceChanges, type SourceWatcher } from '../server/preview-watcher.js';
 import { createBuildSession, type BuildCommandOptions } from './build.js';
 
 export interface RebuildEvent {
@@ -36,6 +37,8 @@ export function watchBuilds(
   const session = createBuildSession(options, hooks.launch);
   const watchers: SourceWatcher[] = [];
   const due = new Map<string, number>(); // edition dir → time of its first unbuilt save
+  // Processed articles kept between builds (keyed by path); a changed image means figures must be checked again.
+  const articles = createArticleCache();
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
 
@@ -44,7 +47,10 @@ export function watchBuilds(
     if (savedAt === undefined || closed) return;
     due.delete(dir);
     let platesAt: number | undefined;
-    const { reports } = await session.build([dir], { onStage: (stage) => stage === 'plates' && (platesAt = Date.now()) });
+    const { reports } = await session.build([dir], {
+      onStage: (stage) => stage === 'plates' && (platesAt = Date.now()),
+      processArticle: articles.process,
+    });
     const report = reports[0]!;
     const event: RebuildEvent = {
       edition: report.edition,
@@ -60,16 +66,17 @@ export function watchBuilds(
     hooks.onRebuild?.(event);
   };
 
-  const queue = (dir: string, at: number) => {
-    if (!due.has(dir)) due.set(dir, at);
+  const queue = (dir: string, changes: SourceChanges) => {
+    if (!due.has(dir)) due.set(dir, changes.at);
+    if (changes.kinds.has('asset')) articles.clear();
     chain = chain.then(() => rebuild(dir)).catch((error: Error) => options.write(`${basename(dir)}: rebuild failed: ${error.message}\n`));
   };
 
   const ready = (async () => {
-    await session.build(options.editions);
+    await session.build(options.editions, { processArticle: articles.process });
     for (const dir of options.editions) {
       const roots = { editionDir: dir, templatesDir: join(REPO_ROOT, 'templates'), stylesDir: join(REPO_ROOT, 'styles') };
-      const watcher = watchSources(roots, (changes) => queue(dir, changes.at), {
+      const watcher = watchSources(roots, (changes) => queue(dir, changes), {
         onError: (error) => options.write(`${basename(dir)}: watching failed: ${error.message}\n`),
       });
       watchers.push(watcher);

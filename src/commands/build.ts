@@ -50,7 +50,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<{ reports:
 
 export interface BuildSession {
   /** Build these editions, write output/summary.json, and say whether all passed. */
-  build(editions: string[], extra?: Pick<BuildOptions, 'onStage'>): Promise<{ reports: EditionReport[]; ok: boolean }>;
+  build(editions: string[], extra?: Pick<BuildOptions, 'onStage' | 'processArticle'>): Promise<{ reports: EditionReport[]; ok: boolean }>;
   close(): Promise<void>;
 }
 

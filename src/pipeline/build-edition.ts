@@ -5,6 +5,7 @@ import type { VFile } from 'vfile';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import type { Edition, LoadedPage } from '../edition/load-edition.js';
+import type { processArticle } from '../markdown/process-article.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import type { RenderTimeouts } from '../render/render-page.js';
@@ -46,6 +47,8 @@ export interface BuildOptions {
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
   /** Called as each stage (render, merge, plates, …) finishes. */
   onStage?: (stage: string) => void;
+  /** Markdown processing; `build --watch` passes a cache so a save re-processes one article. */
+  processArticle?: typeof processArticle;
 }
 
 const PRESSWORK_VERSION = '0.1.0';
@@ -95,7 +98,7 @@ async function buildLocked(
   time: <T>(name: string, run: () => Promise<T>) => Promise<T>,
   started: number,
 ): Promise<EditionReport> {
-  const { prepared, files } = await prepareEdition(dir, time);
+  const { prepared, files } = await prepareEdition(dir, time, options.processArticle);
   if (!prepared) return finish(report, files, dir, outDir, started);
   const { edition, view, render, storyText, brokenFiles } = prepared;
 
