@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cmyk, PDFDocument, PDFName } from 'pdf-lib';
-import { mapConcurrent } from '../util/map-concurrent.js';
 import { produceFileAtomic } from './atomic-write.js';
 import { createCmykConverter } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
@@ -44,10 +43,6 @@ export interface CreatePlatesOptions {
   outputIntent?: Omit<OutputIntentInput, 'iccProfile'>;
   /** Total ink limit in percent. Default 240 (newsprint). */
   inkLimit?: number;
-  /** Plates made at once, one Ghostscript each. Default: the number of cores. */
-  concurrency?: number;
-  /** Called as each plate is written, so the caller can check it while others are made. */
-  onPlate?: (plate: PlateResult) => Promise<void>;
   /** Ghostscript timeout per page, ms. Default 120 000. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -153,9 +148,10 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
   await mkdir(options.platesDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'presswork-plates-'));
   const buildTime = options.buildTime ?? new Date();
-  const pages = options.pageIds.flatMap((pageId, index) => (wanted.has(index) ? [{ pageId, index }] : []));
+  const results: PlateResult[] = [];
   try {
-    return await mapConcurrent(pages, options.concurrency ?? availableParallelism(), async ({ pageId, index }) => {
+    for (const [index, pageId] of options.pageIds.entries()) {
+      if (options.only && !options.only.includes(pageId)) continue;
       options.signal?.throwIfAborted();
       const t0 = performance.now();
       const composed = join(work, `${pageId}.pdf`);
@@ -173,13 +169,12 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
           throw error;
         }),
       );
-      const result = { pageId, path, ms: Math.round(performance.now() - t0 + conversionShare), colours: reports[index]!, transparency: transparency[index]!, command: args };
-      await options.onPlate?.(result);
-      return result;
-    });
+      results.push({ pageId, path, ms: Math.round(performance.now() - t0 + conversionShare), colours: reports[index]!, transparency: transparency[index]!, command: args });
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+  return results;
 }
 
 // Re-exported so callers need only this module for the common case.

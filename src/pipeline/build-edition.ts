@@ -165,6 +165,16 @@ async function buildLocked(
     for (const [step, ms] of Object.entries(result?.timings ?? {})) report.timings[`render.${step}`] = (report.timings[`render.${step}`] ?? 0) + ms;
   }
   const pageIds = pages.map((p) => p.config.id);
+  // What is left of plating once every page is rendered, and where each plate went.
+  const collectPlates = async () => {
+    if (!plating) return;
+    const plates = await time('plates', () => plating.finish(pageIds));
+    for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
+    report.preflight = plates.preflight;
+    // Plate and preflight time summed over plates, most of it spent while pages rendered.
+    report.timings['plates.work'] = plates.preflight.reduce((sum, p) => sum + p.ms, 0);
+    extraMessages.push(...plates.messages);
+  };
   const built = pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
   if (built.length === pages.length) {
     // A partial build (--pages, --shard) never overwrites the whole edition's proof.
@@ -199,15 +209,7 @@ async function buildLocked(
         });
       }
     }
-    if (plating) {
-      // Only what is left of plating once every page is rendered and merged.
-      const plates = await time('plates', () => plating.finish(pageIds));
-      for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
-      report.preflight = plates.preflight;
-      // Plate and preflight time summed over plates, most of it spent while pages rendered.
-      report.timings['plates.work'] = plates.preflight.reduce((sum, p) => sum + p.ms, 0);
-      extraMessages.push(...plates.messages);
-    }
+    await collectPlates();
     report.changes = await time('changes', () => recordChanges(pages, pageResults, outDir, edition.config.paper, view.dateText, report.builtAt));
     report.verify = await time('verify', () => verifyPdfText(proof, pageIds, expected));
     for (const miss of report.verify.stories) {
@@ -215,13 +217,8 @@ async function buildLocked(
     }
   } else {
     extraMessages.push(pageError('', `Proof not written: ${pages.length - built.length} of ${pages.length} pages failed`, 'proof-incomplete'));
-    // The good pages' plates are already made: wait for them and say where they are.
-    const plates = await plating?.finish(pageIds);
-    for (const page of report.pages) page.plate = plates?.plates[page.id] ?? null;
-    if (plates) {
-      report.preflight = plates.preflight;
-      extraMessages.push(...plates.messages);
-    }
+    // The good pages' plates are made all the same: wait for them and say where they are.
+    await collectPlates();
   }
   report.messages.push(...extraMessages);
   return finish(report, files, dir, outDir, started);

@@ -7,7 +7,7 @@ import type { Edition } from '../edition/load-edition.js';
 import { createPlates } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
-import { createLimiter } from '../util/map-concurrent.js';
+import { createLimiter } from '../util/limiter.js';
 
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import subsetFont from 'subset-font';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
+import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
 
 /**
  * Per-page font subsets for the print build.
@@ -61,7 +61,9 @@ async function decodeFace(path: string, decodedDir: string | undefined): Promise
 }
 
 function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir?: string }): PageFontSubsetter {
-  const faces = mainFontFaces();
+  // Each face with what names its file (path and size), read once: it keys every page's subsets.
+  const faces = mainFontFaces().then((list) => Promise.all(list.map(async (face) => ({ face, id: `${face.path}\n${(await stat(face.path)).size}` }))));
+  let folder: Promise<unknown> | undefined;
   const decoded = new Map<string, Promise<Buffer>>();
   const subsets = new Map<string, Promise<Subset>>();
 
@@ -95,18 +97,17 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
   return {
     href: (pageId) => `${options.urlPrefix}/${pageId}.css`,
     async write(pageId, text) {
-      await mkdir(options.dir, { recursive: true });
+      await (folder ??= mkdir(options.dir, { recursive: true }));
       const characters = pageCharacters(text + options.extraText);
       const rules: string[] = [];
       const songSrc = new Map<string, string>();
-      for (const face of await faces) {
-        const source = await stat(face.path);
-        const key = createHash('sha256').update(`${face.path}\n${source.size}\n${characters}`).digest('hex').slice(0, 24);
+      for (const { face, id } of await faces) {
+        const key = createHash('sha256').update(`${id}\n${characters}`).digest('hex').slice(0, 24);
         const { file, codePoints } = await subset(face, characters, key);
         if (codePoints.length === 0) continue;
         const src = `url(${options.urlPrefix}/${file}) format('truetype')`;
         if (basename(face.path) === songFile(face.weight)) songSrc.set(face.weight, src);
-        rules.push(fontFaceRule(face, src, codePoints));
+        rules.push(fontFaceRule(face, src, unicodeRange(codePoints)));
       }
       rules.push(punctuationFaces((weight) => songSrc.get(weight)));
       await writeFileAtomic(join(options.dir, `${pageId}.css`), `${rules.join('\n')}\n`);
@@ -144,17 +145,4 @@ export function unicodeRange(codePoints: number[]): string {
     i = end + 1;
   }
   return ranges.join(',');
-}
-
-function fontFaceRule(face: FontFaceSource, src: string, codePoints: number[]): string {
-  return [
-    '@font-face {',
-    `  font-family: '${face.family}';`,
-    `  font-style: ${face.style};`,
-    `  font-weight: ${face.weight};`,
-    '  font-display: block;',
-    `  src: ${src};`,
-    `  unicode-range: ${unicodeRange(codePoints)};`,
-    '}',
-  ].join('\n');
 }

@@ -25,7 +25,7 @@ export interface RenderedPage {
   pageCount: number;
   blockedRequests: string[];
   pageErrors: string[];
-  /** Milliseconds per step: see `stepTimings`. */
+  /** Milliseconds per step: see `PageTimings`. */
   timings: PageTimings;
 }
 

@@ -50,7 +50,7 @@ export function fontPackageDir(pkg: string): string {
  * points at the very file of the Song face (whole, or the page's subset), so the page loads
  * nothing more for it and has it ready whenever the Song face is.
  */
-export const PUNCTUATION_FAMILY = 'Presswork CJK Punctuation';
+const PUNCTUATION_FAMILY = 'Presswork CJK Punctuation';
 const PUNCTUATION_RANGE =
   'U+2018-2019, U+201C-201D, U+3001-3002, U+3008-3011, U+3014-301B, U+FF01, U+FF08-FF09, U+FF0C, U+FF1A-FF1B, U+FF1F, U+FF3B, U+FF3D, U+FF5B, U+FF5D';
 /** Song weights that serve the punctuation family's light and bold ranges. */
@@ -67,10 +67,22 @@ export function punctuationFaces(songSrc: (weight: string) => string | undefined
   return PUNCTUATION_WEIGHTS.flatMap(({ song, range }) => {
     const src = songSrc(song);
     if (!src) return [];
-    return [
-      `@font-face {\n  font-family: '${PUNCTUATION_FAMILY}';\n  font-style: normal;\n  font-weight: ${range};\n  font-display: block;\n  src: ${src};\n  unicode-range: ${PUNCTUATION_RANGE};\n}`,
-    ];
+    return [fontFaceRule({ family: PUNCTUATION_FAMILY, style: 'normal', weight: range }, src, PUNCTUATION_RANGE)];
   }).join('\n');
+}
+
+/** An `@font-face` rule of ours (font-display: block, like the fontsource faces we serve). */
+export function fontFaceRule(face: Pick<FontFaceSource, 'family' | 'style' | 'weight'>, src: string, unicodeRange: string): string {
+  return [
+    '@font-face {',
+    `  font-family: '${face.family}';`,
+    `  font-style: ${face.style};`,
+    `  font-weight: ${face.weight};`,
+    '  font-display: block;',
+    `  src: ${src};`,
+    `  unicode-range: ${unicodeRange};`,
+    '}',
+  ].join('\n');
 }
 
 /** One `@font-face` of the stylesheet, with the file behind it. */
@@ -80,8 +92,6 @@ export interface FontFaceSource {
   style: string;
   /** The woff2 file on disk. */
   path: string;
-  /** A face of an ` Extended` family: rare-character slices, never subset. */
-  extended: boolean;
 }
 
 /**
@@ -112,7 +122,7 @@ export async function mainFontFaces(): Promise<FontFaceSource[]> {
         const field = (name: string) => new RegExp(`${name}:\\s*([^;]+);`).exec(block)?.[1]?.trim() ?? '';
         const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
         if (!file) continue;
-        faces.push({ family: field('font-family').replace(/^'|'$/g, ''), weight: field('font-weight'), style: field('font-style'), path: join(dir, 'files', file), extended: false });
+        faces.push({ family: field('font-family').replace(/^'|'$/g, ''), weight: field('font-weight'), style: field('font-style'), path: join(dir, 'files', file) });
       }
     }
   }
