@@ -102,12 +102,14 @@ export function createCmykConverter(options: CmykConverterOptions): CmykConverte
       const rgb = await source.clone().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       if (isNeutralImage(rgb.data, rgb.info.channels, Math.round(tolerance * 255) + 1)) {
         // A black-and-white photo prints on the K plate alone: no misregistration, no colour cast.
-        const gray = Buffer.alloc(rgb.info.width * rgb.info.height);
-        for (let p = 0, i = 0; p < gray.length; p++, i += rgb.info.channels) {
-          gray[p] = Math.round((rgb.data[i]! + rgb.data[i + 1]! + rgb.data[i + 2]!) / 3);
-        }
+        const { data, info } = rgb;
+        const gray = Buffer.alloc(info.width * info.height);
         let darkest = 255;
-        for (const v of gray) darkest = Math.min(darkest, v);
+        for (let p = 0, i = 0; p < gray.length; p++, i += info.channels) {
+          const v = ((data[i]! + data[i + 1]! + data[i + 2]!) * 2 + 3) / 6 | 0; // the rounded mean, in integers
+          gray[p] = v;
+          if (v < darkest) darkest = v;
+        }
         return { colorSpace: 'DeviceGray', width: rgb.info.width, height: rgb.info.height, data: gray, maxInk: ((255 - darkest) / 255) * 100 };
       }
       const cmyk = await iccToCmyk(source);

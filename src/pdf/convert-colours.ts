@@ -125,9 +125,12 @@ function streamBytes(stream: PDFStream): Uint8Array {
   return stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents();
 }
 
-/** Replace the stream at `ref` (or in `holder` under `key`) by `bytes`, Flate-compressed. */
+/**
+ * Converted streams are stored uncompressed: only Ghostscript reads them, and it compresses
+ * what it writes (compressing here in JavaScript cost ~0.5 s a page).
+ */
 function replaceStream(doc: PDFDocument, old: PDFStream, bytes: Uint8Array): PDFRawStream {
-  const fresh = doc.context.flateStream(bytes);
+  const fresh = doc.context.stream(bytes);
   for (const [key, value] of old.dict.entries()) {
     const k = key.decodeText();
     if (k !== 'Filter' && k !== 'DecodeParms' && k !== 'Length') fresh.dict.set(key, value);
@@ -159,7 +162,7 @@ async function convertImage(
     report.leftToGhostscript.push(`image ${label} (${filters.join('+') || 'raw'}, ${bpc} bpc)`);
     return;
   }
-  const fresh = doc.context.flateStream(converted.data, {
+  const fresh = doc.context.stream(converted.data, {
     Type: 'XObject',
     Subtype: 'Image',
     Width: converted.width,
@@ -228,7 +231,7 @@ export async function convertDocumentColours(
     const parts = refs.map((r) => lookup(doc, r)).filter((s): s is PDFStream => s instanceof PDFStream);
     const joined = Buffer.concat(parts.map((s) => Buffer.concat([Buffer.from(streamBytes(s)), Buffer.from('\n')])));
     const rewritten = await convertContent(doc, joined, resources, converter, report, where);
-    if (rewritten) page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream(rewritten)));
+    if (rewritten) page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(rewritten)));
     await convertResources(resources, report, where);
     report.leftToGhostscript = [...new Set(report.leftToGhostscript)];
   }

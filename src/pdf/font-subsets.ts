@@ -14,6 +14,25 @@ export interface FontSubset {
 
 const require = createRequire(import.meta.url);
 
+interface RangeTable {
+  dir: string;
+  ranges: { key: string; range: string; spans: Array<[number, number]> }[];
+}
+
+// A package's unicode.json is read once per process: slug lines look characters up one by one.
+const tables = new Map<string, RangeTable>();
+
+function rangeTable(pkg: string): RangeTable {
+  let table = tables.get(pkg);
+  if (!table) {
+    const dir = dirname(require.resolve(`${pkg}/package.json`));
+    const json = JSON.parse(readFileSync(join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
+    table = { dir, ranges: Object.entries(json).map(([key, range]) => ({ key, range, spans: parseRange(range) })) };
+    tables.set(pkg, table);
+  }
+  return table;
+}
+
 function parseRange(range: string): Array<[number, number]> {
   return range.split(',').map((part) => {
     const [lo, hi] = part.trim().replace(/^U\+/i, '').split('-');
@@ -33,10 +52,8 @@ export function findFontSubsets(
   text: string,
   { weight = 400, format = 'woff2' }: { weight?: number; format?: 'woff' | 'woff2' } = {},
 ): { subsets: FontSubset[]; missing: string[] } {
-  const dir = dirname(require.resolve(`${pkg}/package.json`));
+  const { dir, ranges } = rangeTable(pkg);
   const name = pkg.split('/').pop()!;
-  const table = JSON.parse(readFileSync(join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
-  const ranges = Object.entries(table).map(([key, range]) => ({ key, range, spans: parseRange(range) }));
   const chosen = new Map<string, FontSubset>();
   const missing: string[] = [];
   for (const char of new Set(text)) {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cmyk, PDFDocument, PDFName } from 'pdf-lib';
+import { cmyk, PDFArray, PDFDocument, PDFName } from 'pdf-lib';
 import { produceFileAtomic } from './atomic-write.js';
 import { createCmykConverter } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
@@ -89,34 +89,44 @@ function proofBox(doc: PDFDocument, index: number, pageId: string, trimMm: SizeM
   return media;
 }
 
-/** Build the uncompressed-to-Ghostscript plate: proof page on the trim, boxes, marks, slug. */
-async function composePlate(
-  proof: PDFDocument,
-  index: number,
-  pageId: string,
-  options: CreatePlatesOptions,
-  buildTime: Date,
-): Promise<Uint8Array> {
+/** Page-dictionary entries a plate keeps; links, structure and the rest stay in the proof. */
+const PLATE_PAGE_KEYS = new Set(['Type', 'Parent', 'Resources', 'Contents']);
+
+/**
+ * Turn the proof's only page into the plate before Ghostscript: page moved onto the trim of
+ * a larger MediaBox, boxes, marks and slug. The page is reframed in place, its content
+ * wrapped in a move and a clip, so its (large) content stream is never decoded or copied.
+ */
+async function composePlate(proof: PDFDocument, pageId: string, options: CreatePlatesOptions, buildTime: Date): Promise<Uint8Array> {
   const geometry = plateGeometry(options.trimMm, options.bleedMm ?? 3, options.marksMm ?? 12);
-  const media = proofBox(proof, index, pageId, options.trimMm);
-  const plate = await PDFDocument.create();
+  const media = proofBox(proof, 0, pageId, options.trimMm);
+  const page = proof.getPage(0);
   // Chromium anchors content at the top-left and rounds the page size, so cut the trim from
   // the proof's top-left corner: the TrimBox is then exact whatever the rounding was.
-  const top = media.y + media.height;
-  const embedded = await plate.embedPage(proof.getPage(index), {
-    left: media.x,
-    right: media.x + geometry.trim.width,
-    top,
-    bottom: top - geometry.trim.height,
-  });
-  const page = plate.addPage([geometry.media.width, geometry.media.height]);
-  page.drawPage(embedded, { x: geometry.trim.x, y: geometry.trim.y });
+  const left = media.x;
+  const bottom = media.y + media.height - geometry.trim.height;
+  const move = `q 1 0 0 1 ${geometry.trim.x - left} ${geometry.trim.y - bottom} cm ${left} ${bottom} ${geometry.trim.width} ${geometry.trim.height} re W n\n`;
+  const contents = page.node.Contents();
+  const original = contents instanceof PDFArray ? contents.asArray() : [page.node.get(PDFName.of('Contents'))!];
+  const stream = (text: string) => proof.context.register(proof.context.stream(text));
+  page.node.set(PDFName.of('Contents'), proof.context.obj([stream(move), ...original, stream('\nQ\n')]));
+  for (const key of page.node.keys()) if (!PLATE_PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
+  page.node.set(PDFName.of('MediaBox'), proof.context.obj(boxToArray(geometry.media)));
   setBox(page, 'TrimBox', geometry.trim);
   setBox(page, 'BleedBox', geometry.bleed);
   drawPlateMarks(page, geometry);
   const slug = `${options.paper}  ${options.date}  ${pageId}版  制版 ${buildTime.toISOString().replace(/\.\d+Z$/, 'Z')}  presswork`;
-  await drawSlugText(plate, page, slug, { ...slugPosition(geometry), size: 7, color: cmyk(0, 0, 0, 1) });
-  return plate.save({ useObjectStreams: false });
+  await drawSlugText(proof, page, slug, { ...slugPosition(geometry), size: 7, color: cmyk(0, 0, 0, 1) });
+  return proof.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/** The proof with only its page `index`: each plate is made from a document of its own. */
+async function loadOnePage(bytes: Uint8Array, index: number): Promise<PDFDocument> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  for (let i = doc.getPageCount() - 1; i >= 0; i--) if (i !== index) doc.removePage(i);
+  const catalog = doc.catalog;
+  for (const key of ['StructTreeRoot', 'MarkInfo', 'Outlines', 'Names', 'AcroForm', 'Metadata']) catalog.delete(PDFName.of(key));
+  return doc;
 }
 
 /**
@@ -125,11 +135,10 @@ async function composePlate(
  * registration marks and a slug line, then written as PDF/X by Ghostscript.
  */
 export async function createPlates(options: CreatePlatesOptions): Promise<PlateResult[]> {
-  const started = performance.now();
   const bytes = typeof options.proof === 'string' ? await readFile(options.proof) : options.proof;
-  const proof = await PDFDocument.load(bytes);
-  if (proof.getPageCount() !== options.pageIds.length) {
-    throw new Error(`Proof has ${proof.getPageCount()} pages but ${options.pageIds.length} page ids were given`);
+  const pageCount = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+  if (pageCount !== options.pageIds.length) {
+    throw new Error(`Proof has ${pageCount} pages but ${options.pageIds.length} page ids were given`);
   }
   const iccProfile = resolveCmykProfile(options.iccProfile);
   const outputIntent: OutputIntentInput = {
@@ -137,14 +146,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
     ...(options.iccProfile || process.env.PRESSWORK_CMYK_PROFILE ? {} : DEFAULT_PROFILE_INTENT),
     ...options.outputIntent,
   };
-  const transparency = options.pageIds.map((id, index) => findTransparency(proof, index, id));
   const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240 });
-  const wanted = new Set(options.pageIds.flatMap((id, index) => (!options.only || options.only.includes(id) ? [index] : [])));
-  const reports = await convertDocumentColours(proof, converter, options.pageIds, wanted);
-  expandToUnicodeRanges(proof); // keeps the plates' text extractable through Ghostscript
-  // The colour pass covers all pages at once (shared fonts and images); share its time out.
-  const conversionShare = (performance.now() - started) / Math.max(1, wanted.size);
-
   await mkdir(options.platesDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'presswork-plates-'));
   const buildTime = options.buildTime ?? new Date();
@@ -154,8 +156,12 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
       if (options.only && !options.only.includes(pageId)) continue;
       options.signal?.throwIfAborted();
       const t0 = performance.now();
+      const doc = await loadOnePage(bytes, index);
+      const transparency = findTransparency(doc, 0, pageId);
+      const [colours] = await convertDocumentColours(doc, converter, [pageId]);
+      expandToUnicodeRanges(doc); // keeps the plates' text extractable through Ghostscript
       const composed = join(work, `${pageId}.pdf`);
-      await writeFile(composed, await composePlate(proof, index, pageId, options, buildTime));
+      await writeFile(composed, await composePlate(doc, pageId, options, buildTime));
       const path = join(options.platesDir, plateFileName(options.paperSlug, options.date, pageId));
       const { args } = await produceFileAtomic(path, (temp) =>
         convertToPdfx(composed, temp, {
@@ -169,7 +175,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
           throw error;
         }),
       );
-      results.push({ pageId, path, ms: Math.round(performance.now() - t0 + conversionShare), colours: reports[index]!, transparency: transparency[index]!, command: args });
+      results.push({ pageId, path, ms: Math.round(performance.now() - t0), colours: colours!, transparency, command: args });
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import fontkit from '@pdf-lib/fontkit';
+import { convert } from 'fontverter';
 import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import { findFontSubsets } from './font-subsets.js';
 
@@ -10,6 +11,19 @@ const SLUG_FONT_PACKAGE = '@fontsource/noto-sans-sc';
  * transformed, so WOFF2 subsets come out with empty glyphs.
  */
 const FORMAT = { format: 'woff' } as const;
+
+// Each slice decoded to TrueType once per process, not inflated again for every plate.
+const trueTypeSlices = new Map<string, Promise<Uint8Array>>();
+
+function trueTypeSlice(file: string): Promise<Uint8Array> {
+  let font = trueTypeSlices.get(file);
+  if (!font) {
+    font = readFile(file).then((woff) => convert(woff, 'truetype'));
+    trueTypeSlices.set(file, font);
+    font.catch(() => trueTypeSlices.delete(file));
+  }
+  return font;
+}
 
 export interface SlugTextOptions {
   x: number;
@@ -29,7 +43,7 @@ export async function drawSlugText(doc: PDFDocument, page: PDFPage, text: string
   if (missing.length) throw new Error(`Slug line: no font has ${missing.map((c) => `"${c}"`).join(', ')}`);
   const fonts = new Map<string, PDFFont>();
   for (const subset of subsets) {
-    fonts.set(subset.key, await doc.embedFont(await readFile(subset.file), { subset: true }));
+    fonts.set(subset.key, await doc.embedFont(await trueTypeSlice(subset.file), { subset: true }));
   }
   // Map every character to the subset that covers it, then draw runs of the same subset.
   const keyOf = new Map<string, string>();
