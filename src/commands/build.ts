@@ -8,6 +8,7 @@ import type { CachedPage } from '../pipeline/render-pages.js';
 import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
+import { startStaticServer, type StaticServer } from '../server/static-server.js';
 import { buildEdition, type BuildOptions } from '../pipeline/build-edition.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
@@ -69,6 +70,19 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
   const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
   const log = createBuildLog(options.logFormat, options.write, options.isTTY);
   const pages = options.cache ? createPageCache<CachedPage>(join(options.out, '.cache')) : undefined;
+  // One loopback server per edition folder for the session: a rebuild keeps the origin, so
+  // the browser revalidates its cached scripts and fonts instead of fetching and compiling.
+  const servers = new Map<string, Promise<StaticServer>>();
+  const server = (mounts: Record<string, string>) => {
+    const key = JSON.stringify(mounts);
+    let started = servers.get(key);
+    if (!started) {
+      started = startStaticServer({ mounts });
+      servers.set(key, started);
+      started.catch(() => servers.delete(key));
+    }
+    return started;
+  };
   return {
     async build(editions, extra = {}) {
       const reports: EditionReport[] = [];
@@ -88,6 +102,7 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
           shard: options.shard,
           timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
           onPage: (event) => log.page(event),
+          server,
           ...extra,
         });
         reports.push(report);
@@ -99,6 +114,7 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
       return { reports, ok: !reports.some(failed) };
     },
     async close() {
+      await Promise.all([...servers.values()].map((started) => started.then((s) => s.close(), () => undefined)));
       await (await browser?.catch(() => undefined))?.close();
     },
   };

@@ -11,7 +11,7 @@ import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js'
 import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
-import { startStaticServer } from '../server/static-server.js';
+import { startStaticServer, type StaticServer } from '../server/static-server.js';
 import { writeChangesHtml } from '../report/changes-html.js';
 import { createPlateMaker } from './make-plates.js';
 import { acquireOutputLock } from './output-lock.js';
@@ -49,6 +49,11 @@ export interface BuildOptions {
   onStage?: (stage: string) => void;
   /** Markdown processing; `build --watch` passes a cache so a save re-processes one article. */
   processArticle?: typeof processArticle;
+  /**
+   * The loopback server for an edition's pages, kept by a build session across rebuilds so
+   * the warm browser keeps its caches (same origin). Without it, each build starts its own.
+   */
+  server?: (mounts: Record<string, string>) => Promise<StaticServer>;
 }
 
 const PRESSWORK_VERSION = '0.1.0';
@@ -128,7 +133,8 @@ async function buildLocked(
         reuseDir: options.cache ? join(options.out, '.cache', 'plates') : undefined,
         concurrency: options.concurrency,
       });
-  const server = await startStaticServer({ mounts: staticMounts(edition.dir, htmlDir) });
+  const mounts = staticMounts(edition.dir, htmlDir);
+  const server = await (options.server ?? ((m) => startStaticServer({ mounts: m })))(mounts);
   let pageResults = new Map<string, PageResult>();
   try {
     const rendered = await time('render', () =>
@@ -153,7 +159,7 @@ async function buildLocked(
     extraMessages.push(...rendered.messages);
     await fonts.prune().catch(() => undefined); // housekeeping: never fails a build
   } finally {
-    await server.close();
+    if (!options.server) await server.close();
   }
 
   for (const page of pages) {

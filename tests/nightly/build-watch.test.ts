@@ -16,12 +16,13 @@ async function until<T>(get: () => T | undefined, ms: number): Promise<T> {
 }
 
 describe('build --watch', () => {
-  it('rebuilds only the saved story’s page and plate, with the same browser', async () => {
+  it('rebuilds only the saved story’s page and plate, with the same browser and server', async () => {
     const dir = writeEdition(TWO_PAGE_EDITION);
     const out = join(dir, '..', 'out');
     const log: string[] = [];
     const events: RebuildEvent[] = [];
     let launches = 0;
+    const origins = new Set<string>();
     const watching = watchBuilds(
       {
         editions: [dir],
@@ -36,9 +37,14 @@ describe('build --watch', () => {
       },
       {
         onRebuild: (event) => events.push(event),
-        launch: () => {
+        launch: async () => {
           launches += 1;
-          return launchChromium();
+          const browser = await launchChromium();
+          // Where each tab navigated: a server kept for the session keeps one origin.
+          browser.on('targetchanged', (target) => {
+            if (target.url().includes('/html/')) origins.add(new URL(target.url()).origin);
+          });
+          return browser;
         },
       },
     );
@@ -57,6 +63,7 @@ describe('build --watch', () => {
       expect(statSync(plate('A2')).mtimeMs).toBeGreaterThan(before.A2);
       expect(statSync(plate('A1')).mtimeMs).toBe(before.A1);
       expect(launches).toBe(1);
+      expect(origins.size).toBe(1);
       expect(log.join('')).toMatch(/edition: rebuilt after a save: rendered A2; plates \d+\.\d s, done \d+\.\d s after the save/);
     } finally {
       await watching.close();
