@@ -120,12 +120,18 @@ async function composePlate(proof: PDFDocument, pageId: string, options: CreateP
   return proof.save({ useObjectStreams: false, updateFieldAppearances: false });
 }
 
-/** The proof with only its page `index`: each plate is made from a document of its own. */
-async function loadOnePage(bytes: Uint8Array, index: number): Promise<PDFDocument> {
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-  for (let i = doc.getPageCount() - 1; i >= 0; i--) if (i !== index) doc.removePage(i);
-  const catalog = doc.catalog;
-  for (const key of ['StructTreeRoot', 'MarkInfo', 'Outlines', 'Names', 'AcroForm', 'Metadata']) catalog.delete(PDFName.of(key));
+/**
+ * A document holding only page `index` of the proof, which the plate may change. A one-page
+ * proof (a page PDF, the usual case) is used as it is; a longer one is copied page by page.
+ */
+async function onePage(proof: PDFDocument, index: number): Promise<PDFDocument> {
+  if (proof.getPageCount() === 1) {
+    for (const key of ['StructTreeRoot', 'MarkInfo', 'Outlines', 'Names', 'AcroForm', 'Metadata']) proof.catalog.delete(PDFName.of(key));
+    return proof;
+  }
+  const doc = await PDFDocument.create();
+  const [page] = await doc.copyPages(proof, [index]);
+  doc.addPage(page);
   return doc;
 }
 
@@ -136,9 +142,9 @@ async function loadOnePage(bytes: Uint8Array, index: number): Promise<PDFDocumen
  */
 export async function createPlates(options: CreatePlatesOptions): Promise<PlateResult[]> {
   const bytes = typeof options.proof === 'string' ? await readFile(options.proof) : options.proof;
-  const pageCount = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
-  if (pageCount !== options.pageIds.length) {
-    throw new Error(`Proof has ${pageCount} pages but ${options.pageIds.length} page ids were given`);
+  const proof = await PDFDocument.load(bytes, { updateMetadata: false });
+  if (proof.getPageCount() !== options.pageIds.length) {
+    throw new Error(`Proof has ${proof.getPageCount()} pages but ${options.pageIds.length} page ids were given`);
   }
   const iccProfile = resolveCmykProfile(options.iccProfile);
   const outputIntent: OutputIntentInput = {
@@ -156,7 +162,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
       if (options.only && !options.only.includes(pageId)) continue;
       options.signal?.throwIfAborted();
       const t0 = performance.now();
-      const doc = await loadOnePage(bytes, index);
+      const doc = await onePage(proof, index);
       const transparency = findTransparency(doc, 0, pageId);
       const [colours] = await convertDocumentColours(doc, converter, [pageId]);
       expandToUnicodeRanges(doc); // keeps the plates' text extractable through Ghostscript

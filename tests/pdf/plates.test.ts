@@ -16,6 +16,7 @@ let broadsheet: PlateResult;
 let tabloid: PlateResult;
 let textOnly: PlateResult;
 let proofPath: string;
+let textProof: Uint8Array;
 let raster: CmykRaster;
 const rasterDpi = 100;
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
     const small = await makeProofPdf(browser, { widthMm: 273, heightMm: 390 });
     [tabloid] = await createPlates({ ...common, proof: small, pageIds: ['B1'], trimMm: FORMATS.tabloid, platesDir: join(dir, 'tabloid') });
     const text = await makeProofPdf(browser, { widthMm: 390, heightMm: 545, textOnly: true });
+    textProof = text;
     [textOnly] = await createPlates({ ...common, proof: text, pageIds: ['A2'], trimMm: FORMATS.broadsheet, platesDir: join(dir, 'text') });
   } finally {
     await browser.close();
@@ -187,5 +189,22 @@ describe('createPlates', () => {
     expect(words).toContain('2026-11-26');
     expect(words).toContain('A1版');
     expect(words).toContain('2026-11-26T12:00:00Z');
+  });
+
+  it('makes each plate of a proof of several pages from its own page only', async () => {
+    // A two-page proof: the full test page, then the text-only page; plate only the second.
+    const two = await PDFDocument.create();
+    for (const bytes of [await readFile(proofPath), textProof]) {
+      const source = await PDFDocument.load(bytes);
+      const [page] = await two.copyPages(source, [0]);
+      two.addPage(page);
+    }
+    const plates = await createPlates({ ...common, proof: await two.save(), pageIds: ['A1', 'A2'], only: ['A2'], trimMm: FORMATS.broadsheet, platesDir: join(dir, 'two') });
+    expect(plates.map((p) => p.pageId)).toEqual(['A2']);
+    const doc = await PDFDocument.load(await readFile(plates[0]!.path), { updateMetadata: false });
+    expect(doc.getPageCount()).toBe(1);
+    const words = (path: string) => wordBoxes(path).map((w) => w.text).filter((t) => !/版|presswork|萧山日报|2026-11-26/.test(t));
+    expect(words(plates[0]!.path)).toEqual(words(textOnly.path));
+    expect(plates[0]!.colours.images).toBe(0); // the photo is on the other page
   });
 });
