@@ -112,7 +112,7 @@ async function buildLocked(
   const fonts = await time('template', async () => {
     await mkdir(pagesDir, { recursive: true });
     await writeBrowserAssets(join(htmlDir, 'assets'));
-    return createPageFontSubsetter(join(htmlDir, 'assets'), options.cache ? join(options.out, '.cache', 'fonts') : undefined);
+    return createPageFontSubsetter(join(htmlDir, 'assets'));
   });
 
   const extraMessages: ReportMessage[] = [];

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import subsetFont from 'subset-font';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { REPO_ROOT } from '../render/browser-assets.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
 
 /**
@@ -38,11 +39,18 @@ interface Subset {
 }
 
 /**
+ * Where the whole faces are kept decoded to TrueType (1.5 s of work on the build's main
+ * thread): they depend only on the installed font packages, so they are made once per
+ * install, like other tools' caches under node_modules/.cache, not once per output folder.
+ */
+export const DECODED_FONTS_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'presswork', 'fonts');
+
+/**
  * Subsets written to `<assetsDir>/fonts/`, served as `/assets/fonts/`. The stylesheet and the
  * layout script in `assetsDir` count as page text: they add characters of their own.
- * `decodedDir`, when given, keeps the decoded whole faces between builds (1–2 s to decode).
+ * `decodedDir` keeps the decoded whole faces between builds.
  */
-export async function createPageFontSubsetter(assetsDir: string, decodedDir?: string): Promise<PageFontSubsetter> {
+export async function createPageFontSubsetter(assetsDir: string, decodedDir: string | undefined = DECODED_FONTS_DIR): Promise<PageFontSubsetter> {
   const extraText = (await Promise.all(['newspaper.css', 'layout.js'].map((file) => readFile(join(assetsDir, file), 'utf8')))).join('');
   return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir });
 }
@@ -55,8 +63,10 @@ async function decodeFace(path: string, decodedDir: string | undefined): Promise
   const earlier = await readFile(cached).catch(() => undefined);
   if (earlier) return earlier;
   const font = await convert(await readFile(path), 'truetype');
-  await mkdir(decodedDir, { recursive: true });
-  await writeFileAtomic(cached, font);
+  // A read-only install only loses the shortcut: the next build decodes again.
+  await mkdir(decodedDir, { recursive: true })
+    .then(() => writeFileAtomic(cached, font))
+    .catch(() => undefined);
   return font;
 }
 

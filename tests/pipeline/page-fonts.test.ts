@@ -108,4 +108,19 @@ describe('pruning subsets', () => {
     expect(after).toEqual([...new Set([...(await used('A1')), ...(await used('A2'))])].sort());
     expect(before.filter((f) => !after.includes(f)).length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('keeps the decoded faces for the next build, and builds all the same where it cannot write them', async () => {
+    const htmlDir = await mkdtemp(join(tmpdir(), 'presswork-fonts-decoded-'));
+    const assets = join(htmlDir, 'assets');
+    await writeBrowserAssets(assets);
+    const decoded = join(htmlDir, 'decoded');
+    await (await createPageFontSubsetter(assets, decoded)).write('A1', '第一版的字');
+    const kept = (await readdir(decoded)).filter((f) => f.endsWith('.ttf'));
+    expect(kept.length).toBeGreaterThanOrEqual(10); // every main face, once
+    // A folder that cannot be made (a file is in the way): the page still gets its subsets.
+    const blocked = join(htmlDir, 'not-a-folder');
+    await writeFile(blocked, '');
+    await (await createPageFontSubsetter(assets, join(blocked, 'fonts'))).write('A2', '第二版的字');
+    expect(await readFile(join(assets, 'fonts', 'A2.css'), 'utf8')).toMatch(/url\(\/assets\/fonts\/[0-9a-f]+\.ttf\)/);
+  }, 60_000);
 });
