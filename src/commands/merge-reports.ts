@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
@@ -19,11 +19,15 @@ export interface MergeReportsOptions {
 export async function runMergeReports(options: MergeReportsOptions): Promise<boolean> {
   const reports: EditionReport[] = [];
   for (const path of options.reports) {
+    let report: EditionReport;
     try {
-      reports.push(JSON.parse(await readFile(path, 'utf8')) as EditionReport);
+      report = JSON.parse(await readFile(path, 'utf8')) as EditionReport;
     } catch (error) {
       throw new Error(`Cannot read shard report ${path}: ${(error as Error).message}`);
     }
+    // A shard's paths are relative to its own folder; the summary's are relative to `out`.
+    const from = (file: string | null) => file && relative(options.out, join(dirname(path), file));
+    reports.push({ ...report, pdf: from(report.pdf), pages: report.pages.map((p) => ({ ...p, pdf: from(p.pdf), plate: from(p.plate) })) });
   }
   const byEdition = new Map<string, EditionReport[]>();
   for (const report of reports) byEdition.set(report.edition, [...(byEdition.get(report.edition) ?? []), report]);
@@ -45,6 +49,7 @@ export async function runMergeReports(options: MergeReportsOptions): Promise<boo
     };
   });
   const summary = { ok: editions.every((e) => e.ok), mergedAt: new Date().toISOString(), editions };
+  await mkdir(options.out, { recursive: true });
   await writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   for (const e of editions) {

@@ -50,10 +50,14 @@ describe('merge-reports', () => {
     writeFileSync(join(dir, 'r1.json'), JSON.stringify(report(1, ['A1', 'A4', 'A3'])));
     writeFileSync(join(dir, 'r2.json'), JSON.stringify(report(2, ['A2'])));
     const lines: string[] = [];
-    const ok = await runMergeReports({ reports: [join(dir, 'r1.json'), join(dir, 'r2.json')], out: dir, json: false, log: (l) => lines.push(l) });
+    // As in the README's CI example: a fresh `--out` folder beside the downloaded shards.
+    const out = join(dir, 'merged');
+    const ok = await runMergeReports({ reports: [join(dir, 'r1.json'), join(dir, 'r2.json')], out, json: false, log: (l) => lines.push(l) });
     expect(ok).toBe(true);
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.editions[0].pages.map((p: { id: string }) => p.id)).toEqual(['A1', 'A2', 'A3', 'A4']);
+    // Paths lead from the summary's folder to each shard's files.
+    expect(summary.editions[0].pages[0].pdf).toBe(join('..', 'pages', 'A1.pdf'));
     expect(lines).toEqual(['2026-11-26: ok: 4 pages from 2 shards, 0 errors, 0 warnings']);
   });
 
