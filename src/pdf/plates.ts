@@ -111,7 +111,8 @@ async function composePlate(proof: PDFDocument, pageId: string, options: CreateP
   const stream = (text: string) => proof.context.register(proof.context.stream(text));
   page.node.set(PDFName.of('Contents'), proof.context.obj([stream(move), ...original, stream('\nQ\n')]));
   for (const key of page.node.keys()) if (!PLATE_PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
-  page.node.set(PDFName.of('MediaBox'), proof.context.obj(boxToArray(geometry.media)));
+  // Set, not inherited: a CropBox on the page tree would otherwise cut the plate to the proof.
+  for (const key of ['MediaBox', 'CropBox']) page.node.set(PDFName.of(key), proof.context.obj(boxToArray(geometry.media)));
   setBox(page, 'TrimBox', geometry.trim);
   setBox(page, 'BleedBox', geometry.bleed);
   drawPlateMarks(page, geometry);
