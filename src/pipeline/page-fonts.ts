@@ -26,8 +26,11 @@ import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceS
 export interface PageFontSubsetter {
   /** URL of the page's stylesheet of subsets, for its HTML. */
   href(pageId: string): string;
-  /** Subset every main face to the characters of `text`, and write the page's stylesheet. */
-  write(pageId: string, text: string): Promise<void>;
+  /**
+   * Subset every main face to the characters of `text`, and write the page's stylesheet.
+   * Returns the subsets' URLs, for the page to preload.
+   */
+  write(pageId: string, text: string): Promise<string[]>;
   /** Delete subsets no page stylesheet uses any more (each edit of a page makes new ones). */
   prune(): Promise<void>;
 }
@@ -110,17 +113,20 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
       await (folder ??= mkdir(options.dir, { recursive: true }));
       const characters = pageCharacters(text + options.extraText);
       const rules: string[] = [];
+      const urls = new Set<string>();
       const songSrc = new Map<string, string>();
       for (const { face, id } of await faces) {
         const key = createHash('sha256').update(`${id}\n${characters}`).digest('hex').slice(0, 24);
         const { file, codePoints } = await subset(face, characters, key);
         if (codePoints.length === 0) continue;
+        urls.add(`${options.urlPrefix}/${file}`);
         const src = `url(${options.urlPrefix}/${file}) format('truetype')`;
         if (basename(face.path) === songFile(face.weight)) songSrc.set(face.weight, src);
         rules.push(fontFaceRule(face, src, unicodeRange(codePoints)));
       }
       rules.push(punctuationFaces((weight) => songSrc.get(weight)));
       await writeFileAtomic(join(options.dir, `${pageId}.css`), `${rules.join('\n')}\n`);
+      return [...urls];
     },
     async prune() {
       const files = await readdir(options.dir).catch(() => [] as string[]);
@@ -131,6 +137,16 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
       await Promise.all(files.filter((f) => f.endsWith('.ttf') && !used.has(f)).map((f) => rm(join(options.dir, f), { force: true })));
     },
   };
+}
+
+/**
+ * The page with its font subsets preloaded. Without this the browser asks for them only once
+ * the scripts have run and styles resolve, and the load event waits for them (~0.15 s a page).
+ * `crossorigin` makes the preload match the stylesheet's font request, so each is fetched once.
+ */
+export function withFontPreloads(html: string, fonts: string[]): string {
+  const links = fonts.map((url) => `<link rel="preload" href="${url}" as="font" type="font/ttf" crossorigin>`).join('\n');
+  return links ? html.replace('</head>', `${links}\n</head>`) : html;
 }
 
 /** Every distinct printable character of `text`, in code point order. */

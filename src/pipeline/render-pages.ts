@@ -8,7 +8,7 @@ import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type
 import type { ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
 import { checkPageFonts } from './check-fonts.js';
-import type { PageFontSubsetter } from './page-fonts.js';
+import { withFontPreloads, type PageFontSubsetter } from './page-fonts.js';
 import type { PageCache } from './page-cache.js';
 import { describePage, pageHash, type HashInputs } from './page-hash.js';
 import { pageRenderOrder } from './page-order.js';
@@ -107,8 +107,8 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
     browser.catch(() => undefined);
     try {
       const html = prepared.render({ ...singlePageView(prepared.view, pageId, handover), pageFonts: options.fonts?.href(pageId) });
-      await options.fonts?.write(pageId, html);
-      await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), html);
+      const fonts = (await options.fonts?.write(pageId, html)) ?? [];
+      await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), withFontPreloads(html, fonts));
       const rendered = await renderWithRetry(options, pageId, browser);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
       const pdf = options.layoutOnly ? undefined : pdfPath;

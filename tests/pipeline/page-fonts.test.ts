@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPageFontSubsetter, pageCharacters, unicodeRange } from '../../src/pipeline/page-fonts.js';
+import { createPageFontSubsetter, pageCharacters, unicodeRange, withFontPreloads } from '../../src/pipeline/page-fonts.js';
 import { staticMounts } from '../../src/pipeline/prepare-edition.js';
 import { writeBrowserAssets } from '../../src/render/browser-assets.js';
 import { launchChromium } from '../../src/render/chromium.js';
@@ -27,6 +27,7 @@ describe('per-page font subsets', () => {
   let htmlDir: string;
   let browser: Browser;
   let server: StaticServer;
+  let preloads: string[];
 
   beforeAll(async () => {
     htmlDir = await mkdtemp(join(tmpdir(), 'presswork-fonts-'));
@@ -34,7 +35,7 @@ describe('per-page font subsets', () => {
     await writeBrowserAssets(assets);
     const fonts = await createPageFontSubsetter(assets);
     expect(fonts.href('A1')).toBe('/assets/fonts/A1.css');
-    await fonts.write('A1', TEXT);
+    preloads = await fonts.write('A1', TEXT);
     const spans = FAMILIES.map((family) =>
       [400, 700].map((weight) => `<p><span data-family="${family}" style="font: ${weight} 20px '${family}', 'Noto Serif SC', 'Noto Serif SC Extended'">${TEXT}</span></p>`).join(''),
     ).join('\n');
@@ -42,6 +43,7 @@ describe('per-page font subsets', () => {
       `<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">${links.map((href) => `<link rel="stylesheet" href="${href}">`).join('')}</head><body>${spans}</body></html>`;
     await writeFile(join(htmlDir, 'whole.html'), page(['/assets/fonts.css']));
     await writeFile(join(htmlDir, 'subset.html'), page(['/assets/fonts/A1.css', '/assets/fonts-extended.css']));
+    await writeFile(join(htmlDir, 'preloaded.html'), withFontPreloads(page(['/assets/fonts/A1.css', '/assets/fonts-extended.css']), preloads));
     server = await startStaticServer({ mounts: staticMounts(htmlDir, htmlDir) });
     browser = await launchChromium();
   }, 120_000);
@@ -88,6 +90,13 @@ describe('per-page font subsets', () => {
     // Whole faces, not the rare-character slices of the Extended families.
     expect(subset.fetched.filter((path) => /chinese-simplified|lxgw-wenkai/.test(path))).toEqual([]);
     expect(subset.fetched.some((path) => /^\/assets\/fonts\/[0-9a-f]+\.ttf$/.test(path))).toBe(true);
+    // Preloading the page's subsets changes nothing drawn, and fetches each file once.
+    const css = await readFile(join(assets, 'fonts', 'A1.css'), 'utf8');
+    expect(new Set(preloads)).toEqual(new Set([...css.matchAll(/url\((\/assets\/fonts\/[0-9a-f]+\.ttf)\)/g)].map((m) => m[1])));
+    const preloaded = await measure('preloaded');
+    expect(preloaded.widths).toEqual(whole.widths);
+    const subsetFetches = preloaded.fetched.filter((path) => path.endsWith('.ttf'));
+    expect(subsetFetches.sort()).toEqual([...preloads].sort());
   }, 120_000);
 });
 
