@@ -9,6 +9,7 @@ import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { startStaticServer, type StaticServer } from '../server/static-server.js';
+import { createPromiseCache } from '../util/promise-cache.js';
 import { buildEdition, type BuildOptions } from '../pipeline/build-edition.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
@@ -72,17 +73,8 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
   const pages = options.cache ? createPageCache<CachedPage>(join(options.out, '.cache')) : undefined;
   // One loopback server per edition folder for the session: a rebuild keeps the origin, so
   // the browser revalidates its cached scripts and fonts instead of fetching and compiling.
-  const servers = new Map<string, Promise<StaticServer>>();
-  const server = (mounts: Record<string, string>) => {
-    const key = JSON.stringify(mounts);
-    let started = servers.get(key);
-    if (!started) {
-      started = startStaticServer({ mounts });
-      servers.set(key, started);
-      started.catch(() => servers.delete(key));
-    }
-    return started;
-  };
+  const servers = createPromiseCache<string, StaticServer>();
+  const server = (mounts: Record<string, string>) => servers.get(JSON.stringify(mounts), () => startStaticServer({ mounts }));
   return {
     async build(editions, extra = {}) {
       const reports: EditionReport[] = [];
@@ -114,7 +106,7 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
       return { reports, ok: !reports.some(failed) };
     },
     async close() {
-      await Promise.all([...servers.values()].map((started) => started.then((s) => s.close(), () => undefined)));
+      await Promise.all(servers.values().map((started) => started.then((s) => s.close(), () => undefined)));
       await (await browser?.catch(() => undefined))?.close();
     },
   };

@@ -188,8 +188,6 @@ export async function convertDocumentColours(
   doc: PDFDocument,
   converter: CmykConverter,
   pageIds: string[] = [],
-  /** Convert only these page indices (others get an empty report). Default: all. */
-  pages?: Set<number>,
 ): Promise<ColourConversionReport[]> {
   const done = new Set<PDFRef | PDFObject>();
   const reports: ColourConversionReport[] = [];
@@ -222,7 +220,6 @@ export async function convertDocumentColours(
     const where = `page ${pageIds[index] ?? index + 1}`;
     const report: ColourConversionReport = { vectorColours: 0, images: 0, grayImages: 0, maxImageInk: 0, leftToGhostscript: [] };
     reports.push(report);
-    if (pages && !pages.has(index)) continue;
     const resources = page.node.Resources();
     const contents = page.node.Contents();
     const refs = contents instanceof PDFArray ? contents.asArray() : [page.node.get(PDFName.of('Contents'))];

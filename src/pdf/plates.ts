@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cmyk, PDFArray, PDFDocument, PDFName } from 'pdf-lib';
+import { cmyk, PDFArray, PDFDocument, PDFName, type PDFPage } from 'pdf-lib';
 import { produceFileAtomic } from './atomic-write.js';
 import { createCmykConverter } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
@@ -72,13 +72,13 @@ export function plateFileName(paperSlug: string, date: string, pageId: string): 
   return `${paperSlug}-${date.replaceAll('-', '')}-${pageId}.pdf`;
 }
 
-function setBox(page: ReturnType<PDFDocument['addPage']>, key: 'TrimBox' | 'BleedBox', box: Box): void {
+function setBox(page: PDFPage, key: 'TrimBox' | 'BleedBox', box: Box): void {
   page.node.set(PDFName.of(key), page.doc.context.obj(boxToArray(box)));
 }
 
 /** Check the proof page is the trim size (up to Chromium's rounding) and return its box. */
-function proofBox(doc: PDFDocument, index: number, pageId: string, trimMm: SizeMm): Box {
-  const media = doc.getPage(index).getMediaBox();
+function proofBox(page: PDFPage, pageId: string, trimMm: SizeMm): Box {
+  const media = page.getMediaBox();
   const [w, h] = [ptToMm(media.width), ptToMm(media.height)];
   if (Math.abs(w - trimMm.width) > PROOF_SIZE_TOLERANCE_MM || Math.abs(h - trimMm.height) > PROOF_SIZE_TOLERANCE_MM) {
     throw new Error(
@@ -99,8 +99,8 @@ const PLATE_PAGE_KEYS = new Set(['Type', 'Parent', 'Resources', 'Contents']);
  */
 async function composePlate(proof: PDFDocument, pageId: string, options: CreatePlatesOptions, buildTime: Date): Promise<Uint8Array> {
   const geometry = plateGeometry(options.trimMm, options.bleedMm ?? 3, options.marksMm ?? 12);
-  const media = proofBox(proof, 0, pageId, options.trimMm);
   const page = proof.getPage(0);
+  const media = proofBox(page, pageId, options.trimMm);
   // Chromium anchors content at the top-left and rounds the page size, so cut the trim from
   // the proof's top-left corner: the TrimBox is then exact whatever the rounding was.
   const left = media.x;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import fontkit from '@pdf-lib/fontkit';
 import { convert } from 'fontverter';
 import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { createPromiseCache } from '../util/promise-cache.js';
 import { findFontSubsets } from './font-subsets.js';
 
 /** The slug font: Noto Sans SC from npm, a TrueType font pdf-lib embeds as a subset. */
@@ -13,17 +14,8 @@ const SLUG_FONT_PACKAGE = '@fontsource/noto-sans-sc';
 const FORMAT = { format: 'woff' } as const;
 
 // Each slice decoded to TrueType once per process, not inflated again for every plate.
-const trueTypeSlices = new Map<string, Promise<Uint8Array>>();
-
-function trueTypeSlice(file: string): Promise<Uint8Array> {
-  let font = trueTypeSlices.get(file);
-  if (!font) {
-    font = readFile(file).then((woff) => convert(woff, 'truetype'));
-    trueTypeSlices.set(file, font);
-    font.catch(() => trueTypeSlices.delete(file));
-  }
-  return font;
-}
+const trueTypeSlices = createPromiseCache<string, Uint8Array>();
+const trueTypeSlice = (file: string) => trueTypeSlices.get(file, async () => convert(await readFile(file), 'truetype'));
 
 export interface SlugTextOptions {
   x: number;

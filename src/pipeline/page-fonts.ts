@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import subsetFont from 'subset-font';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
+import { createPromiseCache } from '../util/promise-cache.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
 
 /**
@@ -53,14 +54,13 @@ export const DECODED_FONTS_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'pres
  * layout script in `assetsDir` count as page text: they add characters of their own.
  * `decodedDir` keeps the decoded whole faces between builds.
  */
-export async function createPageFontSubsetter(assetsDir: string, decodedDir: string | undefined = DECODED_FONTS_DIR): Promise<PageFontSubsetter> {
+export async function createPageFontSubsetter(assetsDir: string, decodedDir = DECODED_FONTS_DIR): Promise<PageFontSubsetter> {
   const extraText = (await Promise.all(['newspaper.css', 'layout.js'].map((file) => readFile(join(assetsDir, file), 'utf8')))).join('');
   return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir });
 }
 
 /** The whole face as TrueType: decoded from its woff2, or read from an earlier decode. */
-async function decodeFace(path: string, decodedDir: string | undefined): Promise<Buffer> {
-  if (!decodedDir) return convert(await readFile(path), 'truetype');
+async function decodeFace(path: string, decodedDir: string): Promise<Buffer> {
   const { size, mtimeMs } = await stat(path);
   const cached = join(decodedDir, `${basename(path, '.woff2')}-${size}-${Math.round(mtimeMs)}.ttf`);
   const earlier = await readFile(cached).catch(() => undefined);
@@ -73,39 +73,25 @@ async function decodeFace(path: string, decodedDir: string | undefined): Promise
   return font;
 }
 
-function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir?: string }): PageFontSubsetter {
+function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir: string }): PageFontSubsetter {
   // Each face with what names its file (path and size), read once: it keys every page's subsets.
   const faces = mainFontFaces().then((list) => Promise.all(list.map(async (face) => ({ face, id: `${face.path}\n${(await stat(face.path)).size}` }))));
   let folder: Promise<unknown> | undefined;
-  const decoded = new Map<string, Promise<Buffer>>();
-  const subsets = new Map<string, Promise<Subset>>();
+  const decoded = createPromiseCache<string, Buffer>();
+  const subsets = createPromiseCache<string, Subset>();
 
   // woff2 is decoded once per process; harfbuzz subsets TrueType.
-  const sfnt = (path: string) => {
-    let font = decoded.get(path);
-    if (!font) {
-      font = decodeFace(path, options.decodedDir);
-      decoded.set(path, font);
-    }
-    return font;
-  };
+  const sfnt = (path: string) => decoded.get(path, () => decodeFace(path, options.decodedDir));
 
-  const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> => {
-    let made = subsets.get(key);
-    if (!made) {
-      made = (async () => {
-        const file = join(options.dir, `${key}.ttf`);
-        // Files are named by what went into them, so one left by an earlier build is reused.
-        const existing = await readFile(file).catch(() => undefined);
-        const font = existing ?? (await subsetFont(await sfnt(face.path), characters, { targetFormat: 'truetype' }));
-        if (!existing) await writeFileAtomic(file, font);
-        return { file: basename(file), codePoints: fontkit.create(font).characterSet };
-      })();
-      subsets.set(key, made);
-      made.catch(() => subsets.delete(key));
-    }
-    return made;
-  };
+  const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> =>
+    subsets.get(key, async () => {
+      const file = join(options.dir, `${key}.ttf`);
+      // Files are named by what went into them, so one left by an earlier build is reused.
+      const existing = await readFile(file).catch(() => undefined);
+      const font = existing ?? (await subsetFont(await sfnt(face.path), characters, { targetFormat: 'truetype' }));
+      if (!existing) await writeFileAtomic(file, font);
+      return { file: basename(file), codePoints: fontkit.create(font).characterSet };
+    });
 
   return {
     href: (pageId) => `${options.urlPrefix}/${pageId}.css`,
