@@ -10,7 +10,8 @@ import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { startStaticServer, type StaticServer } from '../server/static-server.js';
 import { createPromiseCache } from '../util/promise-cache.js';
-import { buildEdition, type BuildOptions } from '../pipeline/build-edition.js';
+import { buildEdition, newReport, type BuildOptions } from '../pipeline/build-edition.js';
+import { buildFailureMessage } from '../pipeline/build-failure.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
 export interface BuildCommandOptions {
@@ -96,6 +97,11 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
           onPage: (event) => log.page(event),
           server,
           ...extra,
+        }).catch((error: unknown) => {
+          // Refused before it started (lock held, output folder unusable): this edition's error.
+          const failed = newReport(dir, version);
+          failed.messages.push(buildFailureMessage(error, options.out));
+          return failed;
         });
         reports.push(report);
         if (!options.json) log.edition(report);

@@ -51,10 +51,23 @@ export interface LoadResult {
 
 type Locate = (path: (string | number)[]) => { line: number; column: number };
 
+/**
+ * Load and validate an edition. Never throws: whatever a library throws while reading it
+ * becomes an error on edition.yaml, so one bad edition cannot stop a build of several.
+ */
 export async function loadEdition(dir: string): Promise<LoadResult> {
-  const configPath = join(dir, 'edition.yaml');
-  const configFile = new VFile({ path: configPath });
+  const configFile = new VFile({ path: join(dir, 'edition.yaml') });
   const files = [configFile];
+  try {
+    return { edition: await readEdition(dir, configFile, files), files };
+  } catch (error) {
+    reportError(configFile, `Cannot load edition: ${(error as Error).message ?? String(error)}`, { ruleId: 'load-failed' });
+    return { files };
+  }
+}
+
+async function readEdition(dir: string, configFile: VFile, files: VFile[]): Promise<Edition | undefined> {
+  const configPath = configFile.path;
   let text: string;
   try {
     text = await readTextFile(configPath);
@@ -62,11 +75,11 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
     const known = error instanceof TextFileError ? error : undefined;
     const reason = known?.ruleId === 'missing-file' ? `\`edition.yaml\` ${known.message}` : (known?.message ?? String(error));
     reportError(configFile, `Cannot load edition: ${reason}`, { place: known?.place, ruleId: known?.ruleId ?? 'missing-file' });
-    return { files };
+    return undefined;
   }
   configFile.value = text;
   const { data: config, locate } = parseYamlWithSchema(configFile, text, editionSchema);
-  if (!config) return { files };
+  if (!config) return undefined;
 
   const grid = resolveGrid(gridInputFor(config.format));
   checkPageIds(configFile, config, locate);
@@ -86,8 +99,7 @@ export async function loadEdition(dir: string): Promise<LoadResult> {
     pages.push({ config: page, stories, failedStories });
   }
   checkPlacement(configFile, config, grid, locate);
-  const edition = { dir, name: basename(dir), config, grid, pages, invalidPages: pagesWithErrors(configFile, config, locate) };
-  return { edition, files };
+  return { dir, name: basename(dir), config, grid, pages, invalidPages: pagesWithErrors(configFile, config, locate) };
 }
 
 /** The pages whose lines in edition.yaml carry an error. */

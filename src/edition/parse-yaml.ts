@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { VFile } from 'vfile';
 import type { ZodType } from 'zod';
 
@@ -46,8 +46,20 @@ export function parseYamlWithSchema<T>(
     }
     return { data: undefined, locate };
   }
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // The library refuses some documents only while building values (an alias flood);
+    // that is this file's error, not the process's.
+    reportError(file, `YAML was refused: ${firstLine((error as Error).message)}; ${refusalHint(error)}`, {
+      place: at(firstAliasOffset(doc) ?? 0),
+      ruleId: 'yaml-refused',
+    });
+    return { data: undefined, locate };
+  }
   // reportInput: the messages quote what was found, not only what was expected.
-  const result = schema.safeParse(doc.toJS() ?? {}, { reportInput: true });
+  const result = schema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return { data: result.data, locate };
   for (const issue of result.error.issues as SchemaIssue[]) {
     const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
@@ -56,6 +68,24 @@ export function parseYamlWithSchema<T>(
     reportError(file, reason, { place, ruleId: 'schema' });
   }
   return { data: undefined, locate };
+}
+
+function refusalHint(error: unknown): string {
+  return /alias/i.test((error as Error).message)
+    ? 'expected aliases (`*name`) that repeat a value a few times, not aliases of aliases that multiply it: write the values out'
+    : 'expected plain YAML: fields, lists and text';
+}
+
+/** Where the first `*alias` is: the line to point at when the aliases expand too far. */
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** What to do about the YAML mistakes people make most. */

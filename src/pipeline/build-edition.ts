@@ -13,6 +13,7 @@ import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer, type StaticServer } from '../server/static-server.js';
 import { writeChangesHtml } from '../report/changes-html.js';
+import { buildFailureMessage } from './build-failure.js';
 import { createPlateMaker } from './make-plates.js';
 import { acquireOutputLock } from './output-lock.js';
 import { comparePages } from './page-changes.js';
@@ -58,9 +59,30 @@ export interface BuildOptions {
 
 const PRESSWORK_VERSION = '0.1.0';
 
-/** Build one edition: load, process, template, render each page, merge the proof, verify, report. */
+/** A report with nothing built yet: the start of every build, and the whole of one that could not start. */
+export function newReport(dir: string, chromiumVersion?: string): EditionReport {
+  return {
+    ok: false,
+    edition: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir,
+    dir,
+    pdf: null,
+    builtAt: new Date().toISOString(),
+    versions: { presswork: PRESSWORK_VERSION, chromium: chromiumVersion ?? null, pagedjs: pagedjsVersion() },
+    pages: [],
+    messages: [],
+    timings: {},
+    verify: { missingChars: 0, stories: [] },
+  };
+}
+
+/**
+ * Build one edition: load, process, template, render each page, merge the proof, verify,
+ * report. Whatever fails after the output lock is taken ends as an error in the report,
+ * never as an exception, so the next edition of the same command still builds.
+ */
 export async function buildEdition(dir: string, options: BuildOptions): Promise<EditionReport> {
-  const timings: Record<string, number> = {};
+  const report = newReport(dir, options.chromiumVersion);
+  const timings = report.timings;
   const time = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const start = performance.now();
     try {
@@ -70,18 +92,6 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
       options.onStage?.(name);
     }
   };
-  const report: EditionReport = {
-    ok: false,
-    edition: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir,
-    dir,
-    pdf: null,
-    builtAt: new Date().toISOString(),
-    versions: { presswork: PRESSWORK_VERSION, chromium: options.chromiumVersion ?? null, pagedjs: pagedjsVersion() },
-    pages: [],
-    messages: [],
-    timings,
-    verify: { missingChars: 0, stories: [] },
-  };
   const started = performance.now();
   const outDir = join(options.out, report.edition);
   await mkdir(outDir, { recursive: true });
@@ -89,7 +99,22 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
   const release = await acquireOutputLock(outDir, { wait: options.waitForLock ?? false });
   if (release.note) report.messages.push({ ...pageError('', release.note, 'stale-lock'), severity: 'info' });
   try {
-    return await buildLocked(dir, outDir, options, report, time, started);
+    const files: VFile[] = [];
+    try {
+      await buildLocked(dir, outDir, options, report, time, files);
+    } catch (error) {
+      report.messages.push(buildFailureMessage(error, options.out));
+    }
+    report.messages.unshift(...messagesFromFiles(files, dir));
+    report.ok = !report.messages.some((m) => m.severity === 'error');
+    report.timings.total = Math.round(performance.now() - started);
+    try {
+      await writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      report.messages.push(buildFailureMessage(error, options.out));
+      report.ok = false;
+    }
+    return report;
   } finally {
     await release();
   }
@@ -101,10 +126,12 @@ async function buildLocked(
   options: BuildOptions,
   report: EditionReport,
   time: <T>(name: string, run: () => Promise<T>) => Promise<T>,
-  started: number,
-): Promise<EditionReport> {
-  const { prepared, files } = await prepareEdition(dir, time, options.processArticle);
-  if (!prepared) return finish(report, files, dir, outDir, started);
+  files: VFile[],
+): Promise<void> {
+  const loaded = await prepareEdition(dir, time, options.processArticle);
+  files.push(...loaded.files);
+  const prepared = loaded.prepared;
+  if (!prepared) return;
   const { edition, view, render, storyText, brokenFiles } = prepared;
 
   const htmlDir = join(outDir, 'html');
@@ -227,19 +254,7 @@ async function buildLocked(
     await collectPlates();
   }
   report.messages.push(...extraMessages);
-  return finish(report, files, dir, outDir, started);
 }
-
-async function finish(report: EditionReport, files: VFile[], dir: string, outDir: string, started: number): Promise<EditionReport> {
-  report.messages.unshift(...messagesFromFiles(files, dir));
-  report.ok = !report.messages.some((m) => m.severity === 'error');
-  report.timings.total = Math.round(performance.now() - started);
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return report;
-}
-
-
 
 /** Compare each page with the previous build's image; write changes.html. */
 async function recordChanges(

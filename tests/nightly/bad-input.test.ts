@@ -43,6 +43,8 @@ const error = (file: string, line: number | null, column: number | null, ruleId:
 const warning = (...args: Parameters<typeof error>): Expected => ({ ...error(...args), severity: 'warning' });
 
 const HEAD = '---\ntitle: 长文\n---\n';
+const YAML_REFUSED =
+  'YAML was refused: Excessive alias count indicates a resource exhaustion attack; expected aliases (`*name`) that repeat a value a few times, not aliases of aliases that multiply it: write the values out';
 
 /** The 60-megapixel photo, encoded once per run (it takes seconds). */
 let huge: Promise<Buffer> | undefined;
@@ -52,6 +54,14 @@ const CASES: Case[] = [
   {
     name: 'yaml-syntax',
     expected: [error('edition.yaml', 7, 14, 'yaml-syntax', 'YAML does not parse: Nested mappings are not allowed in compact mappings; put quotes around a value that contains `: `')],
+  },
+  {
+    name: 'yaml-alias-flood',
+    expected: [error('edition.yaml', 14, 12, 'yaml-refused', YAML_REFUSED)],
+  },
+  {
+    name: 'front-matter-alias-flood',
+    expected: [error('story.md', 4, 10, 'yaml-refused', YAML_REFUSED)],
   },
   {
     name: 'missing-title',
