@@ -46,6 +46,7 @@ export function parseYamlWithSchema<T>(
     }
     return { data: undefined, locate };
   }
+  reportYamlWarnings(file, doc.warnings, text, at);
   let value: unknown;
   try {
     value = doc.toJS();
@@ -68,6 +69,25 @@ export function parseYamlWithSchema<T>(
     reportError(file, reason, { place, ruleId: 'schema' });
   }
   return { data: undefined, locate };
+}
+
+/**
+ * The library's warnings, most often a tag it does not know (`!!js/function`, `!custom`):
+ * it reads the value as plain text, which may not be what the writer meant.
+ */
+function reportYamlWarnings(
+  file: VFile,
+  warnings: readonly { code: string; message: string; pos: [number, number] }[],
+  text: string,
+  at: (offset: number) => { line: number; column: number },
+): void {
+  for (const warning of warnings) {
+    const reason =
+      warning.code === 'TAG_RESOLVE_FAILED'
+        ? `Unknown YAML tag \`${text.slice(warning.pos[0], warning.pos[1]).trim()}\`: its value is read as plain text; remove the tag`
+        : `YAML: ${firstLine(warning.message)}`;
+    file.message(reason, { place: at(warning.pos[0]), ruleId: warning.code === 'TAG_RESOLVE_FAILED' ? 'yaml-tag' : 'yaml-warning', source: 'presswork' }).fatal = false;
+  }
 }
 
 function refusalHint(error: unknown): string {

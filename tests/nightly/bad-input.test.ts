@@ -30,6 +30,8 @@ interface Case {
   expected: Expected[];
   /** The only errors are about edition.yaml's layout, so pages still render (see README). */
   layoutOnly?: boolean;
+  /** Warnings only: the edition builds, `ok`, with a proof (an error under --strict). */
+  warnOnly?: boolean;
 }
 
 const error = (file: string, line: number | null, column: number | null, ruleId: string, message: string | RegExp): Expected => ({
@@ -62,6 +64,15 @@ const CASES: Case[] = [
   {
     name: 'front-matter-alias-flood',
     expected: [error('story.md', 4, 10, 'yaml-refused', YAML_REFUSED)],
+  },
+  {
+    name: 'unknown-yaml-tag',
+    warnOnly: true,
+    expected: [
+      warning('edition.yaml', 4, 10, 'yaml-tag', 'Unknown YAML tag `!!js/function`: its value is read as plain text; remove the tag'),
+      warning('edition.yaml', 8, 14, 'yaml-tag', 'Unknown YAML tag `!section`: its value is read as plain text; remove the tag'),
+      warning('story.md', 3, 9, 'yaml-tag', 'Unknown YAML tag `!custom`: its value is read as plain text; remove the tag'),
+    ],
   },
   {
     name: 'missing-title',
@@ -404,12 +415,18 @@ describe('bad input: real builds in Chromium', () => {
   describe('every case through a whole build', () => {
     for (const testCase of CASES.filter((c) => c.name !== 'unbreakable-string' && c.name !== 'nested-lists')) {
       it(
-        `${testCase.name}: reported in report.json, no crash${testCase.layoutOnly ? '' : ', no PDF'}`,
+        `${testCase.name}: reported in report.json, no crash${testCase.layoutOnly ? '' : testCase.warnOnly ? ', builds' : ', no PDF'}`,
         async () => {
           const dir = await copyCase(testCase);
           const report = await build(dir);
           const onDisk = readReport(testCase.name);
           expect(onDisk).toEqual(report);
+          if (testCase.warnOnly) {
+            expect(shown(report.messages)).toEqual(matching(testCase.expected));
+            expect(report.ok).toBe(true);
+            expect(existsSync(join(outputOf(testCase.name), `${testCase.name}.pdf`))).toBe(true);
+            return;
+          }
           expect(report.ok).toBe(false);
           // The load and Markdown messages reach the report unchanged, first.
           expect(shown(report.messages.slice(0, testCase.expected.length))).toEqual(matching(testCase.expected));
