@@ -77,6 +77,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     args: FLAGS,
     timeout: options.timeoutMs ?? 30_000,
     protocolTimeout: 180_000,
+    // DevTools over a pipe, not a WebSocket: Chromium quits when the pipe closes, so the
+    // browser ends with its build however the build ends (even SIGKILL, which no handler sees).
+    pipe: true,
   });
 }
 
