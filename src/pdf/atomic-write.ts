@@ -1,24 +1,46 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 
-/** Temp name beside `path`, so the rename stays on one file system (and so is atomic). */
+/**
+ * Temp files are written in a folder of their own and renamed into place, so a build that
+ * dies leaves nothing in the folders people upload (plates/, the edition folder). A build
+ * registers its output root and that root's temp folder (`<out>/.cache/tmp`, on the same
+ * file system, so the rename stays atomic); paths outside every root keep a hidden temp
+ * name beside them.
+ */
+const tempDirs = new Map<string, string>();
+
+/** Temp files of this process not yet renamed or removed: what a signal handler must delete. */
+const inFlight = new Set<string>();
+
+export function registerTempDir(root: string, tempDir: string): void {
+  tempDirs.set(root, tempDir);
+}
+
+/** `<name>.tmp-<pid>-<hex>`: the pid tells a later build whether its writer still runs. */
+export const TEMP_NAME = /\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/** Where the temp file for `path` goes: in its root's temp folder, else hidden beside it. */
 export function tempPathFor(path: string): string {
-  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const root = [...tempDirs.keys()].filter((r) => isInside(r, path)).sort((a, b) => b.length - a.length)[0];
+  if (root !== undefined) return join(tempDirs.get(root)!, `${basename(path)}${suffix}`);
+  return join(dirname(path), `.${basename(path)}${suffix}`);
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep);
 }
 
 /**
  * Write `data` to `path` so readers see either the old file or the whole new one, never
- * a half-written PDF: write a temp file beside it, then rename over.
+ * a half-written PDF: write a temp file, then rename over.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = tempPathFor(path);
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await produceFileAtomic(path, (temp) => writeFile(temp, data));
 }
 
 /**
@@ -27,12 +49,43 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function produceFileAtomic<T>(path: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
   const temp = tempPathFor(path);
+  inFlight.add(temp);
   try {
+    await mkdir(dirname(temp), { recursive: true });
     const result = await produce(temp);
-    await rename(temp, path);
+    await moveInto(temp, path);
     return result;
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    inFlight.delete(temp);
   }
+}
+
+/** Rename; across file systems (an output folder that is a mount point), copy beside and rename. */
+async function moveInto(temp: string, path: string): Promise<void> {
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    const beside = join(dirname(path), `.${basename(temp)}`);
+    inFlight.add(beside);
+    try {
+      await copyFile(temp, beside);
+      await rename(beside, path);
+    } catch (inner) {
+      await rm(beside, { force: true });
+      throw inner;
+    } finally {
+      inFlight.delete(beside);
+      await rm(temp, { force: true });
+    }
+  }
+}
+
+/** Delete this process's unfinished temp files now: for a signal handler, before exiting. */
+export function removeTemporariesSync(): void {
+  for (const temp of inFlight) rmSync(temp, { force: true });
+  inFlight.clear();
 }

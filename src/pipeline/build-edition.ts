@@ -6,7 +6,7 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import type { Edition, LoadedPage } from '../edition/load-edition.js';
 import type { processArticle } from '../markdown/process-article.js';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { registerTempDir, writeFileAtomic } from '../pdf/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
@@ -20,6 +20,7 @@ import { comparePages } from './page-changes.js';
 import { createPageFontSubsetter } from './page-fonts.js';
 import { mergePagePdfs } from './merge-pages.js';
 import { shardPages, withJumpSources } from './page-selection.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 import { prepareEdition, staticMounts } from './prepare-edition.js';
 import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
@@ -94,11 +95,18 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
   };
   const started = performance.now();
   const outDir = join(options.out, report.edition);
+  const tempDir = join(options.out, '.cache', 'tmp');
+  registerTempDir(options.out, tempDir);
   await mkdir(outDir, { recursive: true });
   // One build per output folder at a time: the second waits or fails with who holds it.
   const release = await acquireOutputLock(outDir, { wait: options.waitForLock ?? false });
   if (release.note) report.messages.push({ ...pageError('', release.note, 'stale-lock'), severity: 'info' });
   try {
+    const stale = await removeStaleTemporaries(options.out, [tempDir, outDir]);
+    if (stale.length > 0) {
+      const message = `Removed ${stale.length} temporary ${stale.length === 1 ? 'file' : 'files'} left by a build that no longer runs: ${stale.join(', ')}`;
+      report.messages.push({ ...pageError('', message, 'stale-temporaries'), severity: 'info' });
+    }
     const files: VFile[] = [];
     try {
       await buildLocked(dir, outDir, options, report, time, files);
