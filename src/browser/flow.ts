@@ -6,16 +6,17 @@ const HEADINGS = /^H[1-6]$/;
  * Pour `blocks` into `frames` in order, splitting a block where a frame ends.
  * Returns the blocks that did not fit (the overset), in order.
  */
-export function flowIntoFrames(blocks: HTMLElement[], frames: HTMLElement[]): HTMLElement[] {
+export function flowIntoFrames(blocks: HTMLElement[], frames: HTMLElement[], pitchPx: number): HTMLElement[] {
   const queue = [...blocks];
   for (const frame of frames) {
     if (queue.length === 0) break;
-    fillFrame(frame, queue);
+    if (frame.getBoundingClientRect().height < pitchPx / 2) continue;
+    fillFrame(frame, queue, pitchPx);
   }
   return queue;
 }
 
-function fillFrame(frame: HTMLElement, queue: HTMLElement[]): void {
+function fillFrame(frame: HTMLElement, queue: HTMLElement[], pitchPx: number): void {
   const limit = frame.getBoundingClientRect().bottom;
   while (queue.length > 0) {
     const block = queue.shift()!;
@@ -29,18 +30,49 @@ function fillFrame(frame: HTMLElement, queue: HTMLElement[]): void {
       block.remove();
       queue.unshift(block);
     }
-    keepHeadingWithNext(frame, queue);
+    keepHeadingWithText(frame, queue, pitchPx);
     return;
   }
 }
 
-/** A crosshead must not be the last thing in a frame. */
-function keepHeadingWithNext(frame: HTMLElement, queue: HTMLElement[]): void {
-  const last = frame.lastElementChild as HTMLElement | null;
-  if (last && HEADINGS.test(last.tagName) && frame.childElementCount > 1) {
+/**
+ * A crosshead is never the last thing in a frame, and has at least two lines of its text
+ * below it: otherwise it moves to the next frame with what follows it.
+ */
+function keepHeadingWithText(frame: HTMLElement, queue: HTMLElement[], pitchPx: number): void {
+  const children = [...frame.children] as HTMLElement[];
+  const last = children[children.length - 1];
+  const before = children[children.length - 2];
+  if (last && HEADINGS.test(last.tagName) && children.length > 1) {
     last.remove();
     queue.unshift(last);
+    return;
   }
+  if (!last || !before || !HEADINGS.test(before.tagName) || children.length < 3) return;
+  if (last.getBoundingClientRect().height >= 2 * pitchPx - 1) return;
+  const next = queue[0];
+  if (next && last.classList.contains('split-after') && next.classList.contains('split-before')) {
+    queue.shift();
+    rejoin(last, next);
+  }
+  last.remove();
+  before.remove();
+  queue.unshift(before, last);
+}
+
+/** Put the two parts of a split block back together. */
+function rejoin(first: HTMLElement, rest: HTMLElement): void {
+  const firstLast = first.lastElementChild as HTMLElement | null;
+  const restFirst = rest.firstElementChild as HTMLElement | null;
+  // A split container holds the split child's two parts: join those, then the other children.
+  if (restFirst?.classList.contains('split-before') && firstLast?.classList.contains('split-after')) {
+    rest.removeChild(restFirst);
+    rejoin(firstLast, restFirst);
+  }
+  first.append(...rest.childNodes);
+  first.classList.remove('split-after');
+  if (!rest.classList.contains('split-after')) return;
+  first.classList.add('split-after');
 }
 
 /** Empty body lines left at the bottom of the frames (the "short"). */
@@ -51,6 +83,17 @@ export function emptyLines(frames: HTMLElement[], pitchPx: number): number {
     const last = frame.lastElementChild;
     const used = last ? last.getBoundingClientRect().bottom - box.top : 0;
     lines += Math.max(0, Math.floor((box.height - used) / pitchPx + 0.05));
+  }
+  return lines;
+}
+
+/** Body lines the frames' content takes. */
+export function usedLines(frames: HTMLElement[], pitchPx: number): number {
+  let lines = 0;
+  for (const frame of frames) {
+    const box = frame.getBoundingClientRect();
+    const last = frame.lastElementChild;
+    if (last) lines += Math.round((last.getBoundingClientRect().bottom - box.top) / pitchPx);
   }
   return lines;
 }

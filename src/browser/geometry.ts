@@ -1,3 +1,5 @@
+export { boxesOverlap } from '../edition/grid.js';
+
 /** Grid numbers the template hands to the browser (from the one ResolvedGrid). */
 export interface BrowserGrid {
   columns: number;
@@ -41,3 +43,4 @@ export function positionPt(el: HTMLElement, left: number, top: number, width: nu
   el.style.width = `${width}pt`;
   el.style.height = `${height}pt`;
 }
+

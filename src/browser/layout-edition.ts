@@ -1,8 +1,11 @@
-import { readGrid } from './geometry.js';
-import { layoutStory, measureOverset, shortLines, type Copyfit, type StoryLayoutData } from './layout-story.js';
-import { typesetBlocks, type LineFix } from './typography/index.js';
+import { fitStory } from './fit-story.js';
+import { PX_PER_PT, readGrid, type BrowserGrid } from './geometry.js';
+import { layoutAuto, layoutStack } from './layout-stack.js';
+import { layoutPass, PLAIN, storySource, type Copyfit, type StoryPass, type StorySource } from './layout-story.js';
+import type { LineFix } from './typography/index.js';
+import { charsToAdd } from './write-to-fit.js';
 
-const textLength = (blocks: HTMLElement[]) => blocks.reduce((n, b) => n + (b.textContent ?? '').replace(/\s+/g, '').length, 0);
+const textLength = (blocks: Element[]) => blocks.reduce((n, b) => n + (b.textContent ?? '').replace(/\s+/g, '').length, 0);
 
 /**
  * Lay out every story of the document. Main parts go first; what overflows a story with a
@@ -29,44 +32,103 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
   const lineFixes: LineFix[] = [];
   const stories = [...doc.querySelectorAll<HTMLElement>('.story[data-story]')];
   const ordered = [...stories.filter((s) => s.dataset.part !== 'cont'), ...stories.filter((s) => s.dataset.part === 'cont')];
-
-  for (const el of ordered) {
+  const sourceOf = (el: HTMLElement): StorySource => {
     const source = el.querySelector<HTMLElement>(':scope > .source');
     const blocks = source ? ([...source.children] as HTMLElement[]) : handedOver.get(el) ?? [];
+    const made = storySource(el, blocks, options.lineRules !== false);
     source?.remove();
-    const page = el.closest<HTMLElement>('.pw-page')?.dataset.page ?? '';
-    const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
-    const typeset = options.lineRules === false ? undefined : typesetBlocks(el, blocks);
-    const { rest, frames } = layoutStory(el, grid, blocks);
-    if (typeset) {
-      lineFixes.push(...typeset.fixes);
-      typeset.release();
-    }
-    const result: Copyfit = {
-      story: el.dataset.story ?? '',
-      part: el.dataset.part === 'cont' ? 'cont' : 'main',
-      page,
-      file: el.dataset.file ?? '',
-      overset: { chars: 0, lines: 0, text: '' },
-      short: { lines: 0 },
-    };
-    if (data.jumpTo && rest.length > 0) {
+    return made;
+  };
+  const stacksDone = new Set<string>();
+
+  const record = (source: StorySource, pass: StoryPass) => {
+    const { el, data } = source;
+    lineFixes.push(...pass.lineFixes);
+    const result = copyfitOf(source, pass, grid);
+    if (pass.jumped && data.jumpTo) {
       // The continuation is in this document (preview of a whole edition) or in another one.
       const continuation = findContinuation(doc, el, data.jumpTo.page);
-      if (continuation) handedOver.set(continuation, rest);
-      else handover[result.story] = rest.map((b) => b.outerHTML).join('');
+      if (continuation) handedOver.set(continuation, pass.rest);
+      else handover[result.story] = pass.rest.map((b) => b.outerHTML).join('');
       result.continuedOn = data.jumpTo.page;
-      result.jumpedChars = textLength(rest);
-    } else {
-      result.overset = measureOverset(el, grid, rest);
+      result.jumpedChars = textLength(pass.rest);
     }
-    result.short = { lines: shortLines(frames, grid) };
     results.push(result);
+  };
+
+  for (const el of ordered) {
+    const data = JSON.parse(el.dataset.layout ?? '{}') as StorySource['data'];
+    if (data.stack) {
+      if (stacksDone.has(data.stack.id)) continue;
+      stacksDone.add(data.stack.id);
+      const id = data.stack.id;
+      const members = ordered.filter((s) => (JSON.parse(s.dataset.layout ?? '{}') as StorySource['data']).stack?.id === id).map(sourceOf);
+      const passes = layoutStack(members, grid, data.stack.box, data.fit);
+      members.forEach((member, i) => record(member, passes[i]!));
+      continue;
+    }
+    const source = sourceOf(el);
+    let pass: StoryPass;
+    if (data.auto) pass = layoutAuto(source, grid, data.auto.maxRows, data.fit);
+    else if (data.jumpTo) {
+      pass = layoutPass(source, grid, PLAIN);
+      // A jumping story ends with its bottom boxes: they go on to the continuation.
+      if (pass.jumped && source.blocks.some((b) => b.tagName === 'ASIDE' || b.tagName === 'TABLE')) {
+        pass = layoutPass(source, grid, PLAIN, { deferBottom: true });
+      }
+    } else pass = fitStory(source, grid, data.fit);
+    record(source, pass);
   }
   return { copyfit: results, handover, lineFixes };
+}
+
+function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGrid): Copyfit {
+  const { el, data } = source;
+  const result: Copyfit = {
+    story: el.dataset.story ?? '',
+    part: el.dataset.part === 'cont' ? 'cont' : 'main',
+    page: el.closest<HTMLElement>('.pw-page')?.dataset.page ?? '',
+    file: el.dataset.file ?? '',
+    overset: pass.jumped ? { chars: 0, lines: 0, text: '' } : measureOverset(el, grid, [...pass.rest, ...pass.unplaced.map((u) => u.block)]),
+    short: { lines: pass.short },
+    box: { ...data.box },
+  };
+  const { trackingEm, headlineSteps, figureLines, spacingLines } = pass.settings;
+  const fitted = Object.fromEntries(Object.entries({ trackingEm, headlineSteps, figureLines, spacingLines }).filter(([, v]) => v !== 0));
+  if (Object.keys(fitted).length > 0) result.fitted = fitted;
+  if (result.overset.chars > 0) result.writeToFit = { cut: result.overset.chars };
+  else if (pass.short > 1 && !pass.jumped) result.writeToFit = { add: charsToAdd(pass, grid) };
+  if (pass.headline?.naturalPt) {
+    const { sizePt, naturalPt, lines, overflow } = pass.headline;
+    result.headline = { sizePt, naturalPt, lines, ...(overflow ? { overflow } : {}) };
+  }
+  if (pass.unplaced.length > 0) {
+    result.blocks = pass.unplaced.map((u) => ({ message: u.message, src: u.block.dataset.src ?? u.block.querySelector<HTMLElement>('[data-src]')?.dataset.src }));
+  }
+  return result;
 }
 
 function findContinuation(doc: Document, el: HTMLElement, page: string): HTMLElement | undefined {
   const selector = `.pw-page[data-page="${CSS.escape(page)}"] .story[data-part="cont"][data-story="${CSS.escape(el.dataset.story ?? '')}"]`;
   return doc.querySelector<HTMLElement>(selector) ?? undefined;
+}
+
+/** Count what did not fit, mark it on the proof, and take it off the page. */
+export function measureOverset(el: HTMLElement, grid: BrowserGrid, rest: HTMLElement[]): Copyfit['overset'] {
+  if (rest.length === 0) return { chars: 0, lines: 0, text: '' };
+  const probe = el.ownerDocument.createElement('div');
+  probe.className = 'frame';
+  probe.style.height = 'auto';
+  probe.style.visibility = 'hidden';
+  el.append(probe);
+  probe.append(...rest);
+  const lines = Math.round(probe.getBoundingClientRect().height / (grid.linePitchPt * PX_PER_PT));
+  const text = rest.map((b) => b.textContent ?? '').join('\n');
+  probe.remove();
+  const chars = text.replace(/\s+/g, '').length;
+  const mark = el.ownerDocument.createElement('div');
+  mark.className = 'overset-mark pw-generated';
+  mark.textContent = `超版 ${chars}字／${lines}行`;
+  el.append(mark);
+  return { chars, lines, text };
 }

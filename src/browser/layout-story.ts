@@ -1,20 +1,28 @@
-import { emptyLines, flowIntoFrames } from './flow.js';
-import { carveFrames } from './frames.js';
-import {
-  PX_PER_PT,
-  columnLeftPt,
-  positionPt,
-  rowsFor,
-  spanWidthPt,
-  type BrowserGrid,
-  type GridBox,
-} from './geometry.js';
+import { emptyLines, flowIntoFrames, usedLines } from './flow.js';
+import { balancedHeights, carveFrames, type FrameSpec } from './frames.js';
+import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, type BrowserGrid, type GridBox } from './geometry.js';
+import { fitHeadline, type HeadlineFit } from './headline-fit.js';
+import { isWholeBlock, placeBlocks, placementOf, type UnplacedBlock } from './place-blocks.js';
+import { placeFigures } from './place-figures.js';
+import { typesetBlocks, typesetInPlace, type LineFix } from './typography/index.js';
+
+/** What typography.fit in edition.yaml lets the engine change to make a story fit. */
+export interface FitLimits {
+  tracking?: { min: number; max: number };
+  headlineSteps?: number;
+  figureLines?: number;
+}
 
 export interface StoryLayoutData {
   box: GridBox;
   figures?: GridBox[];
   jumpTo?: { page: string; part: string };
   jumpFrom?: { page: string; part: string };
+  /** `rows: auto`: the box takes the lines its content needs, at most `maxRows`. */
+  auto?: { maxRows: number };
+  /** One of the stories stacked in `stack.box`, top to bottom. */
+  stack?: { id: string; index: number; count: number; box: GridBox };
+  fit?: FitLimits;
 }
 
 export interface Copyfit {
@@ -27,6 +35,15 @@ export interface Copyfit {
   continuedOn?: string;
   /** Text of the blocks handed to the continuation box. */
   jumpedChars?: number;
+  /** The box as laid out, in page grid units (differs from edition.yaml for `rows: auto` and stacks). */
+  box?: GridBox;
+  /** What typography.fit changed. */
+  fitted?: { trackingEm?: number; headlineSteps?: number; figureLines?: number; spacingLines?: number };
+  /** Characters to cut or to add for the story to fit at its current settings. */
+  writeToFit?: { cut?: number; add?: number };
+  headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
+  /** Boxes (notes, sidebars, tables) that fit nowhere whole, at their Markdown position. */
+  blocks?: { message: string; src?: string }[];
 }
 
 /** `（下转第4版）` for A-section pages, `（下转B2版）` elsewhere. */
@@ -35,42 +52,110 @@ export function pageName(id: string): string {
   return match ? `第${match[1]}版` : `${id}版`;
 }
 
-const textLength = (text: string) => text.replace(/\s+/g, '').length;
+/** The settings one layout pass uses; all zero is the story as the templates set it. */
+export interface StorySettings {
+  trackingEm: number;
+  headlineSteps: number;
+  figureLines: number;
+  /** Extra lines of air above the headline (a stack's spare lines). */
+  spacingLines: number;
+}
+
+export const PLAIN: StorySettings = { trackingEm: 0, headlineSteps: 0, figureLines: 0, spacingLines: 0 };
+
+/** One layout pass of a story at a height and settings. */
+export interface StoryPass {
+  rows: number;
+  settings: StorySettings;
+  /** Blocks that did not fit: jumped when the story has a jump, else overset. */
+  rest: HTMLElement[];
+  jumped: boolean;
+  frames: HTMLElement[];
+  /** Body lines the frames hold and the lines the text takes. */
+  capacity: number;
+  used: number;
+  short: number;
+  headline?: HeadlineFit;
+  unplaced: UnplacedBlock[];
+  /** The lowest box row the text and the top and in-text boxes reach. */
+  contentRows: number;
+  /** Rows of the boxes set at the bottom of the story. */
+  bottomRows: number;
+  lineFixes: LineFix[];
+}
+
+/** A story's blocks as they came from the article, kept so that every pass starts afresh. */
+export interface StorySource {
+  el: HTMLElement;
+  data: StoryLayoutData;
+  blocks: HTMLElement[];
+  lineRules: boolean;
+}
+
+const GENERATED = 'pw-generated';
+/** Body lines a headline must leave to the text below it. */
+const MIN_BODY_LINES = 2;
+
+export function storySource(el: HTMLElement, blocks: HTMLElement[], lineRules: boolean): StorySource {
+  const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
+  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules };
+}
+
+/** Take away what an earlier pass set, so that the story is as the template made it. */
+function resetStory(el: HTMLElement): void {
+  for (const node of [...el.querySelectorAll(`:scope > .${GENERATED}`)]) node.remove();
+  for (const node of el.querySelectorAll<HTMLElement>(':scope > .headline, :scope > .headline .title, :scope > .byline')) node.removeAttribute('style');
+}
+
+/** Where the story's box is on the page, in page grid units (1-based). */
+export function setBox(source: StorySource, grid: BrowserGrid, box: GridBox): void {
+  source.data.box = box;
+  const el = source.el;
+  el.style.top = `${(box.row - 1) * grid.linePitchPt}pt`;
+  el.style.height = `${box.rows * grid.linePitchPt}pt`;
+}
 
 /**
- * Lay out one story box: headline and byline in whole lines at the top, figures on the
- * grid, body text flowed through single-column frames. Returns the blocks that did not
- * fit; the caller jumps them or reports them as overset.
+ * Lay out one story box: headline and byline in whole lines at the top, figures and whole
+ * boxes on the grid, body text flowed through single-column frames and balanced so that
+ * its columns end within a line of each other.
  */
-export function layoutStory(
-  el: HTMLElement,
-  grid: BrowserGrid,
-  blocks: HTMLElement[],
-): { rest: HTMLElement[]; frames: HTMLElement[]; jumpLine?: HTMLElement } {
-  const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
-  const { box } = data;
+export function layoutPass(source: StorySource, grid: BrowserGrid, settings: StorySettings, options: { deferBottom?: boolean } = {}): StoryPass {
+  const { el, data } = source;
+  const box = data.box;
   const pitch = grid.linePitchPt;
+  const pitchPx = pitch * PX_PER_PT;
+  const doc = el.ownerDocument;
+  resetStory(el);
+  el.style.setProperty('--tracking', `${settings.trackingEm}em`);
+  const own = <T extends HTMLElement>(node: T): T => {
+    node.classList.add(GENERATED);
+    el.append(node);
+    return node;
+  };
+  const blocks = source.blocks.map((b) => b.cloneNode(true) as HTMLElement);
   let row = 0;
-
-  const headline = el.querySelector<HTMLElement>(':scope > .headline');
-  if (headline) {
+  let headline: HeadlineFit | undefined;
+  const headlineEl = el.querySelector<HTMLElement>(':scope > .headline');
+  if (headlineEl) {
     // Stories below another get half a line of air under the rule; the block stays whole lines.
-    const pad = box.row > 1 ? pitch / 2 : 0;
-    headline.style.paddingTop = `${pad}pt`;
-    const rows = rowsFor(grid, headline.getBoundingClientRect().height + (pitch / 3) * PX_PER_PT);
-    headline.style.height = `${rows * pitch}pt`;
-    headline.style.boxSizing = 'border-box';
-    headline.style.display = 'flex';
-    headline.style.flexDirection = 'column';
-    headline.style.justifyContent = 'center';
+    headlineEl.style.paddingTop = `${box.row > 1 ? pitch / 2 : 0}pt`;
+    const maxLines = box.cols <= 2 || el.classList.contains('size-small') ? 3 : 2;
+    const maxRows = blocks.length > 0 ? box.rows - MIN_BODY_LINES : box.rows;
+    headline = fitHeadline(headlineEl, grid, { maxRows, maxLines, shift: settings.headlineSteps });
+    const rows = headline.rows + settings.spacingLines;
+    headlineEl.style.height = `${rows * pitch}pt`;
+    headlineEl.style.boxSizing = 'border-box';
+    headlineEl.style.display = 'flex';
+    headlineEl.style.flexDirection = 'column';
+    headlineEl.style.justifyContent = 'center';
     row += rows;
   }
   if (data.jumpFrom) {
-    const from = el.ownerDocument.createElement('p');
-    from.className = 'jump-line jump-from';
+    const from = own(doc.createElement('p'));
+    from.className += ' jump-line jump-from';
     from.textContent = `（上接${pageName(data.jumpFrom.page)}）`;
     from.style.top = `${row * pitch}pt`;
-    el.append(from);
     row += 1;
   }
   const byline = el.querySelector<HTMLElement>(':scope > .byline');
@@ -79,110 +164,112 @@ export function layoutStory(
     row += rowsFor(grid, byline.getBoundingClientRect().height);
   }
 
-  const figures = placeFigures(el, grid, data, blocks, row);
-  const specs = carveFrames(box.cols, row, box.rows, figures);
+  const figures = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines);
+  const whole = blocks.filter(isWholeBlock);
+  const placements = whole.map((block) => ({ block, place: placementOf(block, blocks.indexOf(block), blocks.length) }));
+  const deferred = options.deferBottom ? placements.filter((p) => p.place === 'bottom').map((p) => p.block) : [];
+  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, figures, placements.filter((p) => !deferred.includes(p.block)));
+  for (const block of whole) if (block.isConnected) own(block);
+  const fixes: LineFix[] = [];
+  if (source.lineRules) for (const block of whole) if (block.isConnected) fixes.push(...typesetInPlace(el, block));
+  const body = blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b));
+  const typeset = source.lineRules ? typesetBlocks(el, body) : undefined;
+  if (typeset) fixes.push(...typeset.fixes);
+
+  const specs = carveFrames(box.cols, row, box.rows, [...figures, ...placed.map((p) => p.box)]);
   const frames = specs.map((spec) => {
-    const frame = el.ownerDocument.createElement('div');
-    frame.className = 'frame';
+    const frame = own(doc.createElement('div'));
+    frame.className += ' frame';
     positionPt(frame, columnLeftPt(grid, spec.col), spec.row * pitch, grid.columnWidthPt, spec.rows * pitch);
-    el.append(frame);
     return frame;
   });
-  const body = blocks.filter((b) => !b.classList.contains('figure-placed'));
+  const capacity = specs.reduce((sum, s) => sum + s.rows, 0);
+  const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
+  const topBoxes = [...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
+  const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
+    typeset?.release();
+    const used = usedLines(frames, pitchPx);
+    const textBottom = specs.reduce((bottom, spec, i) => {
+      const lines = usedLines([frames[i]!], pitchPx);
+      return lines > 0 ? Math.max(bottom, spec.row + lines) : bottom;
+    }, row);
+    return {
+      rows: box.rows,
+      settings,
+      rest: [...rest, ...deferred],
+      jumped,
+      frames,
+      capacity,
+      used,
+      // Lines the balanced columns leave empty at the bottom of the box.
+      short: jumped || rest.length > 0 ? 0 : capacity - used,
+      headline,
+      unplaced: shownUnplaced,
+      contentRows: Math.max(textBottom, ...topBoxes.map((b) => b.row + b.rows)),
+      bottomRows: Math.max(0, ...bottomBlocks.map((b) => b.rows)),
+      lineFixes: fixes,
+    };
+  };
 
-  if (!data.jumpTo || frames.length === 0) return { rest: flowIntoFrames(body, frames), frames };
-  // A jumping story gives up its last line to the jump line (下转).
-  const last = frames[frames.length - 1]!;
-  const fullHeight = last.style.height;
-  last.style.height = `${parseFloat(fullHeight) - pitch}pt`;
-  const rest = flowIntoFrames(body, frames);
-  if (rest.length === 0) {
+  if (data.jumpTo && frames.length > 0) {
+    // A jumping story gives up its last line to the jump line (下转).
+    const last = frames[frames.length - 1]!;
+    const fullHeight = last.style.height;
+    last.style.height = `${parseFloat(fullHeight) - pitch}pt`;
+    const rest = flowIntoFrames(body, frames, pitchPx);
+    if (rest.length > 0 || deferred.length > 0) {
+      const jumpLine = own(doc.createElement('p'));
+      jumpLine.className += ' jump-line jump-to';
+      jumpLine.textContent = `（下转${pageName(data.jumpTo.page)}）`;
+      jumpLine.style.top = `${parseFloat(last.style.top) + parseFloat(last.style.height)}pt`;
+      jumpLine.style.left = last.style.left;
+      jumpLine.style.width = last.style.width;
+      jumpLine.style.textAlign = 'right';
+      // Boxes that found no room here go on with the text.
+      return pass([...rest, ...unplaced.map((u) => u.block)], true, []);
+    }
     last.style.height = fullHeight;
-    return { rest, frames };
+    for (const frame of frames) frame.replaceChildren();
   }
-  const jumpLine = el.ownerDocument.createElement('p');
-  jumpLine.className = 'jump-line jump-to';
-  jumpLine.textContent = `（下转${pageName(data.jumpTo.page)}）`;
-  jumpLine.style.top = `${parseFloat(last.style.top) + parseFloat(last.style.height)}pt`;
-  jumpLine.style.left = last.style.left;
-  jumpLine.style.width = last.style.width;
-  jumpLine.style.textAlign = 'right';
-  el.append(jumpLine);
-  return { rest, frames, jumpLine };
+  const rest = flowBalanced(body, frames, specs, pitchPx);
+  return pass(rest, false);
 }
 
 /**
- * Take the figures out of the text flow and set them on the grid: explicitly placed ones
- * where the edition says, the others side by side in a band at the top of the body.
+ * Flow band by band; in the band where the text ends, cut the frames so that its columns
+ * end on the same row or one apart, the first columns taking the longer share.
  */
-function placeFigures(
-  el: HTMLElement,
-  grid: BrowserGrid,
-  data: StoryLayoutData,
-  blocks: HTMLElement[],
-  firstRow: number,
-): GridBox[] {
-  const placed: GridBox[] = [];
-  const figures = blocks.filter((b) => b.tagName === 'FIGURE');
-  let cursorCol = 0;
-  let bandRow = firstRow;
-  let bandRows = 0;
-  figures.forEach((figure, index) => {
-    const explicit = data.figures?.[index];
-    const cols = Math.min(data.box.cols, explicit?.cols ?? (Number(figure.dataset.cols) || 2));
-    figure.classList.add('figure-placed');
-    el.append(figure);
-    const width = spanWidthPt(grid, cols);
-    const img = figure.querySelector('img');
-    const ratio = img ? Number(img.dataset.height) / Number(img.dataset.width) || 2 / 3 : 0;
-    figure.style.width = `${width}pt`;
-    if (img) img.style.height = `${width * ratio}pt`;
-    const natural = figure.getBoundingClientRect().height / PX_PER_PT;
-    // At least half a line of air between the caption and the text below.
-    let rows = Math.ceil((natural + grid.linePitchPt / 2) / grid.linePitchPt);
-    let box: GridBox;
-    if (explicit) {
-      // Never over the headline or byline: start at the body, keep the bottom edge.
-      const row = Math.max(firstRow, explicit.row - data.box.row);
-      rows = explicit.rows - (row - (explicit.row - data.box.row));
-      box = { col: explicit.col - data.box.col, cols, row, rows };
-      if (img) img.style.height = `${Math.max(0, rows * grid.linePitchPt - (natural - width * ratio) - grid.linePitchPt / 2)}pt`;
-    } else {
-      if (cursorCol + cols > data.box.cols) {
-        bandRow += bandRows;
-        cursorCol = 0;
-        bandRows = 0;
-      }
-      box = { col: cursorCol, cols, row: bandRow, rows };
-      cursorCol += cols;
-      bandRows = Math.max(bandRows, rows);
+function flowBalanced(body: HTMLElement[], frames: HTMLElement[], specs: FrameSpec[], pitchPx: number): HTMLElement[] {
+  let queue = body;
+  const bands = [...new Set(specs.map((s) => s.band))];
+  for (const band of bands) {
+    const indexes = specs.flatMap((s, i) => (s.band === band ? [i] : []));
+    const bandFrames = indexes.map((i) => frames[i]!);
+    const bandSpecs = indexes.map((i) => specs[i]!);
+    const snapshot = queue.map((b) => b.cloneNode(true) as HTMLElement);
+    queue = flowIntoFrames(queue, bandFrames, pitchPx);
+    if (queue.length > 0) continue;
+    const full = bandSpecs.reduce((n, s) => n + s.rows, 0);
+    const used = usedLines(bandFrames, pitchPx);
+    if (full - used < 2 || new Set(bandSpecs.map((s) => s.col)).size < 2) return queue;
+    const setHeights = (heights: number[]) =>
+      bandFrames.forEach((frame, i) => {
+        frame.replaceChildren();
+        frame.style.height = `${(heights[i] ?? 0) * (pitchPx / PX_PER_PT)}pt`;
+      });
+    let tried = -1;
+    // A few lines more than the greedy flow used cover the lines that keep rules move.
+    for (let lines = used; lines <= Math.min(full, used + 4 + bandSpecs.length); lines++) {
+      const heights = balancedHeights(bandSpecs, lines);
+      const holds = heights.reduce((n, h) => n + h, 0);
+      if (holds === tried) continue;
+      tried = holds;
+      setHeights(heights);
+      const rest = flowIntoFrames(snapshot.map((b) => b.cloneNode(true) as HTMLElement), bandFrames, pitchPx);
+      if (rest.length === 0) return rest;
     }
-    positionPt(figure, columnLeftPt(grid, box.col), box.row * grid.linePitchPt, width, rows * grid.linePitchPt - grid.linePitchPt / 2);
-    placed.push(box);
-  });
-  return placed;
-}
-
-/** Count what did not fit, mark it on the proof, and take it off the page. */
-export function measureOverset(el: HTMLElement, grid: BrowserGrid, rest: HTMLElement[]): Copyfit['overset'] {
-  if (rest.length === 0) return { chars: 0, lines: 0, text: '' };
-  const probe = el.ownerDocument.createElement('div');
-  probe.className = 'frame';
-  probe.style.height = 'auto';
-  probe.style.visibility = 'hidden';
-  el.append(probe);
-  probe.append(...rest);
-  const lines = Math.round(probe.getBoundingClientRect().height / (grid.linePitchPt * PX_PER_PT));
-  const text = rest.map((b) => b.textContent ?? '').join('\n');
-  probe.remove();
-  const chars = textLength(text);
-  const mark = el.ownerDocument.createElement('div');
-  mark.className = 'overset-mark';
-  mark.textContent = `超版 ${chars}字／${lines}行`;
-  el.append(mark);
-  return { chars, lines, text };
-}
-
-export function shortLines(frames: HTMLElement[], grid: BrowserGrid): number {
-  return emptyLines(frames, grid.linePitchPt * PX_PER_PT);
+    setHeights(bandSpecs.map((s) => s.rows));
+    return flowIntoFrames(snapshot, bandFrames, pitchPx);
+  }
+  return queue;
 }

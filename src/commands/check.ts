@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { reporter } from 'vfile-reporter';
-import { auditMessages, copyfitMessages } from '../pipeline/build-edition.js';
+import { auditMessages } from '../pipeline/build-edition.js';
+import { copyfitMessages } from '../pipeline/copyfit-messages.js';
+import { describeCopyfit } from '../report/copyfit-text.js';
 import { createPageFontSubsetter } from '../pipeline/page-fonts.js';
 import { prepareEdition, staticMounts } from '../pipeline/prepare-edition.js';
 import { renderPages } from '../pipeline/render-pages.js';
@@ -64,8 +66,7 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
         for (const page of prepared.edition.pages) {
           const result = results.get(page.config.id);
           for (const fit of result?.copyfit ?? []) {
-            const state = fit.overset.chars > 0 ? `overset ${fit.overset.chars} chars / ${fit.overset.lines} lines` : fit.continuedOn ? `continues on ${fit.continuedOn}` : fit.short.lines > 0 ? `short ${fit.short.lines} lines` : 'fits';
-            options.log(`  ${fit.page} ${fit.story}${fit.part === 'cont' ? ' (continued)' : ''}: ${state}`);
+            options.log(`  ${fit.page} ${fit.story}${fit.part === 'cont' ? ' (continued)' : ''}: ${describeCopyfit(fit)}`);
             found.push(...copyfitMessages(fit, dir, prepared.edition));
           }
           found.push(...auditMessages(result?.audit ?? []));

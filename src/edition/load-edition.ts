@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import { VFile } from 'vfile';
 import { pageTemplateLayout } from '../templates/page-templates.js';
+import { checkEmptyPages } from './empty-pages.js';
 import { boxInsideGrid, boxesOverlap, gridInputFor, resolveGrid, type GridBox, type ResolvedGrid } from './grid.js';
 import { parseYamlWithSchema, reportError } from './parse-yaml.js';
 import { PathEscapeError, resolveInside } from './paths.js';
@@ -21,8 +22,13 @@ export interface LoadedStory {
   /** The article as a vfile (path and text); the Markdown stage adds its messages. */
   file: VFile;
   frontMatter: FrontMatter;
-  /** The box on this page, resolved from `box`, `slot` or the template's main slot. */
+  /**
+   * The box on this page, resolved from `box`, `slot` or the template's main slot; for
+   * `rows: auto` the most rows it may take, for a story in a stack the stack's rectangle.
+   */
   box: GridBox;
+  /** `rows: auto`: the browser gives the box the lines its content needs, up to `box.rows`. */
+  auto?: boolean;
 }
 
 export interface LoadedPage {
@@ -84,21 +90,24 @@ async function readEdition(dir: string, configFile: VFile, files: VFile[]): Prom
   const grid = resolveGrid(gridInputFor(config.format));
   checkPageIds(configFile, config, locate);
   checkStoriesPlacedOnce(configFile, config, locate);
+  checkEmptyPages(configFile, config, locate);
   const pages: LoadedPage[] = [];
   for (const [pageIndex, page] of config.pages.entries()) {
     const stories: LoadedStory[] = [];
     const failedStories: string[] = [];
     for (const [storyIndex, story] of page.stories.entries()) {
-      const at = locate(['pages', pageIndex, 'stories', storyIndex, 'file']);
+      const at = locate(['pages', pageIndex, ...story.at, 'file']);
       const loaded = await loadStory(dir, story, at, configFile);
       if (loaded) files.push(loaded.file);
-      const box = resolveBox(configFile, page, story, grid, locate, [pageIndex, storyIndex]);
-      if (loaded?.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box });
+      const box = resolveBox(configFile, page, story, grid, locate, pageIndex);
+      const auto = story.box?.rows === 'auto' || undefined;
+      if (loaded?.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box, auto });
       else failedStories.push(story.file);
     }
     pages.push({ config: page, stories, failedStories });
   }
-  checkPlacement(configFile, config, grid, locate);
+  resolveAutoRows(configFile, config, pages, grid, locate);
+  checkPlacement(configFile, config, grid, locate, pages);
   return { dir, name: basename(dir), config, grid, pages, invalidPages: pagesWithErrors(configFile, config, locate) };
 }
 
@@ -138,7 +147,7 @@ function checkStoriesPlacedOnce(file: VFile, config: EditionConfig, locate: Loca
       const first = seen.get(story.file);
       if (first) {
         reportError(file, `\`${story.file}\` is placed twice (on ${first} and ${page.id}); use \`continue\` to jump a story to another page`, {
-          place: locate(['pages', pi, 'stories', si, 'file']),
+          place: locate(['pages', pi, ...story.at, 'file']),
           ruleId: 'duplicate-story',
         });
       }
@@ -224,19 +233,51 @@ function resolveBox(
   story: StoryConfig,
   grid: ResolvedGrid,
   locate: Locate,
-  [pageIndex, storyIndex]: [number, number],
+  pageIndex: number,
 ): GridBox | undefined {
-  if (story.box) return story.box;
+  if (story.stack) return story.stack.box;
+  // `rows: auto` starts one row tall; resolveAutoRows gives it the room below it.
+  if (story.box) return { ...story.box, rows: story.box.rows === 'auto' ? 1 : story.box.rows };
   const slots = pageTemplateLayout(page.template, grid).slots;
   const name = story.slot ?? 'main';
   const box = slots[name];
   if (!box) {
     reportError(file, `Unknown slot \`${name}\` for template \`${page.template}\`; expected one of ${Object.keys(slots).join(', ')}`, {
-      place: locate(['pages', pageIndex, 'stories', storyIndex, 'slot']),
+      place: locate(['pages', pageIndex, ...story.at, 'slot']),
       ruleId: 'unknown-slot',
     });
   }
   return box;
+}
+
+/** Rows an auto box needs at the least: a headline and a couple of lines. */
+const MIN_AUTO_ROWS = 4;
+
+/**
+ * `rows: auto` boxes reach down to the next box in their columns (or the foot of the grid);
+ * the browser then gives them the lines their content needs. No room is an error.
+ */
+function resolveAutoRows(file: VFile, config: EditionConfig, pages: LoadedPage[], grid: ResolvedGrid, locate: Locate): void {
+  pages.forEach((page, pi) => {
+    const fixed: GridBox[] = [
+      ...pageTemplateLayout(page.config.template, grid).reserved.map((r) => r.box),
+      ...page.stories.filter((s) => !s.auto).map((s) => s.box),
+      ...config.pages.flatMap((p) => p.stories.flatMap((s) => (s.continue?.page === page.config.id ? [s.continue.box] : []))),
+    ];
+    for (const story of page.stories.filter((s) => s.auto)) {
+      const { col, cols, row } = story.box;
+      const below = fixed.filter((b) => b.col < col + cols && col < b.col + b.cols && b.row > row).map((b) => b.row);
+      const rows = Math.min(grid.rows + 1, ...below) - row;
+      story.box = { ...story.box, rows: Math.max(1, rows) };
+      fixed.push(story.box);
+      if (rows < MIN_AUTO_ROWS) {
+        reportError(file, `Box of \`${story.config.file}\` on ${page.config.id} has \`rows: auto\` but only ${Math.max(0, rows)} ${rows === 1 ? 'row' : 'rows'} below row ${row} in ${describeBox({ ...story.box, rows: 1 }).replace(/, row .*$/, '')} before ${rows + row > grid.rows ? 'the foot of the page' : `the box at row ${row + rows}`}; move it up or give it a number of rows`, {
+          place: locate(['pages', pi, ...story.config.at, 'box', 'rows']),
+          ruleId: 'auto-no-room',
+        });
+      }
+    }
+  });
 }
 
 /** `columns 7–9, rows 1–20`: a box as the grid cells it covers. */
@@ -252,7 +293,7 @@ interface PlacedBox {
 }
 
 /** Boxes must lie on the grid and not overlap each other or the template's reserved areas. */
-function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, locate: Locate): void {
+function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, locate: Locate, pages: LoadedPage[]): void {
   // Keyed by the page's index, not its id: two pages with the same id (reported on their
   // own) must not be told that their boxes overlap.
   const byPage = new Map<number, PlacedBox[]>();
@@ -274,11 +315,14 @@ function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, 
     for (const reserved of pageTemplateLayout(page.template, grid).reserved) {
       add(pi, { label: `the ${reserved.name}`, box: reserved.box, path: ['pages', pi, 'template'] });
     }
-    for (const [si, story] of page.stories.entries()) {
-      if (story.box) add(pi, { label: `\`${story.file}\``, box: story.box, path: ['pages', pi, 'stories', si, 'box'] });
+    for (const story of page.stories) {
+      const loaded = pages[pi]?.stories.find((s) => s.config === story);
+      if (story.box && loaded) add(pi, { label: `\`${story.file}\``, box: loaded.box, path: ['pages', pi, ...story.at, 'box'] });
+      // A stack is one box, named by its first story.
+      if (story.stack?.index === 0) add(pi, { label: `the stack of \`${story.file}\``, box: story.stack.box, path: ['pages', pi, ...story.at.slice(0, 2), 'stack'] });
       const jump = story.continue;
       if (!jump) continue;
-      const path = ['pages', pi, 'stories', si, 'continue', 'page'];
+      const path = ['pages', pi, ...story.at, 'continue', 'page'];
       if (pageIndex(jump.page) < 0) {
         reportError(file, `\`${story.file}\` continues on page \`${jump.page}\`, which is not in the edition`, {
           place: locate(path),

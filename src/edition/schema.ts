@@ -19,22 +19,105 @@ const creditsSchema = z.strictObject({
 
 export const TEMPLATE_NAMES = ['front', 'news', 'feature'] as const;
 
-const storySchema = z.strictObject({
+/** A story's own box: `rows: auto` takes the lines its content needs. */
+export const storyBoxSchema = z.strictObject({
+  col: positiveInt,
+  cols: positiveInt,
+  row: positiveInt,
+  rows: z.union([positiveInt, z.literal('auto')]),
+});
+
+const continueSchema = z.strictObject({ page: z.string(), box: boxSchema });
+
+/** A story in a stack: no box of its own, everything else as for a boxed story. */
+const stackMemberSchema = z.strictObject({
   file: z.string().min(1),
-  box: boxSchema.optional(),
-  slot: z.string().optional(),
-  /** Where overset text jumps to (转版). */
-  continue: z.strictObject({ page: z.string(), box: boxSchema }).optional(),
-  /** Explicit figure placements, in the order the figures appear in the article. */
+  continue: continueSchema.optional(),
   figures: z.array(boxSchema).optional(),
 });
+
+/**
+ * One entry of `stories:`, a story or a stack of stories. One object with a check rather
+ * than a union, so that a mistake is reported at its own field, not as "matches neither".
+ */
+const entrySchema = z
+  .strictObject({
+    file: z.string().min(1).optional(),
+    box: storyBoxSchema.optional(),
+    slot: z.string().optional(),
+    /** Where overset text jumps to (转版). */
+    continue: continueSchema.optional(),
+    /** Explicit figure placements, in the order the figures appear in the article. */
+    figures: z.array(boxSchema).optional(),
+    /** A rectangle filled top to bottom by `stories`. */
+    stack: boxSchema.optional(),
+    stories: z.array(stackMemberSchema).min(1).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if (entry.stack) {
+      if (!entry.stories) ctx.addIssue({ code: 'custom', path: ['stories'], message: 'expected the stack\'s `stories: [{file: a.md}, …]`' });
+      for (const key of ['file', 'box', 'slot', 'continue', 'figures'] as const) {
+        if (entry[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `expected no \`${key}\` beside \`stack\`: it belongs to each story in \`stories\`` });
+      }
+    } else {
+      if (!entry.file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'expected `file: story.md` (or a `stack:` with `stories:`)' });
+      if (entry.stories) ctx.addIssue({ code: 'custom', path: ['stories'], message: 'expected `stories` only inside a `stack`' });
+    }
+  });
+
+/** Where a story sits in a stack: the stack's rectangle, its place in it, the YAML path of the stack. */
+export interface StackPlace {
+  id: string;
+  box: z.infer<typeof boxSchema>;
+  index: number;
+  count: number;
+}
+
+export interface StoryConfig {
+  file: string;
+  box?: z.infer<typeof storyBoxSchema>;
+  slot?: string;
+  continue?: z.infer<typeof continueSchema>;
+  figures?: z.infer<typeof boxSchema>[];
+  stack?: StackPlace;
+  /** The entry's path under its page in edition.yaml, for messages: `['stories', 2]` or `['stories', 2, 'stories', 0]`. */
+  at: (string | number)[];
+}
+
+/** Stacks become their stories, in order, each knowing its stack. */
+const storiesSchema = z.array(entrySchema).default([]).transform((entries): StoryConfig[] =>
+  entries.flatMap((entry, index) => {
+    const { stack, stories, file, ...rest } = entry;
+    if (!stack) return [{ ...rest, file: file!, at: ['stories', index] } satisfies StoryConfig];
+    return (stories ?? []).map((member, i): StoryConfig => ({
+      ...member,
+      stack: { id: `stack-${index + 1}`, box: stack, index: i, count: stories!.length },
+      at: ['stories', index, 'stories', i],
+    }));
+  }),
+);
 
 const pageSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]\d{1,3}$/, 'expected a page id like A1 or B12'),
   template: z.enum(TEMPLATE_NAMES),
   section: z.string().min(1),
   credits: creditsSchema.optional(),
-  stories: z.array(storySchema).default([]),
+  stories: storiesSchema,
+});
+
+const trackingSchema = z
+  .strictObject({ min: z.number().min(-0.1).max(0), max: z.number().min(0).max(0.1) })
+  .superRefine((range, ctx) => {
+    if (range.min > range.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `expected \`min\` (${range.min}) not above \`max\` (${range.max})` });
+  });
+
+export const fitSchema = z.strictObject({
+  /** Letter-spacing range in em, e.g. {min: -0.03, max: 0.03}. */
+  tracking: trackingSchema.optional(),
+  /** Steps of the house headline scale the headline may move. */
+  headlineSteps: z.number().int().min(0).max(4).optional(),
+  /** Whole lines a photo may grow or shrink. */
+  figureLines: z.number().int().min(0).max(20).optional(),
 });
 
 export const editionSchema = z.strictObject({
@@ -58,7 +141,13 @@ export const editionSchema = z.strictObject({
     ])
     .default('broadsheet'),
   bleed: z.number().min(0).max(10).default(3),
-  typography: z.strictObject({ autospace: z.boolean().default(true) }).default({ autospace: true }),
+  typography: z
+    .strictObject({
+      autospace: z.boolean().default(true),
+      /** What the engine may change to make a story fit (拉排/挤排); nothing when absent. */
+      fit: fitSchema.optional(),
+    })
+    .default({ autospace: true }),
   print: z
     .strictObject({
       // PDF/X-1a:2001 by default; Ghostscript 10.00 writes the X-3 family, not X-4.
@@ -73,8 +162,8 @@ export const editionSchema = z.strictObject({
 
 export type EditionConfig = z.infer<typeof editionSchema>;
 export type PageConfig = EditionConfig['pages'][number];
-export type StoryConfig = PageConfig['stories'][number];
 export type BoxConfig = z.infer<typeof boxSchema>;
+export type StoryBoxConfig = z.infer<typeof storyBoxSchema>;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const frontMatterSchema = z.strictObject({

@@ -50,7 +50,7 @@ function transformDirective(node: Directive, file: VFile): void {
   const attributes = node.attributes ?? {};
   if (node.type === 'containerDirective' && (node.name === 'note' || node.name === 'sidebar')) {
     const title = attributes.title ?? (node.name === 'note' ? '编者按' : undefined);
-    node.data = { hName: 'aside', hProperties: { className: [node.name] } };
+    node.data = { hName: 'aside', hProperties: { className: [node.name], ...boxAttributes(node, file) } };
     if (title) {
       node.children.unshift({
         type: 'paragraph',
@@ -79,6 +79,25 @@ function transformDirective(node: Directive, file: VFile): void {
       figcaption(attributes.caption, attributes.credit),
     ] as never;
   }
+}
+
+/**
+ * `cols=2 place="bottom"` on a note or sidebar: how many columns the box spans and whether it
+ * goes at the top or the bottom of the story. A bad value is reported and left out.
+ */
+function boxAttributes(node: ContainerDirective, file: VFile): { dataCols?: number; dataPlace?: string } {
+  const attributes = node.attributes ?? {};
+  const result: { dataCols?: number; dataPlace?: string } = {};
+  if (attributes.cols !== undefined && attributes.cols !== null) {
+    const cols = Number(attributes.cols);
+    if (Number.isInteger(cols) && cols >= 1 && cols <= 12) result.dataCols = cols;
+    else file.message(`\`cols=${attributes.cols}\` on \`:::${node.name}\` is not a number of columns; expected a whole number like \`cols=2\``, { place: node.position, ruleId: 'box-attribute', source: 'presswork' });
+  }
+  if (attributes.place !== undefined && attributes.place !== null) {
+    if (attributes.place === 'top' || attributes.place === 'bottom') result.dataPlace = attributes.place;
+    else file.message(`\`place="${attributes.place}"\` on \`:::${node.name}\` is not a place; expected \`place="top"\` or \`place="bottom"\``, { place: node.position, ruleId: 'box-attribute', source: 'presswork' });
+  }
+  return result;
 }
 
 /** A figcaption node holding the caption and the credit as separate spans. */

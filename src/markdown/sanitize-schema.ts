@@ -10,7 +10,7 @@ export const sanitizeSchema: Options = {
   attributes: {
     ...defaultSchema.attributes,
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'dataSrc'],
-    aside: [['className', 'note', 'sidebar']],
+    aside: [['className', 'note', 'sidebar'], 'dataCols', 'dataPlace'],
     h3: [['className', 'note-title', 'sidebar-title']],
     figure: [['className', 'figure'], 'dataCols'],
     span: [['className', 'caption', 'credit', 'nobreak']],

@@ -1,3 +1,4 @@
+import type { CopyfitFacts } from './copyfit-text.js';
 import type { ReportMessage } from './messages.js';
 
 export interface StoryReport {
@@ -7,6 +8,14 @@ export interface StoryReport {
   overset: { chars: number; lines: number };
   short: { lines: number };
   continuedOn: string | null;
+  /** The box as laid out (after `rows: auto` or a stack), in grid units. */
+  box?: { col: number; cols: number; row: number; rows: number };
+  /** What typography.fit changed to make the story fit. */
+  fitted?: CopyfitFacts['fitted'];
+  /** Characters to cut (overset) or to write (short) for the story to fit at its current settings. */
+  writeToFit?: CopyfitFacts['writeToFit'];
+  /** The headline's size as set, and why it did not fit when it did not. */
+  headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
 }
 
 export interface PageReport {

@@ -1,4 +1,5 @@
 import { countBySeverity, type EditionReport } from './edition-report.js';
+import { describeCopyfit } from './copyfit-text.js';
 import type { ReportMessage } from './messages.js';
 
 function location(m: ReportMessage): string {
@@ -17,12 +18,7 @@ export function formatEditionSummary(report: EditionReport): string {
   const lines = [`${report.edition}: ${report.ok ? 'ok' : 'FAILED'}${report.pdf ? ` → ${report.pdf}` : ''}`];
   for (const page of report.pages) {
     for (const story of page.stories) {
-      const parts = [];
-      if (story.overset.chars > 0) parts.push(`overset ${story.overset.chars} chars / ${story.overset.lines} lines`);
-      if (story.continuedOn) parts.push(`continues on ${story.continuedOn}`);
-      if (story.short.lines > 0) parts.push(`short ${story.short.lines} lines`);
-      if (parts.length === 0) parts.push('fits');
-      lines.push(`  ${page.id} ${story.story}${story.part === 'cont' ? ' (continued)' : ''}: ${parts.join(', ')}`);
+      lines.push(`  ${page.id} ${story.story}${story.part === 'cont' ? ' (continued)' : ''}: ${describeCopyfit(story)}`);
     }
   }
   const { errors, warnings } = countBySeverity(report.messages);

@@ -132,6 +132,7 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
             overset: { chars: fit?.overset.chars ?? 0, lines: fit?.overset.lines ?? 0 },
             short: { lines: fit?.short.lines ?? 0 },
             continuedOn: fit?.continuedOn,
+            writeToFit: fit?.writeToFit,
           };
         }),
         warnings: p.warnings,

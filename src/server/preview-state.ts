@@ -24,6 +24,8 @@ export interface PreviewStoryFit {
   overset: { chars: number; lines: number };
   short: { lines: number };
   continuedOn?: string;
+  /** Characters to cut or to write for the story to fit at its current settings. */
+  writeToFit?: { cut?: number; add?: number };
 }
 
 export interface PreviewPage {

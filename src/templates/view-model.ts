@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { boxRect, type GridBox, type ResolvedGrid } from '../edition/grid.js';
+import type { EditionConfig } from '../edition/schema.js';
 import type { Edition, LoadedPage, LoadedStory } from '../edition/load-edition.js';
 import { chineseDate, lunarDate, weekday } from './dates.js';
 import { pageTemplateLayout } from './page-templates.js';
@@ -13,6 +14,12 @@ export interface StoryLayout {
   /** Main part: where the overset continues; continuation part: where it came from. */
   jumpTo?: { page: string; part: string };
   jumpFrom?: { page: string; part: string };
+  /** `rows: auto`: the box is `box.rows` tall at most; the browser takes what the content needs. */
+  auto?: { maxRows: number };
+  /** A story in a stack: the stack's rectangle and the story's place in it. */
+  stack?: { id: string; index: number; count: number; box: GridBox };
+  /** typography.fit: what the browser may change to make the story fit. */
+  fit?: NonNullable<EditionConfig['typography']['fit']>;
 }
 
 export interface StoryView {
@@ -96,6 +103,16 @@ function ruleClasses(box: GridBox): string[] {
   return [box.col > 1 ? 'rule-left' : '', box.row > 1 ? 'rule-top' : ''].filter(Boolean);
 }
 
+/** Stories after the first in a stack are ruled off from the one above. */
+function stackRule(story: LoadedStory): string {
+  return story.config.stack && story.config.stack.index > 0 && story.config.stack.box.row === 1 ? 'rule-top' : '';
+}
+
+function stackView(page: LoadedPage, story: LoadedStory): StoryLayout['stack'] {
+  const stack = story.config.stack;
+  return stack && { id: `${page.config.id}-${stack.id}`, index: stack.index, count: stack.count, box: stack.box };
+}
+
 /** A short jump head (转版标题): the main head's first phrase. */
 export function jumpHead(title: string): string {
   return title.split(/[\s　]+/)[0] ?? title;
@@ -135,12 +152,15 @@ export function createEditionView(
         id: story.id,
         part: 'main',
         file,
-        classes: [sizeClass(page, story, grid), ...ruleClasses(story.box)].filter(Boolean).join(' '),
+        classes: [sizeClass(page, story, grid), ...ruleClasses(story.box), stackRule(story)].filter(Boolean).join(' '),
         style: boxStyle(grid, story.box),
         layout: {
           box: story.box,
           figures: story.config.figures,
           jumpTo: jump ? { page: jump.page, part: 'cont' } : undefined,
+          auto: story.auto ? { maxRows: story.box.rows } : undefined,
+          stack: stackView(page, story),
+          fit: config.typography.fit,
         },
         kicker: fm.kicker,
         title: fm.title,

@@ -46,7 +46,8 @@ function tighten(block: HTMLElement): LastLineFix | undefined {
   const height = block.getBoundingClientRect().height;
   for (let step = 1; step * STEP_EM <= MAX_TIGHTEN_EM + 1e-9; step++) {
     const amountEm = Math.round(step * STEP_EM * 100) / 100;
-    block.style.letterSpacing = `-${amountEm}em`;
+    // Relative to the story's tracking (typography.fit), which the paragraph inherits.
+    block.style.letterSpacing = `calc(var(--tracking, 0em) - ${amountEm}em)`;
     // The lone character went up and the paragraph is a line shorter, or (rarely) the last
     // line gained company without the paragraph growing.
     if (!hasLoneLastLine(block).lone && block.getBoundingClientRect().height <= height + 0.5) {

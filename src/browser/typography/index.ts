@@ -4,4 +4,4 @@ export { fixLastLine, MAX_TIGHTEN_EM, type LastLineFix } from './fix-last-line.j
 export { glueLineStartMarks, UNGUARDED_LINE_START } from './glue-line-start.js';
 export { checkLineBreak, contentChars, isSingleCharLine, type LineBreakProblem, type LineRule } from './line-checks.js';
 export { readLastLines, readLines, type TextLine } from './read-lines.js';
-export { typesetBlocks, type LineFix } from './typeset-blocks.js';
+export { typesetBlocks, typesetInPlace, type LineFix } from './typeset-blocks.js';

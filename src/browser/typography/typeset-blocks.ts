@@ -37,22 +37,29 @@ export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixe
   probe.style.cssText = 'visibility: hidden; height: auto; left: 0; top: 0';
   story.append(probe);
   const fixes: LineFix[] = [];
+  for (const block of blocks) {
+    if (block.tagName === 'FIGURE') continue;
+    probe.append(block);
+    fixes.push(...typesetInPlace(story, block));
+  }
+  return { fixes, release: () => probe.remove() };
+}
+
+/** The same rules for a block already at its final width (a box placed whole on the grid). */
+export function typesetInPlace(story: HTMLElement, block: HTMLElement): LineFix[] {
   const context = {
     story: story.dataset.story ?? '',
     page: story.closest<HTMLElement>('.pw-page')?.dataset.page ?? '',
     file: story.dataset.file ?? '',
   };
-  for (const block of blocks) {
-    if (block.tagName === 'FIGURE') continue;
-    probe.append(block);
-    for (const text of textBlocksIn(block)) glueLineStartMarks(text);
-    for (const paragraph of textBlocksIn(block).filter((b) => b.matches(PARAGRAPH_SELECTOR))) {
-      const tail = (paragraph.textContent ?? '').replace(/\s+/g, '').slice(-20);
-      const fix = fixLastLine(paragraph);
-      if (!fix) continue;
-      if (fix.fix === 'none') paragraph.dataset.lastLine = 'unfixed';
-      fixes.push({ ...fix, ...context, ...sourcePosition(paragraph), text: tail });
-    }
+  const fixes: LineFix[] = [];
+  for (const text of textBlocksIn(block)) glueLineStartMarks(text);
+  for (const paragraph of textBlocksIn(block).filter((b) => b.matches(PARAGRAPH_SELECTOR))) {
+    const tail = (paragraph.textContent ?? '').replace(/\s+/g, '').slice(-20);
+    const fix = fixLastLine(paragraph);
+    if (!fix) continue;
+    if (fix.fix === 'none') paragraph.dataset.lastLine = 'unfixed';
+    fixes.push({ ...fix, ...context, ...sourcePosition(paragraph), text: tail });
   }
-  return { fixes, release: () => probe.remove() };
+  return fixes;
 }

@@ -6,9 +6,10 @@ import { subscribeState } from './state-stream.js';
 type Tone = 'bad' | 'warn' | 'ok' | 'none';
 
 function storyState(s: PreviewStoryFit): { text: string; tone: Tone } {
-  if (s.overset.chars > 0) return { text: `超版 ${s.overset.chars}字/${s.overset.lines}行`, tone: 'bad' };
+  // 删 N字 / 补 N字: what to cut or write for the story to fit (write-to-fit).
+  if (s.overset.chars > 0) return { text: `超版 ${s.overset.chars}字/${s.overset.lines}行 · 删${s.writeToFit?.cut ?? s.overset.chars}字`, tone: 'bad' };
   if (s.continuedOn) return { text: `转 ${s.continuedOn}`, tone: 'ok' };
-  if (s.short.lines > 0) return { text: `空 ${s.short.lines}行`, tone: 'warn' };
+  if (s.short.lines > 1) return { text: `空 ${s.short.lines}行${s.writeToFit?.add ? ` · 补${s.writeToFit.add}字` : ''}`, tone: 'warn' };
   return { text: '满', tone: 'ok' };
 }
 

@@ -1,0 +1,112 @@
+import { layoutPass, PLAIN, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+import type { BrowserGrid } from './geometry.js';
+
+/** Letter-spacing is searched in steps of this many em. */
+const TRACKING_STEP_EM = 0.005;
+/** Layout passes one story's fit search may take, whatever the limits. */
+export const MAX_FIT_PASSES = 24;
+
+/** A story fits when nothing is left over and at most one line is empty. */
+export function fits(pass: StoryPass): boolean {
+  return pass.rest.length === 0 && pass.unplaced.length === 0 && pass.short <= 1;
+}
+
+/** Lay out a story at its box; when it does not fit and the edition allows, find the smallest change that makes it. */
+export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimits | undefined, spacingLines = 0): StoryPass {
+  const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...PLAIN, spacingLines, ...settings });
+  const plain = at({});
+  if (!limits || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
+  const search = new FitSearch(at, limits, plain);
+  return search.run();
+}
+
+/**
+ * The fit search (拉排/挤排). Text too long: track tighter, then shorten the photos, then
+ * step the headline down. Too short: the same the other way. Tracking is searched by
+ * bisection for the smallest change in each combination; combinations go from the smallest
+ * change up. The best pass found is laid out last, so the page shows it.
+ */
+class FitSearch {
+  private passes = 1;
+  private best: StoryPass;
+  private last: StoryPass;
+
+  constructor(
+    private readonly at: (settings: Partial<StorySettings>) => StoryPass,
+    private readonly limits: FitLimits,
+    plain: StoryPass,
+  ) {
+    this.best = plain;
+    this.last = plain;
+  }
+
+  run(): StoryPass {
+    const direction = this.best.rest.length > 0 ? -1 : 1;
+    for (const [figureLines, headlineSteps] of this.combinations(direction)) {
+      const found = this.searchTracking(direction, figureLines, headlineSteps);
+      if (found && fits(found)) return this.finish(found);
+      if (this.passes >= MAX_FIT_PASSES) break;
+    }
+    return this.finish(this.best);
+  }
+
+  /** (figure lines, headline steps), smallest change first; figures move before the headline. */
+  private combinations(direction: number): [number, number][] {
+    const figures = this.limits.figureLines ?? 0;
+    const steps = this.limits.headlineSteps ?? 0;
+    const list: [number, number][] = [];
+    for (let h = 0; h <= steps; h++) for (let f = 0; f <= figures; f++) list.push([f * -direction, h * direction]);
+    return list.sort((a, b) => Math.abs(a[0]) + 3 * Math.abs(a[1]) - (Math.abs(b[0]) + 3 * Math.abs(b[1])));
+  }
+
+  private measure(settings: Partial<StorySettings>): StoryPass {
+    this.passes++;
+    const pass = this.at(settings);
+    this.last = pass;
+    if (better(pass, this.best)) this.best = pass;
+    return pass;
+  }
+
+  /** The smallest tracking change towards `direction` that reaches a fit, by bisection. */
+  private searchTracking(direction: number, figureLines: number, headlineSteps: number): StoryPass | undefined {
+    const range = this.limits.tracking;
+    const limit = range ? (direction < 0 ? range.min : range.max) : 0;
+    const steps = Math.floor(Math.abs(limit) / TRACKING_STEP_EM + 1e-9) * (Math.sign(limit) === direction ? 1 : 0);
+    const trackingAt = (k: number) => Math.round(direction * k * TRACKING_STEP_EM * 1000) / 1000;
+    const settings = (k: number) => ({ trackingEm: trackingAt(k), figureLines, headlineSteps });
+    // Reached: tighter, nothing is left over; looser, at most one line is empty (or it overflows).
+    const reached = (p: StoryPass) => (direction < 0 ? p.rest.length === 0 : p.short <= 1 || p.rest.length > 0);
+    const cache = new Map<number, StoryPass>();
+    const passAt = (k: number) => cache.get(k) ?? cache.set(k, this.measure(settings(k))).get(k)!;
+    if (figureLines === 0 && headlineSteps === 0 && steps === 0) return undefined;
+    if (this.passes >= MAX_FIT_PASSES || !reached(passAt(steps))) return cache.get(steps);
+    let low = figureLines === 0 && headlineSteps === 0 ? 1 : 0;
+    let high = steps;
+    while (low < high && this.passes < MAX_FIT_PASSES) {
+      const mid = (low + high) >> 1;
+      if (reached(passAt(mid))) high = mid;
+      else low = mid + 1;
+    }
+    const found = passAt(high);
+    // Loosened one step too far: the step before is the best it gets.
+    if (direction > 0 && found.rest.length > 0 && high > 0) return passAt(high - 1);
+    return found;
+  }
+
+  /** The page shows the last pass laid out: lay the chosen one out again unless it is that one. */
+  private finish(pass: StoryPass): StoryPass {
+    return pass === this.last ? pass : this.at(pass.settings);
+  }
+}
+
+/** Fewer lines over first, then fewer empty, then the smaller change. */
+function better(a: StoryPass, b: StoryPass): boolean {
+  const over = (p: StoryPass) => [...p.rest, ...p.unplaced.map((u) => u.block)].reduce((n, b) => n + (b.textContent ?? '').length, 0);
+  if (over(a) !== over(b)) return over(a) < over(b);
+  if (over(a) === 0 && a.short !== b.short) return a.short < b.short;
+  return change(a.settings) < change(b.settings);
+}
+
+function change(s: StorySettings): number {
+  return Math.abs(s.trackingEm) / TRACKING_STEP_EM + Math.abs(s.figureLines) + 3 * Math.abs(s.headlineSteps);
+}

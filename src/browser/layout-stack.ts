@@ -1,0 +1,119 @@
+import { fitStory, fits } from './fit-story.js';
+import type { BrowserGrid, GridBox } from './geometry.js';
+import { layoutPass, PLAIN, setBox, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+
+const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.length === 0;
+
+/**
+ * The fewest rows (at most `maxRows`) the story needs for all its text, with balanced
+ * columns: the first guess is where the text and boxes ended in the tallest box, then a
+ * few steps down or up. The story is left laid out at the rows returned.
+ */
+export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, settings: StorySettings = PLAIN): StoryPass {
+  const at = (rows: number) => {
+    setBox(source, grid, { ...top, rows });
+    return layoutPass(source, grid, settings);
+  };
+  const tallest = at(maxRows);
+  if (!holds(tallest) || tallest.jumped) return tallest;
+  let rows = Math.max(1, Math.min(maxRows, tallest.contentRows + tallest.bottomRows));
+  let best = tallest;
+  let pass = at(rows);
+  if (holds(pass)) {
+    best = pass;
+    for (let tries = 0; tries < 4 && rows > 1; tries++) {
+      const lower = at(rows - 1);
+      if (!holds(lower)) break;
+      best = lower;
+      rows--;
+    }
+  } else {
+    for (let tries = 0; tries < 8 && rows < maxRows; tries++) {
+      rows++;
+      pass = at(rows);
+      if (holds(pass)) {
+        best = pass;
+        break;
+      }
+    }
+  }
+  return best.rows === rows && best === pass ? best : at(best.rows);
+}
+
+/** `rows: auto`: the box takes the lines its content needs; typography.fit may then close the last line. */
+export function layoutAuto(source: StorySource, grid: BrowserGrid, maxRows: number, limits: FitLimits | undefined): StoryPass {
+  const pass = minimalRows(source, grid, source.data.box, maxRows);
+  if (!limits || fits(pass) || !holds(pass)) return pass;
+  return fitStory(source, grid, limits);
+}
+
+/** Whole lines spread as evenly as they go, the first ones taking the remainder. */
+function spread(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const shares = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  for (let i = 0; left > 0; i = (i + 1) % shares.length) {
+    if (weights[i]! > 0) {
+      shares[i]!++;
+      left--;
+    }
+  }
+  return shares;
+}
+
+/**
+ * A stack: stories top to bottom in one rectangle, each the stack's width and as tall as its
+ * content. Spare lines go to typography.fit first (looser tracking), the rest into the air
+ * above each story's headline, so the last story ends on the stack's last row. A jumping
+ * story takes what the others leave. Too much text: tighter tracking when allowed, else the
+ * last stories are overset, and nothing leaves the stack.
+ */
+export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: GridBox, limits: FitLimits | undefined): StoryPass[] {
+  const topOf = (index: number) => ({ ...stack, row: stack.row + (index > 0 ? 1 : 0) });
+  const jumper = members.findIndex((m) => m.data.jumpTo);
+  const natural = members.map((m, i) => (i === jumper ? 0 : minimalRows(m, grid, topOf(i), stack.rows).rows));
+  const rows = [...natural];
+  const settings: StorySettings[] = members.map(() => ({ ...PLAIN }));
+  const weights = natural.map((n, i) => (i === jumper ? 0 : n));
+  let spare = stack.rows - natural.reduce((a, b) => a + b, 0);
+  if (limits && spare !== 0 && jumper < 0) {
+    // Fitting: each story takes its share of the spare (or of the excess) in tracking.
+    const shares = spread(Math.abs(spare), weights).map((s) => Math.sign(spare) * s);
+    members.forEach((m, i) => {
+      if (shares[i] === 0) return;
+      setBox(m, grid, { ...topOf(i), rows: natural[i]! + shares[i]! });
+      const pass = fitStory(m, grid, limits);
+      if (fits(pass)) {
+        rows[i] = pass.rows;
+        settings[i] = pass.settings;
+      }
+    });
+    spare = stack.rows - rows.reduce((a, b) => a + b, 0);
+  }
+  if (jumper >= 0) {
+    rows[jumper] = Math.max(0, spare);
+    spare = Math.min(0, spare);
+  } else if (spare > 0 && members.length > 1) {
+    // Air between the stories, in whole lines, above each headline after the first.
+    const gaps = spread(spare, members.map((_, i) => (i > 0 ? 1 : 0)));
+    gaps.forEach((gap, i) => {
+      rows[i]! += gap;
+      settings[i]!.spacingLines += gap;
+    });
+    spare = 0;
+  } else if (spare > 0) {
+    rows[0]! += spare;
+    spare = 0;
+  }
+  // Too long: the stories keep their order and height until the stack ends.
+  let top = stack.row;
+  const end = stack.row + stack.rows;
+  return members.map((m, i) => {
+    const height = Math.max(0, Math.min(rows[i]!, end - top));
+    setBox(m, grid, { ...stack, row: top, rows: height });
+    top += height;
+    m.el.style.display = height === 0 ? 'none' : '';
+    return layoutPass(m, grid, settings[i]!);
+  });
+}

@@ -1,0 +1,59 @@
+import { PX_PER_PT, columnLeftPt, positionPt, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
+import type { StoryLayoutData } from './layout-story.js';
+
+/**
+ * Take the figures out of the text flow and set them on the grid: explicitly placed ones
+ * where the edition says, the others side by side in a band at the top of the body.
+ * `deltaLines` (typography.fit) makes each photo that many lines taller (+) or shorter (−).
+ */
+export function placeFigures(
+  el: HTMLElement,
+  grid: BrowserGrid,
+  data: StoryLayoutData,
+  figures: HTMLElement[],
+  firstRow: number,
+  deltaLines = 0,
+): GridBox[] {
+  const pitch = grid.linePitchPt;
+  const placed: GridBox[] = [];
+  let cursorCol = 0;
+  let bandRow = firstRow;
+  let bandRows = 0;
+  figures.forEach((figure, index) => {
+    const explicit = data.figures?.[index];
+    const cols = Math.min(data.box.cols, explicit?.cols ?? (Number(figure.dataset.cols) || 2));
+    figure.classList.add('figure-placed');
+    el.append(figure);
+    const width = spanWidthPt(grid, cols);
+    const img = figure.querySelector('img');
+    const ratio = img ? Number(img.dataset.height) / Number(img.dataset.width) || 2 / 3 : 0;
+    figure.style.width = `${width}pt`;
+    if (img) img.style.height = `${width * ratio}pt`;
+    const natural = figure.getBoundingClientRect().height / PX_PER_PT;
+    const captionPt = natural - (img ? width * ratio : 0);
+    // At least half a line of air between the caption and the text below.
+    let rows = Math.ceil((natural + pitch / 2) / pitch);
+    let box: GridBox;
+    if (explicit) {
+      // Never over the headline or byline: start at the body, keep the bottom edge.
+      const row = Math.max(firstRow, explicit.row - data.box.row);
+      rows = explicit.rows - (row - (explicit.row - data.box.row));
+      box = { col: explicit.col - data.box.col, cols, row, rows };
+    } else {
+      if (cursorCol + cols > data.box.cols) {
+        bandRow += bandRows;
+        cursorCol = 0;
+        bandRows = 0;
+      }
+      box = { col: cursorCol, cols, row: bandRow, rows };
+      cursorCol += cols;
+    }
+    if (img && deltaLines) box.rows = Math.max(Math.ceil((captionPt + pitch) / pitch) + 2, box.rows + deltaLines);
+    if (!explicit) bandRows = Math.max(bandRows, box.rows);
+    rows = box.rows;
+    if (img && (explicit || deltaLines)) img.style.height = `${Math.max(0, rows * pitch - captionPt - pitch / 2)}pt`;
+    positionPt(figure, columnLeftPt(grid, box.col), box.row * pitch, width, rows * pitch - pitch / 2);
+    placed.push(box);
+  });
+  return placed;
+}
