@@ -75,6 +75,13 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'empty-page',
+    warnOnly: true,
+    expected: [
+      warning('edition.yaml', 12, 9, 'empty-page', 'Page A2 has no stories and no story continues on it, so it prints empty; add its `stories:` or remove the page'),
+    ],
+  },
+  {
     name: 'missing-title',
     expected: [error('story.md', 2, 1, 'schema', 'Missing required field `title`; expected text')],
   },
