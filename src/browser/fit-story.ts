@@ -16,15 +16,17 @@ export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimi
   const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...PLAIN, spacingLines, ...settings });
   const plain = at({});
   if (!limits || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
-  const search = new FitSearch(at, limits, plain);
+  // A story with no photo has no photo lines to change.
+  const hasFigures = source.blocks.some((b) => b.tagName === 'FIGURE');
+  const search = new FitSearch(at, hasFigures ? limits : { ...limits, figureLines: 0 }, plain);
   return search.run();
 }
 
 /**
  * The fit search (拉排/挤排). Text too long: track tighter, then shorten the photos, then
- * step the headline down. Too short: the same the other way. Tracking is searched by
- * bisection for the smallest change in each combination; combinations go from the smallest
- * change up. The best pass found is laid out last, so the page shows it.
+ * step the headline down. Too short: the same the other way. Photo lines and tracking are
+ * each found by bisection, the fewest photo lines first, then the least tracking with them.
+ * The best pass found is laid out last, so the page shows it.
  */
 class FitSearch {
   private passes = 1;
@@ -42,21 +44,46 @@ class FitSearch {
 
   run(): StoryPass {
     const direction = this.best.rest.length > 0 ? -1 : 1;
-    for (const [figureLines, headlineSteps] of this.combinations(direction)) {
-      const found = this.searchTracking(direction, figureLines, headlineSteps);
+    const figures = this.limits.figureLines ?? 0;
+    // The headline moves last: a step changes the look of the page more than a line of photo.
+    for (let headlineSteps = 0; headlineSteps <= (this.limits.headlineSteps ?? 0); headlineSteps++) {
+      const steps = headlineSteps * direction;
+      const figureLines = this.smallestFigureChange(direction, figures, steps);
+      if (figureLines === undefined) continue;
+      const found = this.searchTracking(direction, figureLines, steps);
       if (found && fits(found)) return this.finish(found);
       if (this.passes >= MAX_FIT_PASSES) break;
     }
     return this.finish(this.best);
   }
 
-  /** (figure lines, headline steps), smallest change first; figures move before the headline. */
-  private combinations(direction: number): [number, number][] {
-    const figures = this.limits.figureLines ?? 0;
-    const steps = this.limits.headlineSteps ?? 0;
-    const list: [number, number][] = [];
-    for (let h = 0; h <= steps; h++) for (let f = 0; f <= figures; f++) list.push([f * -direction, h * direction]);
-    return list.sort((a, b) => Math.abs(a[0]) + 3 * Math.abs(a[1]) - (Math.abs(b[0]) + 3 * Math.abs(b[1])));
+  /**
+   * Photos grow (text too short) or shrink (too long) by the fewest lines that, with the
+   * tracking at its limit, reach a fit; undefined when even the most does not.
+   */
+  private smallestFigureChange(direction: number, most: number, headlineSteps: number): number | undefined {
+    const extreme = this.trackingLimit(direction);
+    const reachedWith = (lines: number) => this.reached(direction, this.measure({ trackingEm: extreme, figureLines: lines * direction, headlineSteps }));
+    if (!reachedWith(most)) return undefined;
+    let low = 0;
+    let high = most;
+    while (low < high && this.passes < MAX_FIT_PASSES) {
+      const mid = (low + high) >> 1;
+      if (reachedWith(mid)) high = mid;
+      else low = mid + 1;
+    }
+    return high * direction;
+  }
+
+  private trackingLimit(direction: number): number {
+    const range = this.limits.tracking;
+    const limit = range ? (direction < 0 ? range.min : range.max) : 0;
+    return Math.sign(limit) === direction ? limit : 0;
+  }
+
+  /** Tighter: nothing is left over. Looser: at most one line is empty, or it has begun to overflow. */
+  private reached(direction: number, p: StoryPass): boolean {
+    return direction < 0 ? p.rest.length === 0 : p.short <= 1 || p.rest.length > 0;
   }
 
   private measure(settings: Partial<StorySettings>): StoryPass {
@@ -69,22 +96,16 @@ class FitSearch {
 
   /** The smallest tracking change towards `direction` that reaches a fit, by bisection. */
   private searchTracking(direction: number, figureLines: number, headlineSteps: number): StoryPass | undefined {
-    const range = this.limits.tracking;
-    const limit = range ? (direction < 0 ? range.min : range.max) : 0;
-    const steps = Math.floor(Math.abs(limit) / TRACKING_STEP_EM + 1e-9) * (Math.sign(limit) === direction ? 1 : 0);
-    const trackingAt = (k: number) => Math.round(direction * k * TRACKING_STEP_EM * 1000) / 1000;
-    const settings = (k: number) => ({ trackingEm: trackingAt(k), figureLines, headlineSteps });
-    // Reached: tighter, nothing is left over; looser, at most one line is empty (or it overflows).
-    const reached = (p: StoryPass) => (direction < 0 ? p.rest.length === 0 : p.short <= 1 || p.rest.length > 0);
+    const steps = Math.floor(Math.abs(this.trackingLimit(direction)) / TRACKING_STEP_EM + 1e-9);
+    const settings = (k: number) => ({ trackingEm: Math.round(direction * k * TRACKING_STEP_EM * 1000) / 1000, figureLines, headlineSteps });
     const cache = new Map<number, StoryPass>();
     const passAt = (k: number) => cache.get(k) ?? cache.set(k, this.measure(settings(k))).get(k)!;
-    if (figureLines === 0 && headlineSteps === 0 && steps === 0) return undefined;
-    if (this.passes >= MAX_FIT_PASSES || !reached(passAt(steps))) return cache.get(steps);
-    let low = figureLines === 0 && headlineSteps === 0 ? 1 : 0;
+    if (this.passes >= MAX_FIT_PASSES || !this.reached(direction, passAt(steps))) return cache.get(steps);
+    let low = 0;
     let high = steps;
     while (low < high && this.passes < MAX_FIT_PASSES) {
       const mid = (low + high) >> 1;
-      if (reached(passAt(mid))) high = mid;
+      if (this.reached(direction, passAt(mid))) high = mid;
       else low = mid + 1;
     }
     const found = passAt(high);

@@ -84,10 +84,10 @@ export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: Gr
       if (shares[i] === 0) return;
       setBox(m, grid, { ...topOf(i), rows: natural[i]! + shares[i]! });
       const pass = fitStory(m, grid, limits);
-      if (fits(pass)) {
-        rows[i] = pass.rows;
-        settings[i] = pass.settings;
-      }
+      if (!holds(pass)) return;
+      // Lines left empty in every column go back to the stack.
+      rows[i] = pass.rows - (fits(pass) ? 0 : Math.floor(pass.short / stack.cols));
+      settings[i] = pass.settings;
     });
     spare = stack.rows - rows.reduce((a, b) => a + b, 0);
   }

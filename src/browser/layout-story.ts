@@ -195,7 +195,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     }, row);
     return {
       rows: box.rows,
-      settings,
+      // A story with no photo has no photo lines to change.
+      settings: figures.length > 0 ? settings : { ...settings, figureLines: 0 },
       rest: [...rest, ...deferred],
       jumped,
       frames,

@@ -49,9 +49,11 @@ export function placeFigures(
       cursorCol += cols;
     }
     if (img && deltaLines) box.rows = Math.max(Math.ceil((captionPt + pitch) / pitch) + 2, box.rows + deltaLines);
+    // Never below the story's box, however much the fit grew it.
+    box.rows = Math.max(1, Math.min(box.rows, data.box.rows - box.row));
     if (!explicit) bandRows = Math.max(bandRows, box.rows);
     rows = box.rows;
-    if (img && (explicit || deltaLines)) img.style.height = `${Math.max(0, rows * pitch - captionPt - pitch / 2)}pt`;
+    if (img && (explicit || deltaLines || rows < Math.ceil((natural + pitch / 2) / pitch))) img.style.height = `${Math.max(0, rows * pitch - captionPt - pitch / 2)}pt`;
     positionPt(figure, columnLeftPt(grid, box.col), box.row * pitch, width, rows * pitch - pitch / 2);
     placed.push(box);
   });

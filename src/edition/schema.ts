@@ -173,6 +173,8 @@ export const frontMatterSchema = z.strictObject({
   byline: z.string().optional(),
   slug: z.string().optional(),
   tags: z.array(z.string()).optional(),
+  /** `house-ad`: the paper's own notice (启事, 征订), set as a framed ad block. */
+  kind: z.enum(['story', 'house-ad']).optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

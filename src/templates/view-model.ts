@@ -152,7 +152,7 @@ export function createEditionView(
         id: story.id,
         part: 'main',
         file,
-        classes: [sizeClass(page, story, grid), ...ruleClasses(story.box), stackRule(story)].filter(Boolean).join(' '),
+        classes: [sizeClass(page, story, grid), ...ruleClasses(story.box), stackRule(story), story.frontMatter.kind === 'house-ad' ? 'house-ad' : ''].filter(Boolean).join(' '),
         style: boxStyle(grid, story.box),
         layout: {
           box: story.box,

@@ -70,7 +70,7 @@ describe('copyfit measured in Chromium', () => {
   it('reports a story five lines too long as overset by 5 lines and their 55 characters', () => {
     expect(fit(report, 'over').overset).toEqual({ chars: 5 * 11, lines: 5 });
     const message = report.messages.find((m) => m.ruleId === 'overset');
-    expect(message?.message).toBe('A1 over: overset 55 chars / 5 lines; shorten the story, enlarge its box or add a `continue` jump');
+    expect(message?.message).toBe('A1 over: overset 55 chars / 5 lines; cut 55 chars, enlarge its box or add a `continue` jump');
     expect(message?.severity).toBe('error');
     expect(report.ok).toBe(false);
   });

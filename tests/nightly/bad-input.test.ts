@@ -347,7 +347,7 @@ describe('bad input: real builds in Chromium', () => {
       expect(shown(report.messages)).toEqual(
         matching([
           warning('story.md', 9, 7, 'list-depth', 'List nested 30 levels deep; expected at most 3 levels, as each level narrows the column: flatten it'),
-          error('story.md', null, null, 'overset', /^A1 story: overset \d+ chars \/ \d+ lines; shorten the story, enlarge its box or add a `continue` jump$/),
+          error('story.md', null, null, 'overset', /^A1 story: overset \d+ chars \/ \d+ lines; cut \d+ chars, enlarge its box or add a `continue` jump$/),
         ]),
       );
       expect(report.pages[0]?.ok).toBe(true);
