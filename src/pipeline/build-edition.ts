@@ -24,6 +24,7 @@ import { removeStaleTemporaries } from './stale-temporaries.js';
 import { prepareEdition, staticMounts } from './prepare-edition.js';
 import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
+import { copyfitMessages } from './copyfit-messages.js';
 
 export interface BuildOptions {
   /** Output root; the edition goes to `<out>/<edition name>/`. */
@@ -303,23 +304,6 @@ export function auditMessages(findings: TypographyFinding[]): ReportMessage[] {
   }));
 }
 
-export function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): ReportMessage[] {
-  if (fit.overset.chars === 0) return [];
-  const file = relative(dir, join(edition.dir, fit.file));
-  return [
-    {
-      severity: 'error',
-      file,
-      line: null,
-      column: null,
-      message: `${fit.page} ${fit.story}: overset ${fit.overset.chars} chars / ${fit.overset.lines} lines; shorten the story, enlarge its box or add a \`continue\` jump`,
-      ruleId: 'overset',
-      page: fit.page,
-      story: fit.story,
-    },
-  ];
-}
-
 function pageReport(id: string, template: string, result: PageResult | undefined, outDir: string): PageReport {
   return {
     id,
@@ -334,6 +318,10 @@ function pageReport(id: string, template: string, result: PageResult | undefined
       overset: { chars: c.overset.chars, lines: c.overset.lines },
       short: c.short,
       continuedOn: c.continuedOn ?? null,
+      box: c.box,
+      ...(c.fitted ? { fitted: c.fitted } : {}),
+      ...(c.writeToFit ? { writeToFit: c.writeToFit } : {}),
+      headline: c.headline,
     })),
     audit: (result?.audit ?? []).map(({ rule, story, text, message }) => ({ rule, story, text, message })),
     timings: result?.timings ? { ...result.timings } : null,
