@@ -111,8 +111,14 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
     if (values.watch) {
       const { watchBuilds } = await import('./commands/build-watch.js');
       const watching = watchBuilds(options);
-      await watching.ready;
-      await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((signal) => process.once(signal, () => resolve())));
+      const stop = new Promise<NodeJS.Signals>((resolve) => (['SIGINT', 'SIGTERM'] as const).forEach((signal) => process.on(signal, () => resolve(signal))));
+      const signal = await Promise.race([watching.ready.then(() => stop), stop]);
+      if (watching.building()) {
+        // Abandon the build in progress: every output is written whole or not at all, and the
+        // exit cleanups remove its temp files and lock; the browser ends with its pipe.
+        process.stderr.write(`presswork: ${signal}: stopped the build in progress; every output file is whole, from the last finished build or this one\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }
       await watching.close();
       return 0;
     }

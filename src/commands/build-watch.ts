@@ -20,6 +20,8 @@ export interface RebuildEvent {
 export interface BuildWatch {
   /** Settles once the first build is done and every edition is watched. */
   ready: Promise<void>;
+  /** A build is running now: stopping must abandon it rather than wait. */
+  building(): boolean;
   close(): Promise<void>;
 }
 
@@ -41,16 +43,27 @@ export function watchBuilds(
   const articles = createArticleCache();
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
+  let builds = 0; // running now: the first build, or a rebuild
+  const counted = async <T>(run: () => Promise<T>): Promise<T> => {
+    builds += 1;
+    try {
+      return await run();
+    } finally {
+      builds -= 1;
+    }
+  };
 
   const rebuild = async (dir: string) => {
     const savedAt = due.get(dir);
     if (savedAt === undefined || closed) return;
     due.delete(dir);
     let platesAt: number | undefined;
-    const { reports } = await session.build([dir], {
-      onStage: (stage) => stage === 'plates' && (platesAt = Date.now()),
-      processArticle: articles.process,
-    });
+    const { reports } = await counted(() =>
+      session.build([dir], {
+        onStage: (stage) => stage === 'plates' && (platesAt = Date.now()),
+        processArticle: articles.process,
+      }),
+    );
     const report = reports[0]!;
     const event: RebuildEvent = {
       edition: report.edition,
@@ -73,7 +86,7 @@ export function watchBuilds(
   };
 
   const ready = (async () => {
-    await session.build(options.editions, { processArticle: articles.process });
+    await counted(() => session.build(options.editions, { processArticle: articles.process }));
     for (const dir of options.editions) {
       const roots = { editionDir: dir, templatesDir: join(REPO_ROOT, 'templates'), stylesDir: join(REPO_ROOT, 'styles') };
       const watcher = watchSources(roots, (changes) => queue(dir, changes), {
@@ -87,6 +100,7 @@ export function watchBuilds(
 
   return {
     ready,
+    building: () => builds > 0,
     async close() {
       closed = true;
       await ready.catch(() => undefined);

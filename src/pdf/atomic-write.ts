@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { addExitCleanup } from '../util/exit-cleanup.js';
 
 /**
  * Temp files are written in a folder of their own and renamed into place, so a build that
@@ -14,6 +15,7 @@ const tempDirs = new Map<string, string>();
 
 /** Temp files of this process not yet renamed or removed: what a signal handler must delete. */
 const inFlight = new Set<string>();
+let cleanupRegistered = false;
 
 export function registerTempDir(root: string, tempDir: string): void {
   tempDirs.set(root, tempDir);
@@ -49,6 +51,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function produceFileAtomic<T>(path: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
   const temp = tempPathFor(path);
+  if (!cleanupRegistered) cleanupRegistered = Boolean(addExitCleanup(removeTemporariesSync));
   inFlight.add(temp);
   try {
     await mkdir(dirname(temp), { recursive: true });
@@ -84,8 +87,8 @@ async function moveInto(temp: string, path: string): Promise<void> {
   }
 }
 
-/** Delete this process's unfinished temp files now: for a signal handler, before exiting. */
-export function removeTemporariesSync(): void {
+/** Delete this process's unfinished temp files: run on exit and on SIGINT/SIGTERM. */
+function removeTemporariesSync(): void {
   for (const temp of inFlight) rmSync(temp, { force: true });
   inFlight.clear();
 }

@@ -1,4 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { addExitCleanup } from '../util/exit-cleanup.js';
+
+/** Tools still running: killed when the build ends by a signal, so none writes on after it. */
+const running = new Set<ChildProcess>();
+// Registered on import, so it runs before the temp-file cleanup: no tool recreates a removed file.
+addExitCleanup(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export interface ToolResult {
   stdout: Buffer;
@@ -29,11 +37,12 @@ export class ToolError extends Error {
 export function runTool(file: string, args: string[], options: RunToolOptions = {}): Promise<ToolResult> {
   const timeout = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       file,
       args,
       { encoding: 'buffer', timeout, killSignal: 'SIGKILL', signal: options.signal, maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
+        running.delete(child);
         const err = stderr.toString('utf8');
         if (error) {
           const e = error as NodeJS.ErrnoException & { killed?: boolean };
@@ -49,5 +58,6 @@ export function runTool(file: string, args: string[], options: RunToolOptions = 
         resolve({ stdout, stderr: err });
       },
     );
+    running.add(child);
   });
 }

@@ -3,6 +3,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { addExitCleanup } from '../util/exit-cleanup.js';
 
 /**
  * One build per output folder: a lock file created exclusively (`wx`), holding who owns it.
@@ -153,16 +154,13 @@ async function takeOver(lockPath: string, seen: LockHolder | undefined, me: Lock
   }
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/** The release function, also run on process exit and on SIGINT/SIGTERM. */
+/** The release function, also run however the process ends (exit, SIGINT, SIGTERM). */
 function releaseOnExit(lockPath: string, token: string): () => Promise<void> {
   let released = false;
   const removeSync = () => {
     if (released) return;
     released = true;
-    process.off('exit', removeSync);
-    for (const signal of SIGNALS) process.off(signal, onSignal);
+    unregister();
     try {
       // Only our own lock: after a takeover by mistake the file may belong to someone else.
       if ((JSON.parse(readFileSync(lockPath, 'utf8')) as LockHolder).token === token) unlinkSync(lockPath);
@@ -170,12 +168,6 @@ function releaseOnExit(lockPath: string, token: string): () => Promise<void> {
       // Already gone or unreadable: nothing of ours to remove.
     }
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    removeSync();
-    // We were the only listener, so Node would have exited: do that, with the signal's code.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  process.on('exit', removeSync);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  const unregister = addExitCleanup(removeSync);
   return async () => removeSync();
 }

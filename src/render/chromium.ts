@@ -80,6 +80,12 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     // DevTools over a pipe, not a WebSocket: Chromium quits when the pipe closes, so the
     // browser ends with its build however the build ends (even SIGKILL, which no handler sees).
     pipe: true,
+    // Signals are presswork's (src/util/exit-cleanup.ts): Puppeteer's own handlers would close
+    // the browser on SIGTERM and let the build go on without it, or exit on SIGINT before
+    // the lock and temp files are removed.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
 }
 
