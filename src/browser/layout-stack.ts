@@ -10,9 +10,11 @@ const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.lengt
  * few steps down or up. The story is left laid out at the rows returned.
  */
 export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, settings: StorySettings = PLAIN): StoryPass {
+  // The page shows the pass laid out last, which may be a lower one that did not hold.
+  let last: StoryPass;
   const at = (rows: number) => {
     setBox(source, grid, { ...top, rows });
-    return layoutPass(source, grid, settings);
+    return (last = layoutPass(source, grid, settings));
   };
   const tallest = at(maxRows);
   if (!holds(tallest) || tallest.jumped) return tallest;
@@ -37,7 +39,7 @@ export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox
       }
     }
   }
-  return best.rows === rows && best === pass ? best : at(best.rows);
+  return best === last! ? best : at(best.rows);
 }
 
 /** `rows: auto`: the box takes the lines its content needs; typography.fit may then close the last line. */

@@ -1,0 +1,373 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gridInputFor, resolveGrid } from '../../src/edition/grid.js';
+import { loadEdition } from '../../src/edition/load-edition.js';
+import { buildEdition } from '../../src/pipeline/build-edition.js';
+import { launchChromium } from '../../src/render/chromium.js';
+import type { EditionReport, StoryReport } from '../../src/report/edition-report.js';
+import { messagesFromFiles } from '../../src/report/messages.js';
+import { article, numberedSentences, writeEdition } from '../helpers/fixture-edition.js';
+import { pageTexts } from '../helpers/pdf.js';
+
+/**
+ * The composition engine of issue 12, measured on real pages: two small editions built in
+ * Chromium (one without typography.fit, one with tracking ±0.03 em only), their report.json
+ * and their proofs read back with pdftotext and the page measures in ../shared/tools.
+ */
+
+const TOOLS = resolve('..', 'shared', 'tools');
+const GRID = resolveGrid(gridInputFor('broadsheet'));
+const STEP = GRID.columnWidthPt + GRID.gutterPt;
+
+/** A paragraph that sets as one 13-character line (2 em indent + 11), tagged so its story is known. */
+const tagged = (tag: string, n: number) => `${tag}${String(n).padStart(2, '0')}行甲乙丙丁戊己`;
+const taggedLines = (tag: string, count: number) => Array.from({ length: count }, (_, i) => tagged(tag, i + 1));
+
+interface Cell {
+  page: number;
+  /** Grid column (1-based, page) and body row (1-based) of the line's middle. */
+  col: number;
+  row: number;
+  /** The words of one line in one grid column, left to right. */
+  text: string;
+}
+
+/**
+ * The proof's text by grid cell, from `pdftotext -bbox`: each word goes to the column its left
+ * edge is in and the body row its middle is on (pdftotext cuts Han lines at digits).
+ */
+function pdfCells(pdf: string): Cell[] {
+  const xml = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
+  const cells = new Map<string, Cell & { words: [number, string][] }>();
+  [...xml.matchAll(/<page[^>]*>([\s\S]*?)<\/page>/g)].forEach((page, index) => {
+    for (const m of page[1]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+      const [x0, y0, , y1] = m.slice(1, 5).map(Number) as [number, number, number, number];
+      const col = Math.floor((x0 + 1 - GRID.typeArea.left) / STEP) + 1;
+      const row = Math.floor(((y0 + y1) / 2 - GRID.typeArea.top) / GRID.linePitchPt) + 1;
+      const key = `${index + 1}/${col}/${row}`;
+      const cell = cells.get(key) ?? { page: index + 1, col, row, text: '', words: [] };
+      cell.words.push([x0, m[5]!]);
+      cells.set(key, cell);
+    }
+  });
+  return [...cells.values()].map(({ words, ...cell }) => ({ ...cell, text: words.sort((a, b) => a[0] - b[0]).map((w) => w[1]).join('') }));
+}
+
+/** The body rows each column of a box has a line matching `line` on, top to bottom. */
+function rowsByColumn(cells: Cell[], box: { col: number; cols: number; row: number; rows: number }, line: RegExp): Map<number, number[]> {
+  const columns = new Map<number, number[]>();
+  for (let col = box.col; col < box.col + box.cols; col++) columns.set(col, []);
+  for (const c of cells) {
+    if (c.page !== 1 || !line.test(c.text)) continue;
+    if (c.col < box.col || c.col >= box.col + box.cols || c.row < box.row || c.row >= box.row + box.rows) continue;
+    columns.get(c.col)!.push(c.row);
+  }
+  for (const rows of columns.values()) rows.sort((a, b) => a - b);
+  return columns;
+}
+
+const lineCount = (columns: Map<number, number[]>) => [...columns.values()].reduce((n, rows) => n + rows.length, 0);
+
+const tool = (name: string, pdf: string) => spawnSync('python3', [join(TOOLS, name), pdf], { encoding: 'utf8' });
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Built {
+  dir: string;
+  pdf: string;
+  report: EditionReport;
+  cells: Cell[];
+  text: string;
+}
+
+async function build(files: Record<string, string>): Promise<Built> {
+  const dir = writeEdition(files);
+  const out = join(dir, '..', 'out');
+  const report = await buildEdition(dir, { out, browser: async () => browser, proofOnly: true });
+  const pdf = join(out, 'edition', 'edition.pdf');
+  const [text] = await pageTexts(pdf);
+  return { dir, pdf, report, cells: pdfCells(pdf), text: text! };
+}
+
+const storyOf = (report: EditionReport, story: string): StoryReport => {
+  const found = report.pages[0]!.stories.find((s) => s.story === story && s.part === 'main');
+  if (!found) throw new Error(`no story ${story} in the report`);
+  return found;
+};
+
+const HEAD = ['paper: 测试日报', 'date: 2026-11-26'];
+const page = (stories: string[]) => ['pages:', '  - id: A1', '    template: news', '    section: 测试', '    stories:', ...stories];
+
+/** A title too long for a 2-column, 10-row box at any size: 3 lines at 14 pt hold about 51 characters. */
+const OVERFLOW_TITLE = '全区深入推进城乡公交一体化改革新开通十八条镇村公交线路让沿线四十多个行政村的村民出门就能坐上干净舒适的公交车而且票价统一为两元';
+const SIDEBAR_TEXT = numberedSentences(24, 300).join('');
+
+describe('composition without typography.fit (balanced columns, whole sidebars, rows: auto, headlines)', () => {
+  let built: Built;
+
+  beforeAll(async () => {
+    built = await build({
+      'edition.yaml': [
+        ...HEAD,
+        ...page([
+          '      - file: balanced.md',
+          '        box: {col: 1, cols: 4, row: 1, rows: 30}',
+          '      - file: sidebar.md',
+          '        box: {col: 5, cols: 4, row: 1, rows: 30}',
+          '      - file: auto.md',
+          '        box: {col: 1, cols: 3, row: 32, rows: auto}',
+          '      - file: stepdown.md',
+          '        box: {col: 4, cols: 1, row: 32, rows: 20}',
+          '      - file: overflow.md',
+          '        box: {col: 6, cols: 2, row: 32, rows: 10}',
+        ]),
+      ].join('\n'),
+      'balanced.md': article('均衡短稿', taggedLines('均', 50)),
+      'sidebar.md': [
+        '---',
+        'title: 边栏整块',
+        '---',
+        '',
+        ...taggedLines('栏', 20).flatMap((p) => [p, '']),
+        ':::sidebar{title="相关链接" cols=2 place="bottom"}',
+        SIDEBAR_TEXT,
+        ':::',
+        '',
+        ...taggedLines('后', 20).flatMap((p) => [p, '']),
+      ].join('\n'),
+      'auto.md': article('自动高度', taggedLines('自', 20)),
+      'stepdown.md': article('城乡公交一体化改革让沿线村民出行更方便又更实惠', taggedLines('降', 8)),
+      'overflow.md': article(OVERFLOW_TITLE, taggedLines('溢', 4)),
+    });
+  });
+
+  it('balances a short story: its four columns end within one line of each other, none empty', () => {
+    const story = storyOf(built.report, 'balanced');
+    expect(story.overset).toEqual({ chars: 0, lines: 0 });
+    expect(story.box).toEqual({ col: 1, cols: 4, row: 1, rows: 30 });
+    const columns = rowsByColumn(built.cells, story.box!, /^均\d\d行甲乙丙丁戊己$/);
+    const counts = [...columns.values()].map((rows) => rows.length);
+    // All 50 lines are printed, in four columns that share them out evenly.
+    expect(lineCount(columns)).toBe(50);
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+    const bottoms = [...columns.values()].map((rows) => rows[rows.length - 1]!);
+    expect(Math.max(...bottoms) - Math.min(...bottoms)).toBeLessThanOrEqual(1);
+    // Each column is a run of lines from the same first body row down, with no holes.
+    const tops = [...columns.values()].map((rows) => rows[0]!);
+    expect(new Set(tops).size).toBe(1);
+    for (const rows of columns.values()) expect(rows[rows.length - 1]! - rows[0]! + 1).toBe(rows.length);
+    // Nothing near the foot of the box: the short is spread at the bottom of every column.
+    expect(Math.max(...bottoms)).toBeLessThan(30 - 5);
+    // The report's short lines are the empty cells below the balanced columns.
+    const capacity = 4 * (30 - tops[0]! + 1);
+    expect(story.short.lines).toBe(capacity - 50);
+    expect(story.writeToFit?.add).toBeGreaterThan(0);
+  });
+
+  it('sets a long sidebar whole, in one tinted box at the bottom right, with all its text', () => {
+    const story = storyOf(built.report, 'sidebar');
+    expect(story.overset).toEqual({ chars: 0, lines: 0 });
+    const tints = tool('tints.py', built.pdf);
+    expect(tints.status, tints.stderr).toBe(0);
+    expect(tints.stdout.trim()).toBe('page 1: 1 tinted boxes');
+    expect(built.text).toContain('相关链接');
+    expect(built.text).toContain(SIDEBAR_TEXT.replace(/\s+/g, ''));
+    // cols=2 place="bottom": its text lies in the last two columns of the box, ending on its last row.
+    const sidebarRows = rowsByColumn(built.cells, story.box!, /句|相关链接/);
+    expect(sidebarRows.get(5)).toEqual([]);
+    expect(sidebarRows.get(6)).toEqual([]);
+    expect(sidebarRows.get(7)!.length).toBeGreaterThan(3);
+    expect(sidebarRows.get(8)!.length).toBeGreaterThan(3);
+    expect(Math.max(...sidebarRows.get(7)!, ...sidebarRows.get(8)!)).toBeGreaterThanOrEqual(28);
+    // The body text flows round it: every body line printed, none in the sidebar's rows of its columns.
+    const body = rowsByColumn(built.cells, story.box!, /^[栏后]\d\d行甲乙丙丁戊己$/);
+    expect(lineCount(body)).toBe(40);
+    const sidebarTop = Math.min(...sidebarRows.get(7)!, ...sidebarRows.get(8)!);
+    for (const col of [7, 8]) expect(body.get(col)!.every((row) => row < sidebarTop)).toBe(true);
+  });
+
+  it('gives a rows: auto box just the lines it needs, with no overset and less than a line per column short', () => {
+    const story = storyOf(built.report, 'auto');
+    const room = GRID.rows - 32 + 1;
+    expect(story.box).toMatchObject({ col: 1, cols: 3, row: 32 });
+    expect(story.box!.rows).toBeLessThan(room);
+    expect(story.box!.rows).toBeLessThan(20);
+    expect(story.overset).toEqual({ chars: 0, lines: 0 });
+    expect(story.short.lines).toBeLessThan(3);
+    // On the page: all 20 lines, and the last one on (or a line above) the box's last row.
+    const columns = rowsByColumn(built.cells, { ...story.box!, rows: room }, /^自\d\d行甲乙丙丁戊己$/);
+    const rows = [...columns.values()].flat();
+    expect(rows).toHaveLength(20);
+    const last = story.box!.row + story.box!.rows - 1;
+    expect(Math.max(...rows)).toBeLessThanOrEqual(last);
+    expect(Math.max(...rows)).toBeGreaterThanOrEqual(last - 1);
+    expect(built.report.verify.stories.filter((s) => s.story === 'auto')).toEqual([]);
+  });
+
+  it('steps a long headline in a narrow box down the house scale, without an error', () => {
+    const story = storyOf(built.report, 'stepdown');
+    expect(story.headline).toBeDefined();
+    expect(story.headline!.overflow).toBeUndefined();
+    expect(story.headline!.sizePt).toBeLessThan(story.headline!.naturalPt);
+    expect(story.headline!.lines).toBeLessThanOrEqual(3);
+    expect(story.overset).toEqual({ chars: 0, lines: 0 });
+    expect(built.report.messages.filter((m) => m.story === 'stepdown' && m.severity === 'error')).toEqual([]);
+    expect(built.text).toContain('城乡公交一体化改革让沿线村民出行更方便又更实惠');
+  });
+
+  it('reports a headline that cannot fit as headline-overflow at the title line, and prints nothing over text', () => {
+    const story = storyOf(built.report, 'overflow');
+    expect(story.headline).toMatchObject({ sizePt: 14, lines: 4, overflow: '4 lines at 14 pt, more than 3' });
+    const errors = built.report.messages.filter((m) => m.ruleId === 'headline-overflow');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ severity: 'error', line: 2, column: 8, page: 'A1', story: 'overflow' });
+    expect(errors[0]!.file).toMatch(/(^|\/)overflow\.md$/);
+    expect(errors[0]!.message).toContain('box {col: 6, cols: 2, row: 32, rows: 10}');
+    expect(built.report.ok).toBe(false);
+    const overlaps = tool('overlaps.py', built.pdf);
+    expect(overlaps.stdout.trim().split('\n').pop()).toBe('0 overlapping pairs');
+    expect(overlaps.status).toBe(0);
+    // Its body is still on the page, below the headline.
+    expect(built.text).toContain(tagged('溢', 1));
+  });
+});
+
+// Words that break at spaces, so that tighter letter-spacing moves words up a line.
+const WORDS = ['city', 'bus', 'line', 'stop', 'new', 'route', 'map', 'east', 'west', 'park'];
+const latin = (n: number) => Array.from({ length: n }, (_, i) => WORDS[i % WORDS.length]).join(' ');
+
+describe('composition with typography.fit tracking ±0.03 em (a stack, a fitted story)', () => {
+  let built: Built;
+  const STACK = { col: 1, cols: 4, row: 1, rows: 40 };
+
+  beforeAll(async () => {
+    built = await build({
+      'edition.yaml': [
+        ...HEAD,
+        'typography:',
+        '  fit: {tracking: {min: -0.03, max: 0.03}}',
+        ...page([
+          '      - stack: {col: 1, cols: 4, row: 1, rows: 40}',
+          '        stories: [{file: first.md}, {file: second.md}, {file: third.md}]',
+          '      - file: fitted.md',
+          '        box: {col: 5, cols: 2, row: 1, rows: 12}',
+        ]),
+      ].join('\n'),
+      'first.md': article('第一篇叠放稿件', [numberedSentences(10, 100).join(''), numberedSentences(8, 120).join('')]),
+      'second.md': article('第二篇叠放稿件', [numberedSentences(12, 200).join('')]),
+      'third.md': article('第三篇叠放稿件', [numberedSentences(9, 400).join(''), numberedSentences(9, 420).join('')]),
+      'fitted.md': article('短标题', ['第一段' + '甲乙丙丁戊己庚辛壬癸'.repeat(4), latin(84)]),
+    });
+  });
+
+  it('fills the stack top to bottom with contiguous boxes, the last ending on its last row, 0 overset', () => {
+    const stories = ['first', 'second', 'third'].map((name) => storyOf(built.report, name));
+    for (const story of stories) {
+      expect(story.overset).toEqual({ chars: 0, lines: 0 });
+      expect(story.box).toMatchObject({ col: STACK.col, cols: STACK.cols });
+      expect(story.box!.rows).toBeGreaterThan(0);
+      // Only spacing and tracking were used, within the edition's limits.
+      for (const key of Object.keys(story.fitted ?? {})) expect(['trackingEm', 'spacingLines']).toContain(key);
+      expect(Math.abs(story.fitted?.trackingEm ?? 0)).toBeLessThanOrEqual(0.03);
+    }
+    expect(stories[0]!.box!.row).toBe(STACK.row);
+    for (let i = 1; i < stories.length; i++) expect(stories[i]!.box!.row).toBe(stories[i - 1]!.box!.row + stories[i - 1]!.box!.rows);
+    const last = stories[2]!.box!;
+    expect(last.row + last.rows).toBe(STACK.row + STACK.rows);
+    expect(built.report.messages.filter((m) => m.ruleId === 'overset')).toEqual([]);
+    // On the page: every sentence of the three stories is printed, and the last story's text
+    // reaches the stack's last row.
+    for (const n of [...range(100, 10), ...range(120, 8), ...range(200, 12), ...range(400, 9), ...range(420, 9)]) expect(built.text).toContain(`第${n}句`);
+    const thirdRows = [...rowsByColumn(built.cells, last, /./).values()].flat();
+    expect(Math.max(...thirdRows)).toBe(STACK.row + STACK.rows - 1);
+  });
+
+  it('fits a story slightly too long by tighter tracking, and the PDF has exactly the lines the report says', () => {
+    const story = storyOf(built.report, 'fitted');
+    expect(story.fitted?.trackingEm).toBeLessThan(0);
+    expect(story.fitted!.trackingEm).toBeGreaterThanOrEqual(-0.03);
+    expect(story.overset).toEqual({ chars: 0, lines: 0 });
+    expect(story.writeToFit).toBeUndefined();
+    const box = story.box!;
+    const columns = rowsByColumn(built.cells, box, /./);
+    // Body lines: the rows below the headline (the headline sits alone above the first body row).
+    const headline = built.cells.filter((w) => w.page === 1 && w.text.includes('短标题') && w.col >= box.col && w.col < box.col + box.cols);
+    expect(headline).toHaveLength(1);
+    const firstBody = Math.min(...[...columns.values()].flat().filter((row) => row > headline[0]!.row));
+    const bodyLines = [...columns.values()].reduce((n, rows) => n + rows.filter((row) => row >= firstBody).length, 0);
+    const capacity = box.cols * (box.row + box.rows - firstBody);
+    expect(bodyLines).toBe(capacity - story.short.lines);
+    expect(story.short.lines).toBeLessThanOrEqual(1);
+    expect(built.text).toContain('park');
+  });
+});
+
+function range(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+describe('composition input errors in edition.yaml', () => {
+  const load = async (yaml: string[], articles: string[]) => {
+    const files: Record<string, string> = { 'edition.yaml': yaml.join('\n') };
+    for (const name of articles) files[name] = article('标题', ['正文。']);
+    const dir = writeEdition(files);
+    const result = await loadEdition(dir);
+    return messagesFromFiles(result.files, dir).filter((m) => m.severity === 'error');
+  };
+
+  it('rejects contradictory typography.fit limits at their line', async () => {
+    const errors = await load(
+      [...HEAD, 'typography:', '  fit:', '    tracking: {min: 0.02, max: 0.01}', ...page(['      - file: a.md', '        box: {col: 1, cols: 2, row: 1, rows: 20}'])],
+      ['a.md'],
+    );
+    // Both limits are in range for their sign only; min above max is the contradiction.
+    expect(errors.every((e) => e.file === 'edition.yaml' && e.line === 5 && e.ruleId === 'schema')).toBe(true);
+    expect(errors.find((e) => /`min` \(0\.02\) not above `max` \(0\.01\)/.test(e.message))).toMatchObject({ line: 5, column: 21 });
+  });
+
+  it('reports rows: auto with no room below as auto-no-room, naming the box', async () => {
+    const errors = await load(
+      [
+        ...HEAD,
+        ...page([
+          '      - file: a.md',
+          '        box: {col: 1, cols: 3, row: 10, rows: auto}',
+          '      - file: b.md',
+          '        box: {col: 2, cols: 2, row: 12, rows: 20}',
+        ]),
+      ],
+      ['a.md', 'b.md'],
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: 'edition.yaml', line: 9, ruleId: 'auto-no-room' });
+    expect(errors[0]!.message).toContain('a.md');
+    expect(errors[0]!.message).toContain('columns 1–3');
+  });
+
+  it('reports a stack that overlaps a box as box-overlap', async () => {
+    const errors = await load(
+      [
+        ...HEAD,
+        ...page([
+          '      - file: a.md',
+          '        box: {col: 1, cols: 3, row: 1, rows: 20}',
+          '      - stack: {col: 3, cols: 3, row: 10, rows: 30}',
+          '        stories: [{file: b.md}, {file: c.md}]',
+        ]),
+      ],
+      ['a.md', 'b.md', 'c.md'],
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: 'edition.yaml', line: 10, ruleId: 'box-overlap' });
+    expect(errors[0]!.message).toMatch(/stack of `b\.md`.*overlaps `a\.md`/);
+  });
+});
