@@ -12,6 +12,7 @@ import { startStaticServer, type StaticServer } from '../server/static-server.js
 import { createPromiseCache } from '../util/promise-cache.js';
 import { buildEdition, newReport, type BuildOptions } from '../pipeline/build-edition.js';
 import { buildFailureMessage } from '../pipeline/build-failure.js';
+import { checkOutputFolder } from '../pipeline/output-preflight.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
 export interface BuildCommandOptions {
@@ -79,6 +80,8 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
   return {
     async build(editions, extra = {}) {
       const reports: EditionReport[] = [];
+      // A read-only or full output folder is refused here, before any browser starts.
+      await checkOutputFolder(options.out);
       // Collected per build: in watch mode a template or style may have changed since.
       const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
       for (const dir of editions) {
@@ -107,9 +110,17 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
         if (!options.json) log.edition(report);
       }
       await pages?.prune().catch(() => undefined);
-      await writeSummary(options.out, reports);
+      const summarised = await writeSummary(options.out, reports).then(
+        () => true,
+        (error: unknown) => {
+          // Said once: an edition that met the same disk or permission failure already said it.
+          const failure = buildFailureMessage(error, options.out);
+          if (!reports.some((r) => r.messages.some((m) => m.ruleId === failure.ruleId))) options.write(`summary.json not written: ${failure.message}\n`);
+          return false;
+        },
+      );
       const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
-      return { reports, ok: !reports.some(failed) };
+      return { reports, ok: summarised && !reports.some(failed) };
     },
     async close() {
       await Promise.all(servers.values().map((started) => started.then((s) => s.close(), () => undefined)));

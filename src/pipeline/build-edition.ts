@@ -13,7 +13,7 @@ import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer, type StaticServer } from '../server/static-server.js';
 import { writeChangesHtml } from '../report/changes-html.js';
-import { buildFailureMessage } from './build-failure.js';
+import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import { createPlateMaker } from './make-plates.js';
 import { acquireOutputLock } from './output-lock.js';
 import { comparePages } from './page-changes.js';
@@ -114,13 +114,16 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
     } catch (error) {
       report.messages.push(buildFailureMessage(error, options.out));
     }
+    report.messages = collapseDiskFull(report.messages, options.out);
     report.messages.unshift(...messagesFromFiles(files, dir));
     report.ok = !report.messages.some((m) => m.severity === 'error');
     report.timings.total = Math.round(performance.now() - started);
     try {
       await writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     } catch (error) {
-      report.messages.push(buildFailureMessage(error, options.out));
+      // The previous report.json is kept whole; this one is still returned and shown.
+      const failure = buildFailureMessage(error, options.out);
+      if (!report.messages.some((m) => m.ruleId === failure.ruleId)) report.messages.push(failure);
       report.ok = false;
     }
     return report;

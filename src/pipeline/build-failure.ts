@@ -18,3 +18,18 @@ export function buildFailureMessage(error: unknown, out: string): ReportMessage 
   if (error instanceof OutputLockedError) return text(error.message, 'output-locked');
   return text(`Build stopped: ${message ?? String(error)}`, 'build-failed');
 }
+
+const DISK_FULL = /\b(ENOSPC|EDQUOT)\b|no space left on device/i;
+
+/**
+ * A full disk fails every page, plate and cache write after it, each with its own raw
+ * ENOSPC. Keep one message that names the output folder and the pages it cost instead.
+ */
+export function collapseDiskFull(messages: ReportMessage[], out: string): ReportMessage[] {
+  const full = messages.filter((m) => m.ruleId === 'disk-full' || DISK_FULL.test(m.message));
+  if (full.length === 0) return messages;
+  const pages = [...new Set(full.map((m) => m.page).filter(Boolean))].sort();
+  const one = buildFailureMessage(Object.assign(new Error('disk full'), { code: 'ENOSPC' }), out);
+  if (pages.length > 0) one.message += ` (pages not written this time: ${pages.join(', ')})`;
+  return [...messages.filter((m) => !full.includes(m)), one];
+}

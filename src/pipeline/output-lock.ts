@@ -93,13 +93,18 @@ async function tryCreate(lockPath: string, me: LockHolder): Promise<boolean> {
     handle = await open(lockPath, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new Error(`Cannot create the output lock ${lockPath}: ${(error as Error).message}`);
+    // Keeps the code (ENOSPC, EROFS…), so the build can say what is wrong with the folder.
+    throw Object.assign(new Error(`Cannot create the output lock ${lockPath}: ${(error as Error).message}`), { code: (error as NodeJS.ErrnoException).code });
   }
   try {
     await handle.writeFile(`${JSON.stringify(me)}\n`);
-  } finally {
+  } catch (error) {
+    // A full disk: an empty lock would block the next build until it is judged stale.
     await handle.close();
+    await rm(lockPath, { force: true });
+    throw error;
   }
+  await handle.close();
   return true;
 }
 
