@@ -39,9 +39,15 @@ interface StoryConfig {
   [key: string]: unknown;
 }
 
+/** `- stack: {…}` with its `stories:` (see the README). */
+interface StackConfig {
+  stack: unknown;
+  stories: StoryConfig[];
+}
+
 interface PageConfig {
   id: string;
-  stories?: StoryConfig[];
+  stories?: (StoryConfig | StackConfig)[];
   [key: string]: unknown;
 }
 
@@ -72,7 +78,7 @@ export function replicatePages(templatePages: PageConfig[], count: number): { pa
     for (const t of picked) {
       const template = templatePages[t]!;
       const id = ids.get(template.id)!;
-      const stories = (template.stories ?? []).map((story) => {
+      const rename = (story: StoryConfig): StoryConfig => {
         const copy: StoryConfig = { ...story, file: storyFileName(id, story.file) };
         files.set(copy.file, story.file);
         if (story.continue) {
@@ -81,11 +87,22 @@ export function replicatePages(templatePages: PageConfig[], count: number): { pa
           copy.continue = { ...story.continue, page: target };
         }
         return copy;
-      });
+      };
+      // A stack's stories are renamed like any other; the stack keeps its rectangle.
+      const stories = (template.stories ?? []).map((entry) => (isStack(entry) ? { ...entry, stories: entry.stories.map(rename) } : rename(entry)));
       pages.push({ ...template, id, stories });
     }
   }
   return { pages, files };
+}
+
+function isStack(entry: StoryConfig | StackConfig): entry is StackConfig {
+  return 'stack' in entry;
+}
+
+/** A page's stories, those in stacks included, in order. */
+export function placedStories(page: PageConfig): StoryConfig[] {
+  return (page.stories ?? []).flatMap((entry) => (isStack(entry) ? entry.stories : [entry]));
 }
 
 /** `lead-x.md` on page A5 → `a5-lead-x.md`. */
@@ -111,7 +128,7 @@ export async function generateEdition(options: GenerateEditionOptions): Promise<
   let jumps = 0;
   let stories = 0;
   for (const page of pages) {
-    for (const story of page.stories ?? []) {
+    for (const story of placedStories(page)) {
       const text = await readFile(join(source, files.get(story.file)!), 'utf8');
       await writeFile(join(dir, story.file), text);
       photos += text.match(PHOTO)?.length ?? 0;

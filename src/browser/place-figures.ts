@@ -1,6 +1,9 @@
 import { PX_PER_PT, columnLeftPt, positionPt, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
 import type { StoryLayoutData } from './layout-story.js';
 
+/** The least resolution a placed photo keeps (the plate preflight's limit). */
+const MIN_PPI = 200;
+
 /**
  * Take the figures out of the text flow and set them on the grid: explicitly placed ones
  * where the edition says, the others side by side in a band at the top of the body.
@@ -48,7 +51,12 @@ export function placeFigures(
       box = { col: cursorCol, cols, row: bandRow, rows };
       cursorCol += cols;
     }
-    if (img && deltaLines) box.rows = Math.max(Math.ceil((captionPt + pitch) / pitch) + 2, box.rows + deltaLines);
+    if (img && deltaLines) {
+      // A photo grows only while it keeps 200 ppi: the plate's preflight asks for that.
+      const tallestPt = (Number(img.dataset.height) * 72) / MIN_PPI;
+      const most = Math.max(box.rows, Math.floor((tallestPt + captionPt + pitch / 2) / pitch));
+      box.rows = Math.max(Math.ceil((captionPt + pitch) / pitch) + 2, Math.min(box.rows + deltaLines, deltaLines > 0 ? most : Infinity));
+    }
     // Never below the story's box, however much the fit grew it.
     box.rows = Math.max(1, Math.min(box.rows, data.box.rows - box.row));
     if (!explicit) bandRows = Math.max(bandRows, box.rows);

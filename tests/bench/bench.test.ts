@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/bench-table.js';
-import { generateEdition, replicatePages } from '../../src/bench/generate-edition.js';
+import { generateEdition, placedStories, replicatePages } from '../../src/bench/generate-edition.js';
 import { stripScripts } from '../../src/bench/laid-out-html.js';
 import { parseProcStat, treeRssBytes } from '../../src/bench/process-tree-memory.js';
 
@@ -18,9 +18,9 @@ describe('generate-edition', () => {
   it('cycles the sample pages as A1..AN, one copy of each story per page, jumps kept in their group', () => {
     const { pages, files } = replicatePages(SAMPLE_PAGES, 8);
     expect(pages.map((p) => p.id)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8']);
-    const jumps = pages.flatMap((p) => (p.stories ?? []).filter((s) => s.continue).map((s) => `${p.id}→${s.continue!.page}`));
+    const jumps = pages.flatMap((p) => placedStories(p).filter((s) => s.continue).map((s) => `${p.id}→${s.continue!.page}`));
     expect(jumps).toEqual(['A1→A4', 'A5→A8']);
-    const storyFiles = pages.flatMap((p) => (p.stories ?? []).map((s) => s.file));
+    const storyFiles = pages.flatMap((p) => placedStories(p).map((s) => s.file));
     expect(new Set(storyFiles).size).toBe(storyFiles.length);
     expect(files.get('a5-lead-chengxiang-gongjiao.md')).toBe('lead-chengxiang-gongjiao.md');
   });
@@ -28,7 +28,7 @@ describe('generate-edition', () => {
   it('keeps a short last group buildable: the jump source and its target stay together', () => {
     const { pages } = replicatePages(SAMPLE_PAGES, 6);
     expect(pages.map((p) => `${p.id}:${p.template}`).slice(4)).toEqual(['A5:front', 'A6:news']);
-    expect(pages[4]!.stories!.find((s) => s.continue)!.continue!.page).toBe('A6');
+    expect(placedStories(pages[4]!).find((s) => s.continue)!.continue!.page).toBe('A6');
   });
 
   it('writes the edition folder with its stories and photos', async () => {

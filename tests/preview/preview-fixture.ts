@@ -21,13 +21,13 @@ export async function startFixture(options: Partial<PreviewServerOptions> = {}):
   const work = await mkdtemp(join(tmpdir(), 'presswork-preview-test-'));
   const editionDir = join(work, '2026-11-26');
   await cp(SAMPLE, editionDir, { recursive: true });
-  const config = parse(await readFile(join(editionDir, 'edition.yaml'), 'utf8')) as { pages: { id: string; stories: { file: string }[] }[] };
+  const config = parse(await readFile(join(editionDir, 'edition.yaml'), 'utf8')) as { pages: { id: string; stories: ({ file: string } | { stack: unknown; stories: { file: string }[] })[] }[] };
   const log: string[] = [];
   const preview = await startPreviewServer({ edition: editionDir, out: join(work, 'out'), log: (line) => log.push(line), ...options });
   return {
     preview,
     editionDir,
-    pages: config.pages.map((p) => ({ id: p.id, files: p.stories.map((s) => s.file) })),
+    pages: config.pages.map((p) => ({ id: p.id, files: p.stories.flatMap((s) => ('stack' in s ? s.stories.map((m) => m.file) : [s.file])) })),
     log,
     async close() {
       await preview.close();
