@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { VFile } from 'vfile';
 import { loadEdition } from '../../src/edition/load-edition.js';
 import { processArticle } from '../../src/markdown/process-article.js';
-import { articleMutation, chain, yamlMutation, type Mutation } from './mutators.js';
+import { articleMutation, chain, validYamlMutation, yamlMutation, type Mutation } from './mutators.js';
 
 /**
  * The fuzz properties, shared by `npm test` (fixed seed, a few thousand cases) and
@@ -149,7 +149,8 @@ export function loadEditionProperty(seed: Seed) {
   const article = fc.record({ index: fc.nat(), mutate: chain(articleMutation, 3) });
   return fc.asyncProperty(
     fc.oneof(
-      { arbitrary: fc.tuple(chain(yamlMutation), fc.constant(null)), weight: 3 },
+      { arbitrary: fc.tuple(chain(validYamlMutation), fc.constant(null)), weight: 2 },
+      { arbitrary: fc.tuple(chain(yamlMutation), fc.constant(null)), weight: 2 },
       { arbitrary: fc.tuple(fc.constant(null), article), weight: 1 },
       { arbitrary: fc.tuple(chain(yamlMutation, 2), article), weight: 1 },
     ),

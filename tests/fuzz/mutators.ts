@@ -134,7 +134,8 @@ const snippetMutation = insertSnippet(YAML_SNIPPETS);
 const pathMutation: fc.Arbitrary<Mutation> = fc
   .tuple(at, fc.constantFrom(...HOSTILE_PATHS))
   .map(([f, path]): Mutation => (t) => {
-    const spots = [...t.matchAll(/(file: |src=")([^\s"}]*)/g)];
+    // A `file:` value may already be quoted by an earlier step: replace it whole.
+    const spots = [...t.matchAll(/(file: |src=")("(?:[^"\\\n]|\\.)*"|[^\s"}]*)/g)].filter((m) => m[1] === 'file: ' || !m[2]!.startsWith('"'));
     if (spots.length === 0) return t;
     const spot = spots[pick(f, spots.length)]!;
     const start = spot.index! + spot[1]!.length;
@@ -142,11 +143,24 @@ const pathMutation: fc.Arbitrary<Mutation> = fc
     return t.slice(0, start) + quoted + t.slice(start + spot[2]!.length);
   });
 
+/** A number of the text (a box's column, a row count, the date) set to a neighbour or an edge: valid YAML, odd layout. */
+const numberMutation: fc.Arbitrary<Mutation> = fc
+  .tuple(at, fc.oneof(fc.constantFrom(-1, 0, 1, 7, 8, 9, 13, 98, 99, 100, 1e6), fc.integer({ min: -3, max: 3 }).map((d) => `+${d}`)))
+  .map(([f, to]): Mutation => (t) => {
+    const spots = [...t.matchAll(/\b\d+\b/g)];
+    if (spots.length === 0) return t;
+    const spot = spots[pick(f, spots.length)]!;
+    const value = typeof to === 'string' ? Number(spot[0]) + Number(to.slice(1)) : to;
+    return t.slice(0, spot.index) + String(value) + t.slice(spot.index! + spot[0].length);
+  });
+
+/** Mutations that keep the YAML well-formed, so the schema, the grid and the jumps are reached. */
+export const validYamlMutation: fc.Arbitrary<Mutation> = fc.oneof(structureMutation, numberMutation, pathMutation);
+
 export const yamlMutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { arbitrary: byteMutation, weight: 4 },
-  { arbitrary: structureMutation, weight: 4 },
+  { arbitrary: byteMutation, weight: 3 },
+  { arbitrary: validYamlMutation, weight: 6 },
   { arbitrary: snippetMutation, weight: 2 },
-  { arbitrary: pathMutation, weight: 2 },
 );
 
 /** Markdown and directive syntax that stresses the parser, the sanitiser and our plugins. */
@@ -207,6 +221,13 @@ export const articleMutation: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: frontMatterMutation, weight: 3 },
   { arbitrary: pathMutation, weight: 1 },
 );
+
+/** Mutations of the body only, below the front matter: the article still loads and reaches the browser. */
+export const bodyMutation: fc.Arbitrary<Mutation> = fc.oneof(byteMutation, markdownSnippet, pathMutation).map((m): Mutation => (t) => {
+  const match = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(t);
+  const head = match?.[0] ?? '';
+  return head + m(t.slice(head.length));
+});
 
 /** A chain of 1 to `max` mutations applied in turn. */
 export function chain(mutation: fc.Arbitrary<Mutation>, max = 4): fc.Arbitrary<Mutation> {
