@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { acquireOutputLock } from '../../src/pipeline/output-lock.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -41,6 +42,16 @@ describe('one bad edition in a command of several', () => {
       ['good', true],
     ]);
   }, 120_000);
+
+  it('turns any other exception while an edition builds into its build-failed error, with report.json written', async () => {
+    const out = join(root, 'out-throw');
+    const dir = copy('good', 'throws');
+    // Fault injection at the Markdown stage, as a library bug would throw there.
+    const report = await buildEdition(dir, { out, browser: () => Promise.reject(new Error('no browser needed')), processArticle: () => Promise.reject(new TypeError('boom in a plugin')) });
+    expect(report.ok).toBe(false);
+    expect(report.messages.map((m) => [m.ruleId, m.message])).toEqual([['build-failed', 'Build stopped: boom in a plugin']]);
+    expect(JSON.parse(readFileSync(join(out, 'throws', 'report.json'), 'utf8'))).toEqual(report);
+  }, 60_000);
 
   it('reports an output folder locked by another build as that edition’s error and builds the next edition', async () => {
     const out = join(root, 'out-lock');
