@@ -32,19 +32,21 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
   let ok = true;
   let browser: Browser | undefined;
   try {
-    for (const dir of options.editions) {
+    // One edition's failure (a library exception, a full disk) is its own: the next is still checked.
+    const checkOne = async (dir: string): Promise<void> => {
       const { prepared, files } = await prepareEdition(dir);
       const fixes = files.filter((f) => f.messages.some((m) => m.source === 'presswork-cjk'));
       if (options.fixPreview) {
         for (const file of fixes) file.messages = file.messages.filter((m) => m.source === 'presswork-cjk');
         options.log(reporter(fixes, { quiet: true }) || `${relative(process.cwd(), dir)}: no copy changes`);
-        continue;
+        return;
       }
       // Copy fixes are infos; `--fix-preview` lists them, a plain check shows what needs action.
       for (const file of files) file.messages = file.messages.filter((m) => m.fatal !== undefined && m.fatal !== null);
       options.log(reporter(files, { quiet: true }) || `${relative(process.cwd(), dir)}: edition and articles valid`);
-      if (files.some((f) => f.messages.some((m) => m.fatal))) ok = false;
-      if (!prepared) continue;
+      // Warnings from loading (empty-page, yaml-tag, …) fail a strict check as they fail a strict build.
+      if (files.some((f) => f.messages.some((m) => m.fatal || (options.strict && m.fatal === false)))) ok = false;
+      if (!prepared) return;
       const work = await mkdtemp(join(tmpdir(), 'presswork-check-'));
       const htmlDir = join(work, 'html');
       await writeBrowserAssets(join(htmlDir, 'assets'));
@@ -77,6 +79,12 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
         await server.close();
         await rm(work, { recursive: true, force: true });
       }
+    };
+    for (const dir of options.editions) {
+      await checkOne(dir).catch((error: unknown) => {
+        options.log(`${relative(process.cwd(), dir)}: check stopped: ${(error as Error).message}`);
+        ok = false;
+      });
     }
   } finally {
     await browser?.close();

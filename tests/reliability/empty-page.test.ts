@@ -19,5 +19,9 @@ describe('a page with no stories', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toContain(warning);
     expect(plain.stderr).not.toContain('Page A3 has no stories');
+    // `check --strict` fails on it as the strict build does.
+    const check = await runCli(['check', dir, '--strict']);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/12:9\s+warning\s+Page A2 has no stories/);
   }, 120_000);
 });

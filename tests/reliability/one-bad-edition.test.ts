@@ -43,6 +43,14 @@ describe('one bad edition in a command of several', () => {
     ]);
   }, 120_000);
 
+  it('check: an alias flood is its edition’s error, and the next edition is still checked', async () => {
+    const dirs = [copy('yaml-alias-flood', 'check-flood'), copy('good', 'check-good')];
+    const result = await runCli(['check', ...dirs]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/14:12\s+error\s+YAML was refused: Excessive alias count/);
+    expect(result.stderr).toContain('A1 story: short');
+  }, 120_000);
+
   it('turns any other exception while an edition builds into its build-failed error, with report.json written', async () => {
     const out = join(root, 'out-throw');
     const dir = copy('good', 'throws');
