@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { readTextFile } from '../edition/read-text-file.js';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { createPageCache } from '../pipeline/page-cache.js';
 import { collectHashInputs } from '../pipeline/page-hash.js';
@@ -130,7 +131,8 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
 }
 
 async function countPages(dir: string): Promise<number> {
-  const text = await readFile(join(dir, 'edition.yaml'), 'utf8').catch(() => '');
+  // readTextFile: never blocks on a FIFO under the name (loading then reports it).
+  const text = await readTextFile(join(dir, 'edition.yaml')).catch(() => '');
   return (text.match(/^\s*-\s*id:/gm) ?? []).length;
 }
 

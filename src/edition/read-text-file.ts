@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 export class TextFileError extends Error {
   constructor(
@@ -17,12 +18,21 @@ export const MAX_ARTICLE_CHARS = 100_000;
 /** Read a UTF-8 text file, refusing binaries and invalid encodings with a clear reason. */
 export async function readTextFile(path: string): Promise<string> {
   let bytes: Buffer;
+  let handle;
   try {
-    bytes = await readFile(path);
+    // Non-blocking open, then a look at what it is: a FIFO or a device under an article's
+    // name would otherwise block the read, and so the build, for good.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile()) throw new TextFileError(`is ${info.isDirectory() ? 'a folder' : 'a pipe or a device'}, not a file`, 'missing-file');
+    bytes = await handle.readFile();
   } catch (error) {
+    if (error instanceof TextFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     // Phrased to follow the file's name: `Article \`a.md\` does not exist`.
-    throw new TextFileError(code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`, 'missing-file');
+    throw new TextFileError(code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`, 'missing-file');
+  } finally {
+    await handle?.close();
   }
   const nul = bytes.subarray(0, 8192).indexOf(0);
   if (nul >= 0) {

@@ -1,4 +1,5 @@
 import type { Element, Root } from 'hast';
+import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import type { Plugin } from 'unified';
@@ -69,6 +70,9 @@ async function checkImage(node: Element, file: VFile, options: RehypeFiguresOpti
     if (error instanceof PathEscapeError) return fail(`Image path ${error.message}`, 'path-escape');
     throw error;
   }
+  // A folder, a FIFO or a device under an image's name: libvips would fail oddly or block.
+  const info = await stat(path).catch(() => undefined);
+  if (info && !info.isFile()) return fail(`Image \`${src}\` is ${info.isDirectory() ? 'a folder' : 'a pipe or a device'}, not a file; expected a JPEG, PNG or WebP file`, 'corrupt-image');
   let meta: Metadata;
   try {
     meta = await sharp(path, { limitInputPixels: false }).metadata();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -221,6 +222,21 @@ const CASES: Case[] = [
         'Article `story.md`: file is not valid UTF-8: found byte 0xD0 at offset 11; expected UTF-8 text (convert a GBK or GB 2312 file to UTF-8)',
       ),
     ],
+  },
+  {
+    name: 'fifo-article',
+    // A named pipe under the article's name: reading it would block the build for good.
+    setup: (dir) => {
+      execFileSync('mkfifo', [join(dir, 'story.md')]);
+    },
+    expected: [error('edition.yaml', 9, 15, 'missing-file', 'Article `story.md` is a pipe or a device, not a file; expected a Markdown file in the edition folder')],
+  },
+  {
+    name: 'folder-image',
+    setup: (dir) => {
+      mkdirSync(join(dir, 'images', 'bridge.jpg'), { recursive: true });
+    },
+    expected: [error('story.md', 6, 1, 'corrupt-image', 'Image `images/bridge.jpg` is a folder, not a file; expected a JPEG, PNG or WebP file')],
   },
   {
     name: 'image-path-escape',
