@@ -111,7 +111,16 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
     if (values.watch) {
       const { watchBuilds } = await import('./commands/build-watch.js');
       const watching = watchBuilds(options);
-      const stop = new Promise<NodeJS.Signals>((resolve) => (['SIGINT', 'SIGTERM'] as const).forEach((signal) => process.on(signal, () => resolve(signal))));
+      let signals = 0;
+      const stop = new Promise<NodeJS.Signals>((resolve) =>
+        (['SIGINT', 'SIGTERM'] as const).forEach((signal) =>
+          process.on(signal, () => {
+            // A second Ctrl-C while closing: stop now (the exit cleanups still run).
+            if (++signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+            resolve(signal);
+          }),
+        ),
+      );
       const signal = await Promise.race([watching.ready.then(() => stop), stop]);
       if (watching.building()) {
         // Abandon the build in progress: every output is written whole or not at all, and the

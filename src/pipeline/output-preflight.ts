@@ -13,9 +13,11 @@ export class OutputUnusableError extends Error {}
  * the browser has rendered them all.
  */
 export async function checkOutputFolder(out: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const probe = join(out, `.presswork-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
+  // Named like a temp file in the temp folder: should we die before removing it, the next build does.
+  const tempDir = join(out, '.cache', 'tmp');
+  const probe = join(tempDir, `write-test.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(out, { recursive: true });
+    await mkdir(tempDir, { recursive: true });
     await writeFile(probe, 'presswork');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
