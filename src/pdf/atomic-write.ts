@@ -54,7 +54,8 @@ export async function produceFileAtomic<T>(path: string, produce: (tempPath: str
   if (!cleanupRegistered) cleanupRegistered = Boolean(addExitCleanup(removeTemporariesSync));
   inFlight.add(temp);
   try {
-    await mkdir(dirname(temp), { recursive: true });
+    // Only a temp folder is made here: a missing target folder must still fail the write.
+    if (dirname(temp) !== dirname(path)) await mkdir(dirname(temp), { recursive: true });
     const result = await produce(temp);
     await moveInto(temp, path);
     return result;
@@ -89,6 +90,12 @@ async function moveInto(temp: string, path: string): Promise<void> {
 
 /** Delete this process's unfinished temp files: run on exit and on SIGINT/SIGTERM. */
 function removeTemporariesSync(): void {
-  for (const temp of inFlight) rmSync(temp, { force: true });
+  if (inFlight.size === 0) return;
+  const temps = [...inFlight];
   inFlight.clear();
+  for (const temp of temps) rmSync(temp, { force: true });
+  // A write already handed to libuv's thread pool may create its file just after: wait
+  // for it briefly (the process is ending anyway) and remove again.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  for (const temp of temps) rmSync(temp, { force: true });
 }
