@@ -27,6 +27,8 @@ export interface PreviewLoadOptions {
   page: string;
   /** Longest wait for the server to settle, before and after the load. */
   settleMs: number;
+  /** Longest wait, after the load, for the server's memory to come back within 20 % of its start. */
+  memoryWaitMs: number;
 }
 
 export interface PreviewLoadResult {
@@ -43,6 +45,8 @@ export interface PreviewLoadResult {
   rssEndMb: number;
   /** End RSS over start RSS of the server process. */
   memoryRatio: number;
+  /** How long after the load its memory was back within 20 % (null: not within memoryWaitMs). */
+  memoryBackMs: number | null;
   /** The server was still running when the load ended and stopped cleanly when asked. */
   serverSurvived: boolean;
   unhandled: string[];
@@ -176,10 +180,20 @@ export async function runPreviewLoad(options: PreviewLoadOptions): Promise<Previ
     }
     const clientsOnLastState = onLast();
     for (const { client } of clients) client.close();
-    // Memory once the load has ended: the clients gone, the server idle.
-    await sleep(5_000);
+    // Memory once the load has ended, the clients gone and the server idle: V8 gives memory
+    // back to the system lazily, so watch for up to `memoryWaitMs` for it to come back.
+    let rssEndMb = rssPeakMb;
+    const memoryEnd = Date.now() + options.memoryWaitMs;
+    let memoryBackMs: number | null = null;
+    while (!exited && Date.now() < memoryEnd) {
+      await sleep(1_000);
+      rssEndMb = rssMb(server.pid!);
+      if (rssEndMb <= rssStartMb * 1.2) {
+        memoryBackMs = Date.now() - (memoryEnd - options.memoryWaitMs);
+        break;
+      }
+    }
     clearInterval(sampler);
-    const rssEndMb = exited ? 0 : rssMb(server.pid!);
     const serverSurvived = !exited;
     server.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => (exited ? r(server.exitCode) : server.on('exit', (c) => r(c))));
@@ -194,6 +208,7 @@ export async function runPreviewLoad(options: PreviewLoadOptions): Promise<Previ
       rssPeakMb: Math.round(rssPeakMb),
       rssEndMb: Math.round(rssEndMb),
       memoryRatio: rssEndMb / rssStartMb,
+      memoryBackMs,
       serverSurvived: serverSurvived && code === 0,
       unhandled: log.split('\n').filter((line) => /unhandled|uncaught|triggerUncaughtException|FATAL/i.test(line)),
     };

@@ -25,12 +25,13 @@ const result = await runPreviewLoad({
   saveEveryMs: Number(values.every),
   page: values.page,
   settleMs: 180_000,
+  memoryWaitMs: 60_000,
 });
 const held = result.serverSurvived && result.unhandled.length === 0 && result.memoryRatio <= 1.2 && result.clientsOnLastState === result.clients;
 process.stderr.write(
   `${result.clients} clients, ${result.saves} saves in ${(result.savingMs / 1000).toFixed(1)} s: ` +
     `${result.clientsOnLastState}/${result.clients} clients on the last save ${result.convergedMs === null ? 'never' : `${(result.convergedMs / 1000).toFixed(1)} s after it`}, ` +
-    `${result.documentsFetched} page documents fetched; server RSS ${result.rssStartMb} → peak ${result.rssPeakMb} → ${result.rssEndMb} MB (×${result.memoryRatio.toFixed(2)}); ` +
+    `${result.documentsFetched} page documents fetched; server RSS ${result.rssStartMb} → peak ${result.rssPeakMb} → ${result.rssEndMb} MB (×${result.memoryRatio.toFixed(2)}${result.memoryBackMs === null ? '' : `, ${(result.memoryBackMs / 1000).toFixed(0)} s after the load`}); ` +
     `${result.serverSurvived ? 'server up, stopped cleanly' : 'SERVER DIED'}${result.unhandled.length ? `; unhandled: ${result.unhandled.join(' | ')}` : ''}\n` +
     `${held ? 'held' : 'FAILED'}\n`,
 );

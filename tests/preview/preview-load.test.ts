@@ -9,7 +9,7 @@ import { SAMPLE } from './preview-fixture.js';
  */
 describe('the preview under load', () => {
   it('stays up with no unhandled rejection, comes back to within 20 % of its memory, and every client ends on the last save', async () => {
-    const result = await runPreviewLoad({ edition: SAMPLE, clients: 12, saves: 40, saveEveryMs: 20, page: 'A3', settleMs: 90_000 });
+    const result = await runPreviewLoad({ edition: SAMPLE, clients: 12, saves: 40, saveEveryMs: 20, page: 'A3', settleMs: 90_000, memoryWaitMs: 60_000 });
     expect(result.serverSurvived).toBe(true);
     expect(result.unhandled).toEqual([]);
     expect(result.clientsOnLastState).toBe(12);
