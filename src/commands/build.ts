@@ -9,6 +9,7 @@ import type { CachedPage } from '../pipeline/render-pages.js';
 import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
+import { removeStaleProfiles } from '../render/chromium-profile.js';
 import { startStaticServer, type StaticServer } from '../server/static-server.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { buildEdition, newReport, type BuildOptions } from '../pipeline/build-edition.js';
@@ -83,6 +84,7 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
       const reports: EditionReport[] = [];
       // A read-only or full output folder is refused here, before any browser starts.
       await checkOutputFolder(options.out);
+      await removeStaleProfiles(); // left in /tmp by builds that were killed
       // Collected per build: in watch mode a template or style may have changed since.
       const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
       for (const dir of editions) {

@@ -1,5 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { addExitCleanup } from '../util/exit-cleanup.js';
+import { createChromiumProfile } from './chromium-profile.js';
 
 /** Where we look for a system Chromium when PRESSWORK_CHROMIUM is not set. */
 const CANDIDATES = [
@@ -71,8 +73,10 @@ export interface LaunchOptions {
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   const executablePath = resolveChromium();
-  return puppeteer.launch({
+  const profile = await createChromiumProfile();
+  const launching = puppeteer.launch({
     executablePath,
+    userDataDir: profile.dir,
     headless: true,
     args: FLAGS,
     timeout: options.timeoutMs ?? 30_000,
@@ -87,6 +91,33 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     handleSIGTERM: false,
     handleSIGHUP: false,
   });
+  const browser = await launching.catch((error: unknown) => {
+    profile.remove();
+    throw error;
+  });
+  // Gone with the process, not at `disconnected`: Chromium still writes to it while it quits.
+  const child = browser.process();
+  const unregister = addExitCleanup(() => {
+    // We are ending (a signal): end the browser first, so that it writes no more into its profile.
+    if (child?.pid) killGroup(child.pid);
+    profile.remove();
+  });
+  const gone = () => {
+    unregister();
+    profile.remove();
+  };
+  if (child) child.once('exit', gone);
+  else browser.once('disconnected', gone);
+  return browser;
+}
+
+/** Puppeteer starts Chromium as the leader of a process group of its own. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 export interface LoopbackGuard {

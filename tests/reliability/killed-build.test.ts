@@ -48,6 +48,8 @@ describe('a build killed with SIGKILL during the plate stage', () => {
 
     // Chromium runs in a process group of its own; the closed DevTools pipe ends it.
     expect(await waitUntil(() => browserProcesses(profile!).length === 0, 5_000)).toBe(true);
+    expect(profile).toMatch(new RegExp(`/presswork-chromium-${pid}-`));
+    expect(existsSync(profile!)).toBe(true); // no code ran to remove it: the next launch does
     expect(temporariesIn(join(out, 'edition'))).toEqual([]);
     const left = readdirSync(tmp).filter((name) => TEMP_NAME.test(name));
     expect(left.some((name) => plateTemp.test(name))).toBe(true);
@@ -63,6 +65,7 @@ describe('a build killed with SIGKILL during the plate stage', () => {
     expect(readdirSync(tmp).filter((name) => TEMP_NAME.test(name))).toEqual([]);
     expect(readdirSync(join(out, 'edition', 'plates')).sort()).toEqual(['newspaper-20261126-A1.pdf', 'newspaper-20261126-A2.pdf']);
     expect(existsSync(join(out, 'edition', LOCK_FILE))).toBe(false);
+    expect(existsSync(profile!)).toBe(false);
   }, 300_000);
 });
 

@@ -42,7 +42,7 @@ async function interrupt(build: RunningCli, signal: NodeJS.Signals, group: boole
   const ms = Date.now() - sent;
   // Everything it started ends with it: Chromium (its own process group) by its pipe, tools by the cleanup.
   const gone = await waitUntil(() => leftovers.every((p) => !running(p)), STOP_MS);
-  return { result, ms, gone, children: children.length };
+  return { result, ms, gone, children: children.length, profile: profile! };
 }
 
 describe('a signal during a build', () => {
@@ -61,7 +61,7 @@ describe('a signal during a build', () => {
       // A changed story, so the next build renders and plates again.
       writeFileSync(join(dir, 'one.md'), article('第一篇稿件改了', [numberedSentences(30, 500).join('')]));
       const build = startCli(['build', dir, '--out', out, '--concurrency', '1'], { detached: true });
-      const { result, ms, gone, children } = await interrupt(build, signal, group, () => /edition A\d: built/.test(build.stderr()));
+      const { result, ms, gone, children, profile } = await interrupt(build, signal, group, () => /edition A\d: built/.test(build.stderr()));
 
       expect(result.signal, build.stderr()).toBe(signal); // ended by the signal, as without handlers
       expect(ms).toBeLessThan(STOP_MS);
@@ -71,6 +71,9 @@ describe('a signal during a build', () => {
       expect(JSON.parse(readFileSync(join(out, 'edition/report.json'), 'utf8')).ok).toBe(true); // whole, and last night's
       expect(temporaries(out)).toEqual([]);
       expect(existsSync(join(out, 'edition', LOCK_FILE))).toBe(false);
+      // Chromium's profile (20 MB) is removed, at the latest by the next launch.
+      await runCli(['build', dir, '--out', out, '--proof-only']);
+      expect(existsSync(profile)).toBe(false);
     }, 300_000);
   }
 });
