@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { addExitCleanup } from '../util/exit-cleanup.js';
 
 /**
  * Temp files are written in a folder of their own and renamed into place, so a build that
  * dies leaves nothing in the folders people upload (plates/, the edition folder). A build
- * registers its output root and that root's temp folder (`<out>/.cache/tmp`, on the same
+ * registers its output root and that root's temp folder (`<out>/.cache/tmp/<host>`, on the same
  * file system, so the rename stays atomic); paths outside every root keep a hidden temp
  * name beside them.
  */
@@ -16,6 +17,14 @@ const tempDirs = new Map<string, string>();
 /** Temp files of this process not yet renamed or removed: what a signal handler must delete. */
 const inFlight = new Set<string>();
 let cleanupRegistered = false;
+
+/**
+ * The temp folder of an output root for this host: `<out>/.cache/tmp/<host>`. A pid means
+ * something only on the host that wrote it, so on shared storage each host sweeps its own.
+ */
+export function tempDirFor(out: string): string {
+  return join(out, '.cache', 'tmp', hostname());
+}
 
 export function registerTempDir(root: string, tempDir: string): void {
   tempDirs.set(root, tempDir);

@@ -6,7 +6,7 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import type { Edition, LoadedPage } from '../edition/load-edition.js';
 import type { processArticle } from '../markdown/process-article.js';
-import { registerTempDir, writeFileAtomic } from '../pdf/atomic-write.js';
+import { registerTempDir, tempDirFor, writeFileAtomic } from '../pdf/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
@@ -96,7 +96,7 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
   };
   const started = performance.now();
   const outDir = join(options.out, report.edition);
-  const tempDir = join(options.out, '.cache', 'tmp');
+  const tempDir = tempDirFor(options.out);
   registerTempDir(options.out, tempDir);
   await mkdir(outDir, { recursive: true });
   // One build per output folder at a time: the second waits or fails with who holds it.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDirFor } from '../pdf/atomic-write.js';
 
 /** Below this much free space a build is refused before it starts (override: PRESSWORK_MIN_FREE_MB). */
 const DEFAULT_MIN_FREE_MB = 8;
@@ -14,7 +15,7 @@ export class OutputUnusableError extends Error {}
  */
 export async function checkOutputFolder(out: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Named like a temp file in the temp folder: should we die before removing it, the next build does.
-  const tempDir = join(out, '.cache', 'tmp');
+  const tempDir = tempDirFor(out);
   const probe = join(tempDir, `write-test.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(tempDir, { recursive: true });

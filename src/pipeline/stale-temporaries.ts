@@ -5,7 +5,7 @@ import { processAlive } from './output-lock.js';
 
 /**
  * Remove the temp files of writers that no longer run: the ones a killed build left in
- * `<out>/.cache/tmp`, and those older builds wrote beside their targets (plates/, pages/…),
+ * `<out>/.cache/tmp/<host>`, and those older builds wrote beside their targets (plates/, pages/…),
  * where an upload of the folder would pick them up. A live writer's files are left alone.
  * Returns the removed paths relative to `out`, for the report.
  */

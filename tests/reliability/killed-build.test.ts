@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEMP_NAME } from '../../src/pdf/atomic-write.js';
+import { TEMP_NAME, tempDirFor } from '../../src/pdf/atomic-write.js';
 import { LOCK_FILE } from '../../src/pipeline/output-lock.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 import { TWO_PAGE_EDITION, writeEdition } from '../helpers/fixture-edition.js';
@@ -12,7 +13,7 @@ import { runCli, startCli } from '../helpers/run-cli.js';
 /**
  * A nightly runner kills a stuck job with SIGKILL to its whole process group: no handler
  * runs. The browser must still end, the delivered folders must hold no temp file, and the
- * next build must remove what the dead one left in `.cache/tmp` and say so.
+ * next build must remove what the dead one left in `.cache/tmp/<host>` and say so.
  */
 
 const temporariesIn = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((name) => TEMP_NAME.test(name));
@@ -30,7 +31,7 @@ describe('a build killed with SIGKILL during the plate stage', () => {
   it('takes its browser with it, leaves no temp file in the edition folder, and the next build removes the rest', async () => {
     const dir = writeEdition(TWO_PAGE_EDITION);
     const out = join(dir, '..', 'out');
-    const tmp = join(out, '.cache', 'tmp');
+    const tmp = tempDirFor(out);
     const build = startCli(['build', dir, '--out', out, '--concurrency', '1'], { detached: true });
     const pid = build.child.pid!;
     // The moment Ghostscript is writing a plate: its temp file exists.
@@ -61,7 +62,7 @@ describe('a build killed with SIGKILL during the plate stage', () => {
     expect(messages).toEqual([
       expect.objectContaining({ severity: 'info', message: expect.stringMatching(/^Removed \d+ temporary files? left by a build that no longer runs: /) }),
     ]);
-    for (const name of left) expect(messages[0]!.message).toContain(join('.cache', 'tmp', name));
+    for (const name of left) expect(messages[0]!.message).toContain(join('.cache', 'tmp', hostname(), name));
     expect(readdirSync(tmp).filter((name) => TEMP_NAME.test(name))).toEqual([]);
     expect(readdirSync(join(out, 'edition', 'plates')).sort()).toEqual(['newspaper-20261126-A1.pdf', 'newspaper-20261126-A2.pdf']);
     expect(existsSync(join(out, 'edition', LOCK_FILE))).toBe(false);
@@ -75,7 +76,7 @@ describe('temp files left by older builds', () => {
     const out = join(dir, '..', 'out');
     const dead = deadPid();
     const plates = join(out, 'edition', 'plates');
-    const tmp = join(out, '.cache', 'tmp');
+    const tmp = tempDirFor(out);
     mkdirSync(plates, { recursive: true });
     mkdirSync(tmp, { recursive: true });
     // Beside its target, as builds before this change wrote them; and in the temp folder.
@@ -88,7 +89,7 @@ describe('temp files left by older builds', () => {
     expect(result.code, result.stderr).toBe(0);
     const message = report(out).messages.find((m) => m.ruleId === 'stale-temporaries')?.message;
     expect(message).toBe(
-      `Removed 2 temporary files left by a build that no longer runs: .cache/tmp/A2.pdf.tmp-${dead}-deadbeef, edition/plates/newspaper-20261126-A1.pdf.tmp-${dead}-0badf00d`,
+      `Removed 2 temporary files left by a build that no longer runs: .cache/tmp/${hostname()}/A2.pdf.tmp-${dead}-deadbeef, edition/plates/newspaper-20261126-A1.pdf.tmp-${dead}-0badf00d`,
     );
     expect(readdirSync(plates)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([`summary.json.tmp-${process.pid}-0123abcd`]);
