@@ -1,7 +1,17 @@
 import { PX_PER_PT, rowsFor, type BrowserGrid } from './geometry.js';
 
 /** The house scale of headline sizes in pt (初号 42, 小初 36, 一号 26, 小一 24, 二号 22, 小二 18, 三号 16, 四号 14). */
-export const HEADLINE_SCALE_PT = [48, 42, 40, 36, 30, 26, 24, 22, 18, 16, 15, 14] as const;
+export const HEADLINE_SCALE_PT = [60, 54, 48, 42, 40, 36, 30, 26, 24, 22, 18, 16, 15, 14] as const;
+/** Sizes above this get a little padding above and below (see measure). */
+const LARGE_PT = 36;
+/** A short title grows up to this much over the template's size to fill its measure. */
+const MAX_GROWTH = 1.5;
+/** Share of the box width a title line should fill before it stops growing. */
+const FILLED = 0.85;
+
+/** The size chosen for a headline at a box width and limits, kept across layout passes. */
+const chosenSizes = new WeakMap<HTMLElement, Map<string, number>>();
+
 /** The smallest size a headline steps down to before it is an error. */
 export const MIN_HEADLINE_PT = 14;
 
@@ -39,18 +49,22 @@ export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: He
   const scale = [...new Set([...HEADLINE_SCALE_PT, naturalPt])].filter((s) => s >= MIN_HEADLINE_PT).sort((a, b) => b - a);
   const measure = (sizePt: number) => {
     title.style.fontSize = `${sizePt}pt`;
+    // Above 36 pt the glyphs reach far enough past a 1.3 line to touch the kicker: pad them.
+    title.style.paddingBlock = sizePt > LARGE_PT ? '0.08em' : '';
     const lineHeight = parseFloat(getComputedStyle(title).lineHeight);
-    const lines = Math.round(title.getBoundingClientRect().height / lineHeight);
+    const padding = parseFloat(getComputedStyle(title).paddingTop) * 2;
+    const lines = Math.round((title.getBoundingClientRect().height - padding) / lineHeight);
     const tooWide = title.scrollWidth > title.clientWidth + 1;
     return { sizePt, lines, rows: measureRows(), tooWide };
   };
   const fits = (m: ReturnType<typeof measure>) => !m.tooWide && m.lines <= limits.maxLines && m.rows <= limits.maxRows;
-  const first = scale.indexOf(naturalPt);
-  let index = scale.findIndex((size, i) => i >= first && fits(measure(size)));
-  if (index >= 0 && limits.shift) {
-    // The fit search may take a step down to gain body lines, or up to fill them.
-    const shifted = Math.max(0, Math.min(scale.length - 1, index - limits.shift));
-    if (fits(measure(scale[shifted]!))) index = shifted;
+  const key = `${title.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}`;
+  const known = chosenSizes.get(title)?.get(key);
+  let index = known === undefined ? chooseSize(scale, naturalPt, measure, fits, () => fill(title), limits.shift ?? 0) : scale.indexOf(known);
+  if (known === undefined) {
+    const sizes = chosenSizes.get(title) ?? new Map<string, number>();
+    sizes.set(key, index >= 0 ? scale[index]! : -1);
+    chosenSizes.set(title, sizes);
   }
   const chosen = measure(scale[index >= 0 ? index : scale.length - 1]!);
   const result: HeadlineFit = { rows: chosen.rows, sizePt: chosen.sizePt, naturalPt, lines: chosen.lines, maxLines: limits.maxLines };
@@ -64,4 +78,45 @@ export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: He
     headline.style.overflow = 'hidden';
   }
   return result;
+}
+
+type Measure = (sizePt: number) => { sizePt: number; lines: number; rows: number; tooWide: boolean };
+
+/**
+ * The index in `scale` of the size to set: the template's size or the first below it that
+ * fits; a title that fits on as many lines at a larger size grows (up to 1.5×) until it
+ * fills the measure, as a desk sizes a head to its column width. −1: nothing fits.
+ */
+function chooseSize(scale: number[], naturalPt: number, measure: Measure, fits: (m: ReturnType<Measure>) => boolean, filled: () => number, shift: number): number {
+  const first = scale.indexOf(naturalPt);
+  let index = scale.findIndex((size, i) => i >= first && fits(measure(size)));
+  if (index === first) {
+    const lines = measure(naturalPt).lines;
+    for (let i = first - 1; i >= 0 && scale[i]! <= naturalPt * MAX_GROWTH + 0.01 && filled() < FILLED; i--) {
+      const m = measure(scale[i]!);
+      if (!fits(m) || m.lines !== lines) break;
+      index = i;
+    }
+  }
+  if (index >= 0 && shift) {
+    // The fit search may take a step down to gain body lines, or up to fill them.
+    const shifted = Math.max(0, Math.min(scale.length - 1, index - shift));
+    if (fits(measure(scale[shifted]!))) index = shifted;
+  }
+  return index;
+}
+
+/** How much of its box the title's widest line fills (0–1). */
+function fill(title: HTMLElement): number {
+  const range = title.ownerDocument.createRange();
+  range.selectNodeContents(title);
+  const rects = [...range.getClientRects()];
+  if (rects.length === 0 || title.clientWidth === 0) return 1;
+  const byLine = new Map<number, { left: number; right: number }>();
+  for (const r of rects) {
+    const key = Math.round(r.top);
+    const line = byLine.get(key) ?? { left: r.left, right: r.right };
+    byLine.set(key, { left: Math.min(line.left, r.left), right: Math.max(line.right, r.right) });
+  }
+  return Math.max(...[...byLine.values()].map((l) => l.right - l.left)) / title.clientWidth;
 }

@@ -93,6 +93,8 @@ export interface StorySource {
 }
 
 const GENERATED = 'pw-generated';
+/** Stories this many columns wide or wider set the byline at the head of their first column. */
+const BYLINE_IN_COLUMN_FROM = 3;
 /** Body lines a headline must leave to the text below it. */
 const MIN_BODY_LINES = 2;
 
@@ -159,16 +161,25 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     row += 1;
   }
   const byline = el.querySelector<HTMLElement>(':scope > .byline');
-  if (byline) {
+  const bylineBox: GridBox[] = [];
+  if (byline && box.cols >= BYLINE_IN_COLUMN_FROM && !data.figures?.length) {
+    // Wide stories open their first column with the byline (本报记者 …), as dailies set it;
+    // a page designed with placed photos keeps it centred under the headline.
+    byline.classList.add('byline-in-column');
+    byline.style.top = `${row * pitch}pt`;
+    byline.style.width = `${grid.columnWidthPt}pt`;
+    bylineBox.push({ col: 0, cols: 1, row, rows: rowsFor(grid, byline.getBoundingClientRect().height) });
+  } else if (byline) {
+    byline.classList.remove('byline-in-column');
     byline.style.top = `${row * pitch}pt`;
     row += rowsFor(grid, byline.getBoundingClientRect().height);
   }
 
-  const figures = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines);
+  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row + (bylineBox[0]?.rows ?? 0), settings.figureLines);
   const whole = blocks.filter(isWholeBlock);
   const placements = whole.map((block) => ({ block, place: placementOf(block, blocks.indexOf(block), blocks.length) }));
   const deferred = options.deferBottom ? placements.filter((p) => p.place === 'bottom').map((p) => p.block) : [];
-  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, figures, placements.filter((p) => !deferred.includes(p.block)));
+  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)));
   for (const block of whole) if (block.isConnected) own(block);
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const block of whole) if (block.isConnected) fixes.push(...typesetInPlace(el, block));
@@ -176,7 +187,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const typeset = source.lineRules ? typesetBlocks(el, body) : undefined;
   if (typeset) fixes.push(...typeset.fixes);
 
-  const specs = carveFrames(box.cols, row, box.rows, [...figures, ...placed.map((p) => p.box)]);
+  const specs = carveFrames(box.cols, row, box.rows, [...bylineBox, ...figures, ...placed.map((p) => p.box)]);
   const frames = specs.map((spec) => {
     const frame = own(doc.createElement('div'));
     frame.className += ' frame';
@@ -185,7 +196,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   });
   const capacity = specs.reduce((sum, s) => sum + s.rows, 0);
   const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
-  const topBoxes = [...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
+  const topBoxes = [...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
     typeset?.release();
     const used = usedLines(frames, pitchPx);
@@ -195,8 +206,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     }, row);
     return {
       rows: box.rows,
-      // A story with no photo has no photo lines to change.
-      settings: figures.length > 0 ? settings : { ...settings, figureLines: 0 },
+      // What the photos really changed: a photo stops growing at its resolution and its box.
+      settings: { ...settings, figureLines: figures.length > 0 ? changedLines : 0 },
       rest: [...rest, ...deferred],
       jumped,
       frames,

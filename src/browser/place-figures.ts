@@ -7,7 +7,8 @@ const MIN_PPI = 200;
 /**
  * Take the figures out of the text flow and set them on the grid: explicitly placed ones
  * where the edition says, the others side by side in a band at the top of the body.
- * `deltaLines` (typography.fit) makes each photo that many lines taller (+) or shorter (−).
+ * `deltaLines` (typography.fit) makes each photo that many lines taller (+) or shorter (−),
+ * within its resolution and the box; `changedLines` says how far the most changed one went.
  */
 export function placeFigures(
   el: HTMLElement,
@@ -16,9 +17,11 @@ export function placeFigures(
   figures: HTMLElement[],
   firstRow: number,
   deltaLines = 0,
-): GridBox[] {
+): { boxes: GridBox[]; changedLines: number } {
   const pitch = grid.linePitchPt;
   const placed: GridBox[] = [];
+  // The most any photo's height changed, in lines, for the report.
+  let changed = 0;
   let cursorCol = 0;
   let bandRow = firstRow;
   let bandRows = 0;
@@ -51,6 +54,7 @@ export function placeFigures(
       box = { col: cursorCol, cols, row: bandRow, rows };
       cursorCol += cols;
     }
+    const asked = box.rows;
     if (img && deltaLines) {
       // A photo grows only while it keeps 200 ppi: the plate's preflight asks for that.
       const tallestPt = (Number(img.dataset.height) * 72) / MIN_PPI;
@@ -61,9 +65,10 @@ export function placeFigures(
     box.rows = Math.max(1, Math.min(box.rows, data.box.rows - box.row));
     if (!explicit) bandRows = Math.max(bandRows, box.rows);
     rows = box.rows;
+    if (deltaLines && Math.abs(rows - asked) > Math.abs(changed)) changed = rows - asked;
     if (img && (explicit || deltaLines || rows < Math.ceil((natural + pitch / 2) / pitch))) img.style.height = `${Math.max(0, rows * pitch - captionPt - pitch / 2)}pt`;
     positionPt(figure, columnLeftPt(grid, box.col), box.row * pitch, width, rows * pitch - pitch / 2);
     placed.push(box);
   });
-  return placed;
+  return { boxes: placed, changedLines: changed };
 }

@@ -40,6 +40,8 @@ const systemTools = [
   { command: 'pdftoppm', pkg: 'poppler-utils' },
   { command: 'gs', pkg: 'ghostscript' },
   { command: 'qpdf', pkg: 'qpdf' },
+  // The tests run the page measures (tests/tools/page-measures), which are Python scripts.
+  { command: 'python3', pkg: 'python3' },
 ];
 
 function ensureSystemTools() {

@@ -14,10 +14,10 @@ import { pageTexts } from '../helpers/pdf.js';
 /**
  * The composition engine of issue 12, measured on real pages: two small editions built in
  * Chromium (one without typography.fit, one with tracking ±0.03 em only), their report.json
- * and their proofs read back with pdftotext and the page measures in ../shared/tools.
+ * and their proofs read back with pdftotext and the page measures of ../shared/tools (copied to tests/tools/page-measures).
  */
 
-const TOOLS = resolve('..', 'shared', 'tools');
+const TOOLS = resolve('tests', 'tools', 'page-measures');
 const GRID = resolveGrid(gridInputFor('broadsheet'));
 const STEP = GRID.columnWidthPt + GRID.gutterPt;
 
