@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,46 @@ afterAll(async () => {
 });
 
 const flat = (text: string) => text.replace(/\s+/g, '');
+
+/** The independent page measures (../shared/tools, copied into tests/tools/page-measures). */
+const measure = (tool: string) =>
+  execFileSync('python3', [resolve('tests/tools/page-measures', tool), proof], { encoding: 'utf8' }).trim().split('\n');
+
+describe('the sample edition, measured as a desk would look at it', () => {
+  it('has at most 2 % of each page in holes (empty runs of 3+ lines in a column)', () => {
+    const pages = measure('holes.py').filter((line) => line.startsWith('page '));
+    expect(pages).toHaveLength(4);
+    for (const line of pages) {
+      const share = Number(/holes ([\d.]+)%/.exec(line)?.[1]);
+      expect(share, line).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('prints no word over another', () => {
+    expect(measure('overlaps.py').at(-1)).toBe('0 overlapping pairs');
+  });
+
+  it('sets each sidebar as one tinted box', () => {
+    const sidebars = (file: string) => (readFileSync(join(SAMPLE, file), 'utf8').match(/^:::sidebar/gm) ?? []).length;
+    const storiesOn = (page: string) => report.pages.find((p) => p.id === page)!.stories.filter((s) => s.part === 'main').map((s) => s.file);
+    const expected = report.pages.map((p) => `page ${report.pages.indexOf(p) + 1}: ${storiesOn(p.id).reduce((n, f) => n + sidebars(f), 0)} tinted boxes`);
+    expect(expected.join('\n')).toMatch(/[1-9] tinted boxes/);
+    expect(measure('tints.py')).toEqual(expected);
+  });
+
+  it('keeps to the clreq line rules', () => {
+    expect(measure('line_rules.py').at(-1)).toMatch(/ 0 violations$/);
+  });
+
+  it('fits every story: no overset, at most one short line or a write-to-fit number', () => {
+    const stories = report.pages.flatMap((p) => p.stories);
+    expect(stories.length).toBeGreaterThan(25);
+    for (const story of stories) {
+      expect(story.overset.chars, story.story).toBe(0);
+      if (story.short.lines > 1 && !story.continuedOn) expect(story.writeToFit?.add, story.story).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe('the sample edition, built in Chromium', () => {
   it('builds without errors', () => {
