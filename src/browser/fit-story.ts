@@ -13,9 +13,10 @@ export function fits(pass: StoryPass): boolean {
 
 /** Lay out a story at its box; when it does not fit and the edition allows, find the smallest change that makes it. */
 export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimits | undefined, spacingLines = 0): StoryPass {
-  const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...PLAIN, spacingLines, ...settings });
-  const plain = at({});
+  const plain = layoutPass(source, grid, { ...PLAIN, spacingLines });
   if (!limits || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
+  // The passes keep the headline as the plain pass set it (grown, or at the template's size).
+  const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...plain.settings, ...settings });
   // A story with no photo has no photo lines to change.
   const hasFigures = source.blocks.some((b) => b.tagName === 'FIGURE');
   const search = new FitSearch(at, hasFigures ? limits : { ...limits, figureLines: 0 }, plain);
@@ -24,8 +25,9 @@ export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimi
 
 /**
  * The fit search (拉排/挤排). Text too long: track tighter, then shorten the photos, then
- * step the headline down. Too short: the same the other way. Photo lines and tracking are
- * each found by bisection, the fewest photo lines first, then the least tracking with them.
+ * step the headline down. Too short: the same the other way. Tracking alone comes first;
+ * when it is not enough, the fewest photo lines (by bisection, with the tracking at its
+ * limit), then the least tracking with them (by bisection).
  * The best pass found is laid out last, so the page shows it.
  */
 class FitSearch {
@@ -64,8 +66,10 @@ class FitSearch {
   private smallestFigureChange(direction: number, most: number, headlineSteps: number): number | undefined {
     const extreme = this.trackingLimit(direction);
     const reachedWith = (lines: number) => this.reached(direction, this.measure({ trackingEm: extreme, figureLines: lines * direction, headlineSteps }));
-    if (!reachedWith(most)) return undefined;
-    let low = 0;
+    // Tracking alone is the smaller change: no photo search when it is enough.
+    if (reachedWith(0)) return 0;
+    if (most === 0 || !reachedWith(most)) return undefined;
+    let low = 1;
     let high = most;
     while (low < high && this.passes < MAX_FIT_PASSES) {
       const mid = (low + high) >> 1;

@@ -32,6 +32,8 @@ export interface HeadlineLimits {
   maxLines: number;
   /** Steps of the house scale up (+) or down (−) from the size that fits, for typography.fit. */
   shift?: number;
+  /** A short title may grow to fill its measure (default); off when the lines it takes are needed. */
+  grow?: boolean;
 }
 
 /**
@@ -58,9 +60,9 @@ export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: He
     return { sizePt, lines, rows: measureRows(), tooWide };
   };
   const fits = (m: ReturnType<typeof measure>) => !m.tooWide && m.lines <= limits.maxLines && m.rows <= limits.maxRows;
-  const key = `${title.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}`;
+  const key = `${title.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}|${limits.grow !== false}`;
   const known = chosenSizes.get(title)?.get(key);
-  let index = known === undefined ? chooseSize(scale, naturalPt, measure, fits, () => fill(title), limits.shift ?? 0) : scale.indexOf(known);
+  let index = known === undefined ? chooseSize(scale, naturalPt, measure, fits, () => fill(title), limits.shift ?? 0, limits.grow !== false) : scale.indexOf(known);
   if (known === undefined) {
     const sizes = chosenSizes.get(title) ?? new Map<string, number>();
     sizes.set(key, index >= 0 ? scale[index]! : -1);
@@ -87,12 +89,12 @@ type Measure = (sizePt: number) => { sizePt: number; lines: number; rows: number
  * fits; a title that fits on as many lines at a larger size grows (up to 1.5×) until it
  * fills the measure, as a desk sizes a head to its column width. −1: nothing fits.
  */
-function chooseSize(scale: number[], naturalPt: number, measure: Measure, fits: (m: ReturnType<Measure>) => boolean, filled: () => number, shift: number): number {
+function chooseSize(scale: number[], naturalPt: number, measure: Measure, fits: (m: ReturnType<Measure>) => boolean, filled: () => number, shift: number, grow: boolean): number {
   const first = scale.indexOf(naturalPt);
   let index = scale.findIndex((size, i) => i >= first && fits(measure(size)));
   if (index === first) {
-    const lines = measure(naturalPt).lines;
-    for (let i = first - 1; i >= 0 && scale[i]! <= naturalPt * MAX_GROWTH + 0.01 && filled() < FILLED; i--) {
+    const { lines } = measure(naturalPt);
+    for (let i = first - 1; grow && i >= 0 && scale[i]! <= naturalPt * MAX_GROWTH + 0.01 && filled() < FILLED; i--) {
       const m = measure(scale[i]!);
       if (!fits(m) || m.lines !== lines) break;
       index = i;

@@ -92,6 +92,7 @@ function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGrid): Cop
     overset: pass.jumped ? { chars: 0, lines: 0, text: '' } : measureOverset(el, grid, [...pass.rest, ...pass.unplaced.map((u) => u.block)]),
     short: { lines: pass.short },
     box: { ...data.box },
+    layout: { passes: source.passes, ms: Math.round(source.ms) },
   };
   const { trackingEm, headlineSteps, figureLines, spacingLines } = pass.settings;
   const fitted = Object.fromEntries(Object.entries({ trackingEm, headlineSteps, figureLines, spacingLines }).filter(([, v]) => v !== 0));

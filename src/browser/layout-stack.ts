@@ -6,8 +6,8 @@ const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.lengt
 
 /**
  * The fewest rows (at most `maxRows`) the story needs for all its text, with balanced
- * columns: the first guess is where the text and boxes ended in the tallest box, then a
- * few steps down or up. The story is left laid out at the rows returned.
+ * columns: where the text and boxes ended in the tallest box, or a few rows more when
+ * that does not hold it. The story is left laid out at the rows returned.
  */
 export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, settings: StorySettings = PLAIN): StoryPass {
   // The page shows the pass laid out last, which may be a lower one that did not hold.
@@ -18,28 +18,15 @@ export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox
   };
   const tallest = at(maxRows);
   if (!holds(tallest) || tallest.jumped) return tallest;
+  // Balanced in the tallest box, the text ends on the lowest row that holds it: that row is
+  // the guess, and only a box set at the bottom can make it a row or two short.
   let rows = Math.max(1, Math.min(maxRows, tallest.contentRows + tallest.bottomRows));
-  let best = tallest;
-  let pass = at(rows);
-  if (holds(pass)) {
-    best = pass;
-    for (let tries = 0; tries < 4 && rows > 1; tries++) {
-      const lower = at(rows - 1);
-      if (!holds(lower)) break;
-      best = lower;
-      rows--;
-    }
-  } else {
-    for (let tries = 0; tries < 8 && rows < maxRows; tries++) {
-      rows++;
-      pass = at(rows);
-      if (holds(pass)) {
-        best = pass;
-        break;
-      }
-    }
+  for (let tries = 0; tries < 8; tries++) {
+    const pass = at(rows);
+    if (holds(pass) || rows >= maxRows) return holds(pass) ? pass : at(maxRows);
+    rows++;
   }
-  return best === last! ? best : at(best.rows);
+  return at(maxRows);
 }
 
 /** `rows: auto`: the box takes the lines its content needs; typography.fit may then close the last line. */

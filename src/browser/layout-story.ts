@@ -44,6 +44,8 @@ export interface Copyfit {
   headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
   /** Boxes (notes, sidebars, tables) that fit nowhere whole, at their Markdown position. */
   blocks?: { message: string; src?: string }[];
+  /** Layout passes the story took (the fit search is bounded) and their time. */
+  layout?: { passes: number; ms: number };
 }
 
 /** `（下转第4版）` for A-section pages, `（下转B2版）` elsewhere. */
@@ -59,9 +61,16 @@ export interface StorySettings {
   figureLines: number;
   /** Extra lines of air above the headline (a stack's spare lines). */
   spacingLines: number;
+  /** Whether a short title may grow to fill its measure (see headline-fit.ts). */
+  growHeadline: boolean;
 }
 
-export const PLAIN: StorySettings = { trackingEm: 0, headlineSteps: 0, figureLines: 0, spacingLines: 0 };
+export const PLAIN: StorySettings = { trackingEm: 0, headlineSteps: 0, figureLines: 0, spacingLines: 0, growHeadline: true };
+
+/** Settings the fit search has not touched (a stack's air aside). */
+function isPlain(s: StorySettings): boolean {
+  return s.trackingEm === 0 && s.headlineSteps === 0 && s.figureLines === 0;
+}
 
 /** One layout pass of a story at a height and settings. */
 export interface StoryPass {
@@ -90,17 +99,27 @@ export interface StorySource {
   data: StoryLayoutData;
   blocks: HTMLElement[];
   lineRules: boolean;
+  /** The pass the page shows, with the box and settings it was laid out at. */
+  last?: { key: string; pass: StoryPass };
+  /** The body as the line rules set it, by tracking (see typesetBody). */
+  typeset: Map<number, { blocks: HTMLElement[]; fixes: LineFix[] }>;
+  /** Layout passes this story has taken, and their time in ms (report.json, to keep the fit search honest). */
+  passes: number;
+  ms: number;
 }
 
 const GENERATED = 'pw-generated';
-/** Stories this many columns wide or wider set the byline at the head of their first column. */
-const BYLINE_IN_COLUMN_FROM = 3;
+/**
+ * Stories this many columns wide or wider set the byline at the head of their first column,
+ * and a short title may grow to fill their measure: narrower ones leave no white to fill.
+ */
+const WIDE_FROM = 3;
 /** Body lines a headline must leave to the text below it. */
 const MIN_BODY_LINES = 2;
 
 export function storySource(el: HTMLElement, blocks: HTMLElement[], lineRules: boolean): StorySource {
   const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
-  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules };
+  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules, passes: 0, ms: 0, typeset: new Map() };
 }
 
 /** Take away what an earlier pass set, so that the story is as the template made it. */
@@ -124,6 +143,11 @@ export function setBox(source: StorySource, grid: BrowserGrid, box: GridBox): vo
  */
 export function layoutPass(source: StorySource, grid: BrowserGrid, settings: StorySettings, options: { deferBottom?: boolean } = {}): StoryPass {
   const { el, data } = source;
+  // The same box and settings as the pass on the page: that pass is the answer.
+  const key = JSON.stringify([data.box, settings, options.deferBottom ?? false]);
+  if (source.last?.key === key) return source.last.pass;
+  source.passes++;
+  const started = performance.now();
   const box = data.box;
   const pitch = grid.linePitchPt;
   const pitchPx = pitch * PX_PER_PT;
@@ -144,7 +168,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     headlineEl.style.paddingTop = `${box.row > 1 ? pitch / 2 : 0}pt`;
     const maxLines = box.cols <= 2 || el.classList.contains('size-small') ? 3 : 2;
     const maxRows = blocks.length > 0 ? box.rows - MIN_BODY_LINES : box.rows;
-    headline = fitHeadline(headlineEl, grid, { maxRows, maxLines, shift: settings.headlineSteps });
+    headline = fitHeadline(headlineEl, grid, { maxRows, maxLines, shift: settings.headlineSteps, grow: settings.growHeadline && box.cols >= WIDE_FROM });
     const rows = headline.rows + settings.spacingLines;
     headlineEl.style.height = `${rows * pitch}pt`;
     headlineEl.style.boxSizing = 'border-box';
@@ -162,7 +186,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   }
   const byline = el.querySelector<HTMLElement>(':scope > .byline');
   const bylineBox: GridBox[] = [];
-  if (byline && box.cols >= BYLINE_IN_COLUMN_FROM && !data.figures?.length) {
+  if (byline && box.cols >= WIDE_FROM && !data.figures?.length) {
     // Wide stories open their first column with the byline (本报记者 …), as dailies set it;
     // a page designed with placed photos keeps it centred under the headline.
     byline.classList.add('byline-in-column');
@@ -183,9 +207,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   for (const block of whole) if (block.isConnected) own(block);
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const block of whole) if (block.isConnected) fixes.push(...typesetInPlace(el, block));
-  const body = blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b));
-  const typeset = source.lineRules ? typesetBlocks(el, body) : undefined;
-  if (typeset) fixes.push(...typeset.fixes);
+  const { body, fixes: bodyFixes } = typesetBody(source, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)), settings.trackingEm);
+  fixes.push(...bodyFixes);
 
   const specs = carveFrames(box.cols, row, box.rows, [...bylineBox, ...figures, ...placed.map((p) => p.box)]);
   const frames = specs.map((spec) => {
@@ -198,13 +221,13 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
   const topBoxes = [...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
-    typeset?.release();
+    source.ms += performance.now() - started;
     const used = usedLines(frames, pitchPx);
     const textBottom = specs.reduce((bottom, spec, i) => {
       const lines = usedLines([frames[i]!], pitchPx);
       return lines > 0 ? Math.max(bottom, spec.row + lines) : bottom;
     }, row);
-    return {
+    const made: StoryPass = {
       rows: box.rows,
       // What the photos really changed: a photo stops growing at its resolution and its box.
       settings: { ...settings, figureLines: figures.length > 0 ? changedLines : 0 },
@@ -221,6 +244,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
       bottomRows: Math.max(0, ...bottomBlocks.map((b) => b.rows)),
       lineFixes: fixes,
     };
+    source.last = { key, pass: made };
+    return made;
   };
 
   if (data.jumpTo && frames.length > 0) {
@@ -244,7 +269,29 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     for (const frame of frames) frame.replaceChildren();
   }
   const rest = flowBalanced(body, frames, specs, pitchPx);
+  // A head grows into lines the text does not need, never into the ones it does: when the
+  // story as set is too long, it keeps the template's size (and so do its fit passes).
+  if (rest.length > 0 && settings.growHeadline && headline && headline.sizePt > headline.naturalPt + 0.01 && isPlain(settings)) {
+    return layoutPass(source, grid, { ...settings, growHeadline: false }, options);
+  }
   return pass(rest, false);
+}
+
+/**
+ * The body blocks with the line rules applied at the story's tracking. The rules work in a
+ * one-column probe, so the result depends on the tracking only: it is worked out once per
+ * tracking and cloned for every later pass.
+ */
+function typesetBody(source: StorySource, body: HTMLElement[], trackingEm: number): { body: HTMLElement[]; fixes: LineFix[] } {
+  if (!source.lineRules) return { body, fixes: [] };
+  const known = source.typeset.get(trackingEm);
+  if (known) return { body: known.blocks.map((b) => b.cloneNode(true) as HTMLElement), fixes: known.fixes };
+  const typeset = typesetBlocks(source.el, body);
+  source.typeset.set(trackingEm, { blocks: body.map((b) => b.cloneNode(true) as HTMLElement), fixes: typeset.fixes });
+  // Out of the probe before it goes: the flow places them.
+  for (const block of body) block.remove();
+  typeset.release();
+  return { body, fixes: typeset.fixes };
 }
 
 /**

@@ -325,6 +325,7 @@ function pageReport(id: string, template: string, result: PageResult | undefined
       ...(c.fitted ? { fitted: c.fitted } : {}),
       ...(c.writeToFit ? { writeToFit: c.writeToFit } : {}),
       headline: c.headline,
+      layout: c.layout,
     })),
     audit: (result?.audit ?? []).map(({ rule, story, text, message }) => ({ rule, story, text, message })),
     timings: result?.timings ? { ...result.timings } : null,

@@ -16,6 +16,8 @@ export interface StoryReport {
   writeToFit?: CopyfitFacts['writeToFit'];
   /** The headline's size as set, and why it did not fit when it did not. */
   headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
+  /** Layout passes the story took in the browser, and their time in ms. */
+  layout?: { passes: number; ms: number };
 }
 
 export interface PageReport {
