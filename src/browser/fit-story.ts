@@ -1,5 +1,6 @@
 import { layoutPass, PLAIN, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
 import type { BrowserGrid } from './geometry.js';
+import { LineEstimate } from './line-estimate.js';
 
 /** Letter-spacing is searched in steps of this many em. */
 const TRACKING_STEP_EM = 0.005;
@@ -19,7 +20,7 @@ export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimi
   const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...plain.settings, ...settings });
   // A story with no photo has no photo lines to change.
   const hasFigures = source.blocks.some((b) => b.tagName === 'FIGURE');
-  const search = new FitSearch(at, hasFigures ? limits : { ...limits, figureLines: 0 }, plain);
+  const search = new FitSearch(at, hasFigures ? limits : { ...limits, figureLines: 0 }, plain, source, grid);
   return search.run();
 }
 
@@ -35,10 +36,14 @@ class FitSearch {
   private best: StoryPass;
   private last: StoryPass;
 
+  private lineEstimate?: LineEstimate;
+
   constructor(
     private readonly at: (settings: Partial<StorySettings>) => StoryPass,
     private readonly limits: FitLimits,
     plain: StoryPass,
+    private readonly source: StorySource,
+    private readonly grid: BrowserGrid,
   ) {
     this.best = plain;
     this.last = plain;
@@ -99,28 +104,50 @@ class FitSearch {
   }
 
   /** The smallest tracking change towards `direction` that reaches a fit, by bisection. */
+  /**
+   * The least tracking towards `direction` that reaches a fit: bisected on the line estimate
+   * (set against a real pass at the limit), then confirmed by real passes from there.
+   */
   private searchTracking(direction: number, figureLines: number, headlineSteps: number): StoryPass | undefined {
     const steps = Math.floor(Math.abs(this.trackingLimit(direction)) / TRACKING_STEP_EM + 1e-9);
-    const settings = (k: number) => ({ trackingEm: Math.round(direction * k * TRACKING_STEP_EM * 1000) / 1000, figureLines, headlineSteps });
+    const trackingAt = (k: number) => Math.round(direction * k * TRACKING_STEP_EM * 1000) / 1000;
     const cache = new Map<number, StoryPass>();
-    const passAt = (k: number) => cache.get(k) ?? cache.set(k, this.measure(settings(k))).get(k)!;
-    if (this.passes >= MAX_FIT_PASSES || !this.reached(direction, passAt(steps))) return cache.get(steps);
+    const passAt = (k: number) => cache.get(k) ?? cache.set(k, this.measure({ trackingEm: trackingAt(k), figureLines, headlineSteps })).get(k)!;
+    const limit = passAt(steps);
+    if (this.passes >= MAX_FIT_PASSES || !this.reached(direction, limit)) return limit;
+    // What the real pass at the limit takes beyond the estimate: keep rules, crossheads, boxes.
+    const estimate = this.estimate();
+    const offset = limit.used - estimate.lines(trackingAt(steps));
+    const predictedReach = (k: number) => {
+      const used = estimate.lines(trackingAt(k)) + offset;
+      return direction < 0 ? used <= limit.capacity : limit.capacity - used <= 1 || used > limit.capacity;
+    };
     let low = 0;
     let high = steps;
-    while (low < high && this.passes < MAX_FIT_PASSES) {
+    while (low < high) {
       const mid = (low + high) >> 1;
-      if (this.reached(direction, passAt(mid))) high = mid;
+      if (predictedReach(mid)) high = mid;
       else low = mid + 1;
     }
-    const found = passAt(high);
+    let k = high;
+    while (k < steps && !this.reached(direction, passAt(k)) && this.passes < MAX_FIT_PASSES) k++;
+    // The estimate may be a step cautious: one real pass tells.
+    if (k > 0 && this.passes < MAX_FIT_PASSES && this.reached(direction, passAt(k - 1))) k--;
+    const found = passAt(k);
     // Loosened one step too far: the step before is the best it gets.
-    if (direction > 0 && found.rest.length > 0 && high > 0) return passAt(high - 1);
+    if (direction > 0 && found.rest.length > 0 && k > 0) return passAt(k - 1);
     return found;
   }
 
   /** The page shows the last pass laid out: lay the chosen one out again unless it is that one. */
   private finish(pass: StoryPass): StoryPass {
+    this.lineEstimate?.dispose();
     return pass === this.last ? pass : this.at(pass.settings);
+  }
+
+  private estimate(): LineEstimate {
+    this.lineEstimate ??= new LineEstimate(this.source, this.grid);
+    return this.lineEstimate;
   }
 }
 
