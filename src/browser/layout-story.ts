@@ -185,21 +185,26 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     row += 1;
   }
   const byline = el.querySelector<HTMLElement>(':scope > .byline');
-  const bylineBox: GridBox[] = [];
-  if (byline && box.cols >= WIDE_FROM && !data.figures?.length) {
-    // Wide stories open their first column with the byline (本报记者 …), as dailies set it;
-    // a page designed with placed photos keeps it centred under the headline.
-    byline.classList.add('byline-in-column');
-    byline.style.top = `${row * pitch}pt`;
-    byline.style.width = `${grid.columnWidthPt}pt`;
-    bylineBox.push({ col: 0, cols: 1, row, rows: rowsFor(grid, byline.getBoundingClientRect().height) });
-  } else if (byline) {
+  const inColumn = Boolean(byline) && box.cols >= WIDE_FROM && !data.figures?.length;
+  if (byline && !inColumn) {
     byline.classList.remove('byline-in-column');
     byline.style.top = `${row * pitch}pt`;
     row += rowsFor(grid, byline.getBoundingClientRect().height);
   }
-
-  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row + (bylineBox[0]?.rows ?? 0), settings.figureLines);
+  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines);
+  const bylineBox: GridBox[] = [];
+  if (byline && inColumn) {
+    // Wide stories open their first column with the byline (本报记者 …), as dailies set it:
+    // under the photos that head the column, where its text starts. A page designed with
+    // placed photos keeps it centred under the headline.
+    byline.classList.add('byline-in-column');
+    byline.style.width = `${grid.columnWidthPt}pt`;
+    const rows = rowsFor(grid, byline.getBoundingClientRect().height);
+    let top = row;
+    while (figures.some((f) => f.col === 0 && top >= f.row && top < f.row + f.rows)) top++;
+    byline.style.top = `${top * pitch}pt`;
+    bylineBox.push({ col: 0, cols: 1, row: top, rows });
+  }
   const whole = blocks.filter(isWholeBlock);
   const placements = whole.map((block) => ({ block, place: placementOf(block, blocks.indexOf(block), blocks.length) }));
   const deferred = options.deferBottom ? placements.filter((p) => p.place === 'bottom').map((p) => p.block) : [];
