@@ -110,6 +110,8 @@ const page = (stories: string[]) => ['pages:', '  - id: A1', '    template: news
 /** A title too long for a 2-column, 10-row box at any size: 3 lines at 14 pt hold about 51 characters. */
 const OVERFLOW_TITLE = '全区深入推进城乡公交一体化改革新开通十八条镇村公交线路让沿线四十多个行政村的村民出门就能坐上干净舒适的公交车而且票价统一为两元';
 const SIDEBAR_TEXT = numberedSentences(24, 300).join('');
+/** Body lines after each crosshead of crossheads.md. */
+const CROSSHEAD_RUNS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 describe('composition without typography.fit (balanced columns, whole sidebars, rows: auto, headlines)', () => {
   let built: Built;
@@ -129,6 +131,10 @@ describe('composition without typography.fit (balanced columns, whole sidebars, 
           '        box: {col: 4, cols: 1, row: 32, rows: 20}',
           '      - file: overflow.md',
           '        box: {col: 6, cols: 2, row: 32, rows: 10}',
+          '      - file: toobig.md',
+          '        box: {col: 8, cols: 1, row: 32, rows: 12}',
+          '      - file: crossheads.md',
+          '        box: {col: 5, cols: 2, row: 44, rows: 24}',
         ]),
       ].join('\n'),
       'balanced.md': article('均衡短稿', taggedLines('均', 50)),
@@ -147,6 +153,9 @@ describe('composition without typography.fit (balanced columns, whole sidebars, 
       'auto.md': article('自动高度', taggedLines('自', 20)),
       'stepdown.md': article('城乡公交一体化改革让沿线村民出行更方便又更实惠', taggedLines('降', 8)),
       'overflow.md': article(OVERFLOW_TITLE, taggedLines('溢', 4)),
+      'toobig.md': ['---', 'title: 大栏', '---', '', tagged('大', 1), '', ':::sidebar{title="太长"}', SIDEBAR_TEXT, ':::', ''].join('\n'),
+      // Crossheads after 1, 2, … 9 one-line paragraphs: some would land on a column's last lines.
+      'crossheads.md': article('小标题', CROSSHEAD_RUNS.flatMap((n, i) => [`## 小标${i + 1}`, ...taggedLines(`${'ABCDEFGHI'[i]}`, n)])),
     });
   });
 
@@ -222,6 +231,43 @@ describe('composition without typography.fit (balanced columns, whole sidebars, 
     expect(story.overset).toEqual({ chars: 0, lines: 0 });
     expect(built.report.messages.filter((m) => m.story === 'stepdown' && m.severity === 'error')).toEqual([]);
     expect(built.text).toContain('城乡公交一体化改革让沿线村民出行更方便又更实惠');
+  });
+
+  it('reports a sidebar that fits nowhere whole as block-no-room at its line, and never splits it', () => {
+    const errors = built.report.messages.filter((m) => m.ruleId === 'block-no-room');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ severity: 'error', line: 7, column: 1, page: 'A1', story: 'toobig' });
+    expect(errors[0]!.file).toMatch(/(^|\/)toobig\.md$/);
+    expect(errors[0]!.message).toMatch(/^A1 toobig: Sidebar “太长” is \d+ lines tall in 1 column and fits nowhere whole in its story \(\d+ body lines in 1 column\)/);
+    // Not printed in pieces: its text is overset, counted and marked, not on the page.
+    const story = storyOf(built.report, 'toobig');
+    expect(story.overset.chars).toBeGreaterThan(SIDEBAR_TEXT.length - 10);
+    expect(built.text).not.toContain('太长');
+    expect(built.text).toContain(tagged('大', 1));
+  });
+
+  it('keeps every crosshead with at least two lines of its text in its column', () => {
+    const box = storyOf(built.report, 'crossheads').box!;
+    const cells = built.cells.filter((c) => c.page === 1 && c.col >= box.col && c.col < box.col + box.cols && c.row >= box.row && c.row < box.row + box.rows);
+    const heads = cells.filter((c) => /^小标\d$/.test(c.text));
+    expect(heads.length).toBeGreaterThanOrEqual(4);
+    for (const head of heads) {
+      const n = Number(head.text.slice(2));
+      const own = new RegExp(`^${'ABCDEFGHI'[n - 1]}\\d\\d行`);
+      const after = cells.filter((c) => c.col === head.col && c.row > head.row && own.test(c.text));
+      expect(after.length, head.text).toBeGreaterThanOrEqual(Math.min(2, CROSSHEAD_RUNS[n - 1]!));
+    }
+    // Not vacuous: set greedily (each head 2 lines, each paragraph 1), some head would end a column with under two lines of its text.
+    // The body starts two lines (the first crosshead) above the first paragraph.
+    const first = cells.find((c) => c.col === box.col && /^A01行/.test(c.text))!.row - 2;
+    const perColumn = box.row + box.rows - first;
+    let at = 0;
+    const naive = CROSSHEAD_RUNS.some((n) => {
+      const left = perColumn - (at % perColumn);
+      at += left < 2 ? left + 2 + n : 2 + n;
+      return left >= 2 && left - 2 < Math.min(2, n);
+    });
+    expect(naive).toBe(true);
   });
 
   it('reports a headline that cannot fit as headline-overflow at the title line, and prints nothing over text', () => {
