@@ -106,9 +106,14 @@ const pageSchema = z.strictObject({
 });
 
 const trackingSchema = z
-  .strictObject({ min: z.number().min(-0.1).max(0), max: z.number().min(0).max(0.1) })
+  .strictObject({ min: z.number().min(-0.1).max(0.1), max: z.number().min(-0.1).max(0.1) })
   .superRefine((range, ctx) => {
-    if (range.min > range.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `expected \`min\` (${range.min}) not above \`max\` (${range.max})` });
+    if (range.min > range.max) {
+      ctx.addIssue({ code: 'custom', path: ['min'], input: range.min, message: `expected \`min\` (${range.min}) not above \`max\` (${range.max}): the limits contradict each other` });
+    } else if (range.min > 0 || range.max < 0) {
+      // The story as set (no tracking) is where the search starts.
+      ctx.addIssue({ code: 'custom', path: [range.min > 0 ? 'min' : 'max'], input: range.min > 0 ? range.min : range.max, message: 'expected a range that includes 0 (`min` ≤ 0 ≤ `max`), the tracking as set' });
+    }
   });
 
 export const fitSchema = z.strictObject({
