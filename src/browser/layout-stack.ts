@@ -9,7 +9,7 @@ const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.lengt
  * columns: where the text and boxes ended in the tallest box, or a few rows more when
  * that does not hold it. The story is left laid out at the rows returned.
  */
-export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, settings: StorySettings = PLAIN): StoryPass {
+export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, settings: StorySettings = PLAIN, options: { trust?: boolean } = {}): StoryPass {
   // The page shows the pass laid out last, which may be a lower one that did not hold.
   let last: StoryPass;
   const at = (rows: number) => {
@@ -21,6 +21,9 @@ export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox
   // Balanced in the tallest box, the text ends on the lowest row that holds it: that row is
   // the guess, and only a box set at the bottom can make it a row or two short.
   let rows = Math.max(1, Math.min(maxRows, tallest.contentRows + tallest.bottomRows));
+  // With no box at the bottom the balanced end is exact: the caller lays the story out
+  // at its final rows anyway, and that pass is the check.
+  if (options.trust && tallest.bottomRows === 0) return { ...tallest, rows };
   for (let tries = 0; tries < 8; tries++) {
     const pass = at(rows);
     if (holds(pass) || rows >= maxRows) return holds(pass) ? pass : at(maxRows);
@@ -61,7 +64,7 @@ function spread(total: number, weights: number[]): number[] {
 export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: GridBox, limits: FitLimits | undefined): StoryPass[] {
   const topOf = (index: number) => ({ ...stack, row: stack.row + (index > 0 ? 1 : 0) });
   const jumper = members.findIndex((m) => m.data.jumpTo);
-  const natural = members.map((m, i) => (i === jumper ? 0 : minimalRows(m, grid, topOf(i), stack.rows).rows));
+  const natural = members.map((m, i) => (i === jumper ? 0 : minimalRows(m, grid, topOf(i), stack.rows, PLAIN, { trust: true }).rows));
   const rows = [...natural];
   const settings: StorySettings[] = members.map(() => ({ ...PLAIN }));
   const weights = natural.map((n, i) => (i === jumper ? 0 : n));
