@@ -287,6 +287,89 @@ describe('composition without typography.fit (balanced columns, whole sidebars, 
   });
 });
 
+describe('composition at its limits: an overset stack, a jump out of a stack, a table set whole', () => {
+  let built: Built;
+  const OVER = { col: 1, cols: 2, row: 1, rows: 20 };
+  const JUMPING = { col: 4, cols: 3, row: 1, rows: 30 };
+  const TABLE_ROWS = ['| 镇街 | 场次 | 人数 |', '| --- | --- | --- |', ...Array.from({ length: 6 }, (_, i) => `| 表${i + 1}城厢街道 | ${10 + i} | ${100 * (i + 1)} |`)];
+
+  beforeAll(async () => {
+    built = await build({
+      'edition.yaml': [
+        ...HEAD,
+        'pages:',
+        '  - id: A1',
+        '    template: news',
+        '    section: 测试',
+        '    stories:',
+        `      - stack: {col: ${OVER.col}, cols: ${OVER.cols}, row: ${OVER.row}, rows: ${OVER.rows}}`,
+        '        stories: [{file: over1.md}, {file: over2.md}]',
+        '      - file: below.md',
+        '        box: {col: 1, cols: 2, row: 21, rows: 12}',
+        `      - stack: {col: ${JUMPING.col}, cols: ${JUMPING.cols}, row: ${JUMPING.row}, rows: ${JUMPING.rows}}`,
+        '        stories:',
+        '          - {file: first.md}',
+        '          - {file: jumper.md, continue: {page: A2, box: {col: 1, cols: 3, row: 1, rows: 30}}}',
+        '      - file: table.md',
+        '        box: {col: 4, cols: 3, row: 32, rows: 30}',
+        '  - id: A2',
+        '    template: news',
+        '    section: 测试',
+        '    stories: []',
+      ].join('\n'),
+      'over1.md': article('上稿', taggedLines('上', 24)),
+      'over2.md': article('下稿', taggedLines('下', 24)),
+      'below.md': article('下方稿', taggedLines('方', 10)),
+      'first.md': article('先稿', taggedLines('先', 12)),
+      'jumper.md': article('转版稿件', taggedLines('转', 90)),
+      'table.md': article('表格整块', [...taggedLines('前', 6), TABLE_ROWS.join('\n'), ...taggedLines('后', 30)]),
+    });
+  });
+
+  it('oversets the last story of a stack that is too full, with its cut count, and nothing leaves the stack', () => {
+    const first = storyOf(built.report, 'over1');
+    const last = storyOf(built.report, 'over2');
+    expect(first.overset.chars).toBe(0);
+    expect(last.overset.chars).toBeGreaterThan(0);
+    expect(last.writeToFit).toEqual({ cut: last.overset.chars });
+    expect(last.box!.row + last.box!.rows).toBe(OVER.row + OVER.rows);
+    const overset = built.report.messages.find((m) => m.ruleId === 'overset' && m.story === 'over2');
+    expect(overset?.message).toContain(`cut ${last.overset.chars} chars`);
+    // No line of the stack is printed in the box below it, and that box keeps all its lines.
+    const inBelow = built.cells.filter((c) => c.page === 1 && c.col <= 2 && c.row >= 21 && c.row < 33);
+    expect(inBelow.some((c) => /^[上下]\d\d行/.test(c.text))).toBe(false);
+    expect(inBelow.filter((c) => /^方\d\d行/.test(c.text))).toHaveLength(10);
+  });
+
+  it('jumps a story out of a stack: it takes what the stack leaves, and goes on on the other page', () => {
+    const first = storyOf(built.report, 'first');
+    const jumper = storyOf(built.report, 'jumper');
+    expect(jumper.continuedOn).toBe('A2');
+    expect(first.box!.row).toBe(JUMPING.row);
+    expect(jumper.box!.row).toBe(first.box!.row + first.box!.rows);
+    expect(jumper.box!.row + jumper.box!.rows).toBe(JUMPING.row + JUMPING.rows);
+    const cont = built.report.pages[1]!.stories.find((s) => s.story === 'jumper' && s.part === 'cont')!;
+    expect(cont.overset.chars).toBe(0);
+    // Every line of the story is printed once, across the two pages.
+    const printed = built.cells.filter((c) => /^转\d\d行/.test(c.text)).map((c) => c.text.slice(0, 4));
+    expect(new Set(printed).size).toBe(90);
+    expect(printed).toHaveLength(90);
+    expect(built.cells.some((c) => c.page === 2 && /^转\d\d行/.test(c.text))).toBe(true);
+  });
+
+  it('sets a table whole: all its rows in one block of one set of columns, with the body round it', () => {
+    const story = storyOf(built.report, 'table');
+    expect(story.overset.chars).toBe(0);
+    const cells = built.cells.filter((c) => c.page === 1 && /^表\d/.test(c.text));
+    expect(cells.map((c) => c.text.slice(0, 2)).sort()).toEqual(['表1', '表2', '表3', '表4', '表5', '表6']);
+    // One column of the page holds the first cells of every row, on consecutive rows.
+    expect(new Set(cells.map((c) => c.col)).size).toBe(1);
+    const rows = cells.map((c) => c.row).sort((a, b) => a - b);
+    expect(rows[rows.length - 1]! - rows[0]!).toBeLessThanOrEqual(2 * (rows.length - 1));
+    for (const n of [1, 30]) expect(built.text).toContain(tagged('后', n));
+  });
+});
+
 // Words that break at spaces, so that tighter letter-spacing moves words up a line.
 const WORDS = ['city', 'bus', 'line', 'stop', 'new', 'route', 'map', 'east', 'west', 'park'];
 const latin = (n: number) => Array.from({ length: n }, (_, i) => WORDS[i % WORDS.length]).join(' ');
