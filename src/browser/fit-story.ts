@@ -52,6 +52,9 @@ class FitSearch {
   run(): StoryPass {
     const direction = this.best.rest.length > 0 ? -1 : 1;
     const figures = this.limits.figureLines ?? 0;
+    // Everything the edition allows at once: when even that does not reach, nothing will.
+    const all = { trackingEm: this.trackingLimit(direction), figureLines: figures * direction, headlineSteps: (this.limits.headlineSteps ?? 0) * direction };
+    if (!this.reached(direction, this.measure(all))) return this.finish(this.best);
     // The headline moves last: a step changes the look of the page more than a line of photo.
     for (let headlineSteps = 0; headlineSteps <= (this.limits.headlineSteps ?? 0); headlineSteps++) {
       const steps = headlineSteps * direction;

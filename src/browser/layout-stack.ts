@@ -69,9 +69,13 @@ export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: Gr
   const settings: StorySettings[] = members.map(() => ({ ...PLAIN }));
   const weights = natural.map((n, i) => (i === jumper ? 0 : n));
   let spare = stack.rows - natural.reduce((a, b) => a + b, 0);
-  if (limits && spare !== 0 && jumper < 0) {
-    // Fitting: each story takes its share of the spare (or of the excess) in tracking.
-    const shares = spread(Math.abs(spare), weights).map((s) => Math.sign(spare) * s);
+  // A line of air between stories is what a desk gives first; only more spare than that
+  // (or too little room) is worth a fit search.
+  const freeAir = jumper < 0 ? Math.min(Math.max(0, spare), members.length - 1) : 0;
+  if (limits && spare - freeAir !== 0 && jumper < 0) {
+    // Fitting: each story takes its share of the rest of the spare (or of the excess) in tracking.
+    const toFit = spare - freeAir;
+    const shares = spread(Math.abs(toFit), weights).map((s) => Math.sign(toFit) * s);
     members.forEach((m, i) => {
       if (shares[i] === 0) return;
       setBox(m, grid, { ...topOf(i), rows: natural[i]! + shares[i]! });
