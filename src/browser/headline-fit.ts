@@ -5,7 +5,7 @@ export const HEADLINE_SCALE_PT = [60, 54, 48, 42, 40, 36, 30, 26, 24, 22, 18, 16
 /** Sizes above this get a little padding above and below (see measure). */
 const LARGE_PT = 36;
 /** A short title grows up to this much over the template's size to fill its measure. */
-const MAX_GROWTH = 1.5;
+const MAX_GROWTH = 2;
 /** Share of the box width a title line should fill before it stops growing. */
 const FILLED = 0.85;
 

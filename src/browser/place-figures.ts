@@ -1,8 +1,8 @@
 import { PX_PER_PT, columnLeftPt, positionPt, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
 import type { StoryLayoutData } from './layout-story.js';
 
-/** The least resolution a placed photo keeps (the plate preflight's limit). */
-const MIN_PPI = 200;
+/** The least resolution a grown photo keeps: the plate preflight warns below 250 ppi. */
+const MIN_PPI = 250;
 
 /**
  * Take the figures out of the text flow and set them on the grid: explicitly placed ones
@@ -56,7 +56,7 @@ export function placeFigures(
     }
     const asked = box.rows;
     if (img && deltaLines) {
-      // A photo grows only while it keeps 200 ppi: the plate's preflight asks for that.
+      // A photo grows only while it keeps 250 ppi, where the plate preflight stops warning.
       const tallestPt = (Number(img.dataset.height) * 72) / MIN_PPI;
       const most = Math.max(box.rows, Math.floor((tallestPt + captionPt + pitch / 2) / pitch));
       box.rows = Math.max(Math.ceil((captionPt + pitch) / pitch) + 2, Math.min(box.rows + deltaLines, deltaLines > 0 ? most : Infinity));

@@ -4,27 +4,29 @@
  *   npx tsx src/tools/make-placeholders.ts [EDITION_DIR]   (default: articles/2026-11-26)
  *
  * Every image referenced by the edition's articles that appears in PLACEHOLDERS is written to
- * EDITION_DIR/images/ as a JPEG at print resolution (300 ppi for its placed width on the
- * broadsheet grid, aspect 3:2). Images the list does not know are reported and skipped.
+ * EDITION_DIR/images/ as a JPEG at camera resolution (450 ppi for its widest placed width on
+ * the broadsheet grid, aspect 3:2), so the desk can crop it taller (typography.fit photo
+ * lines) and still print it above the 250 ppi the preflight asks for. Images the list does
+ * not know are reported and skipped.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 
-const PPI = 300;
+const PPI = 450;
 const COLUMN_PT = 13 * 9; // 13 characters of 9 pt
 const GUTTER_PT = 9; // 1 character
 
 /** Pixel size of a 3:2 photo spanning `cols` broadsheet columns, at PPI. */
 function sizeForColumns(cols: number): { width: number; height: number } {
   const widthPt = cols * COLUMN_PT + (cols - 1) * GUTTER_PT; // 3 cols: 369 pt, 2 cols: 243 pt
-  const width = Math.round((widthPt / 72) * PPI); // 3 cols: 1538 px, 2 cols: 1013 px
+  const width = Math.round((widthPt / 72) * PPI); // 3 cols: 2306 px, 2 cols: 1519 px
   return { width, height: Math.round((width * 2) / 3) };
 }
 
 /** The images the sample edition uses, by file name (relative to images/). */
 const PLACEHOLDERS: Record<string, { width: number; height: number }> = {
-  // Sized for the widest placement in the sample edition, so every photo prints at 300 ppi.
+  // Sized for the widest placement in the sample edition, at 450 ppi across it.
   'borui-dianzi.jpg': sizeForColumns(5),
   'linkong-jingji.jpg': sizeForColumns(3),
   'qianjiang-dianqi.jpg': sizeForColumns(4),
