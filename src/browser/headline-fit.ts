@@ -86,7 +86,7 @@ type Measure = (sizePt: number) => { sizePt: number; lines: number; rows: number
 
 /**
  * The index in `scale` of the size to set: the template's size or the first below it that
- * fits; a title that fits on as many lines at a larger size grows (up to 1.5×) until it
+ * fits; a title that fits on as many lines at a larger size grows (up to 2×) until it
  * fills the measure, as a desk sizes a head to its column width. −1: nothing fits.
  */
 function chooseSize(scale: number[], naturalPt: number, measure: Measure, fits: (m: ReturnType<Measure>) => boolean, filled: () => number, shift: number, grow: boolean): number {
