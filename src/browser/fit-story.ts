@@ -5,7 +5,7 @@ import { LineEstimate } from './line-estimate.js';
 /** Letter-spacing is searched in steps of this many em. */
 const TRACKING_STEP_EM = 0.005;
 /** Layout passes one story's fit search may take, whatever the limits. */
-export const MAX_FIT_PASSES = 24;
+export const MAX_FIT_PASSES = 16;
 
 /** A story fits when nothing is left over and at most one line is empty. */
 export function fits(pass: StoryPass): boolean {
