@@ -13,8 +13,8 @@ export function fits(pass: StoryPass): boolean {
 }
 
 /** Lay out a story at its box; when it does not fit and the edition allows, find the smallest change that makes it. */
-export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimits | undefined, spacingLines = 0): StoryPass {
-  const plain = layoutPass(source, grid, { ...PLAIN, spacingLines });
+export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimits | undefined): StoryPass {
+  const plain = layoutPass(source, grid, PLAIN);
   if (!limits || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
   // The passes keep the headline as the plain pass set it (grown, or at the template's size).
   const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...plain.settings, ...settings });

@@ -75,18 +75,6 @@ function rejoin(first: HTMLElement, rest: HTMLElement): void {
   first.classList.add('split-after');
 }
 
-/** Empty body lines left at the bottom of the frames (the "short"). */
-export function emptyLines(frames: HTMLElement[], pitchPx: number): number {
-  let lines = 0;
-  for (const frame of frames) {
-    const box = frame.getBoundingClientRect();
-    const last = frame.lastElementChild;
-    const used = last ? last.getBoundingClientRect().bottom - box.top : 0;
-    lines += Math.max(0, Math.floor((box.height - used) / pitchPx + 0.05));
-  }
-  return lines;
-}
-
 /** Body lines the frames' content takes. */
 export function usedLines(frames: HTMLElement[], pitchPx: number): number {
   let lines = 0;

@@ -3,6 +3,8 @@ import { PX_PER_PT, readGrid, type BrowserGrid } from './geometry.js';
 import { layoutAuto, layoutStack } from './layout-stack.js';
 import { layoutPass, PLAIN, storySource, type Copyfit, type StoryPass, type StorySource } from './layout-story.js';
 import type { LineFix } from './typography/index.js';
+import { isWholeBlock } from './place-blocks.js';
+import { columnProbe } from './probe.js';
 import { charsToAdd } from './write-to-fit.js';
 
 const textLength = (blocks: Element[]) => blocks.reduce((n, b) => n + (b.textContent ?? '').replace(/\s+/g, '').length, 0);
@@ -40,6 +42,7 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
     return made;
   };
   const stacksDone = new Set<string>();
+  const dataOf = new Map(ordered.map((el) => [el, JSON.parse(el.dataset.layout ?? '{}') as StorySource['data']]));
 
   const record = (source: StorySource, pass: StoryPass) => {
     const { el, data } = source;
@@ -57,12 +60,12 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
   };
 
   for (const el of ordered) {
-    const data = JSON.parse(el.dataset.layout ?? '{}') as StorySource['data'];
+    const data = dataOf.get(el)!;
     if (data.stack) {
       if (stacksDone.has(data.stack.id)) continue;
       stacksDone.add(data.stack.id);
       const id = data.stack.id;
-      const members = ordered.filter((s) => (JSON.parse(s.dataset.layout ?? '{}') as StorySource['data']).stack?.id === id).map(sourceOf);
+      const members = ordered.filter((s) => dataOf.get(s)!.stack?.id === id).map(sourceOf);
       const passes = layoutStack(members, grid, data.stack.box, data.fit);
       members.forEach((member, i) => record(member, passes[i]!));
       continue;
@@ -73,7 +76,7 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
     else if (data.jumpTo) {
       pass = layoutPass(source, grid, PLAIN);
       // A jumping story ends with its bottom boxes: they go on to the continuation.
-      if (pass.jumped && source.blocks.some((b) => b.tagName === 'ASIDE' || b.tagName === 'TABLE')) {
+      if (pass.jumped && source.blocks.some(isWholeBlock)) {
         pass = layoutPass(source, grid, PLAIN, { deferBottom: true });
       }
     } else pass = fitStory(source, grid, data.fit);
@@ -117,11 +120,7 @@ function findContinuation(doc: Document, el: HTMLElement, page: string): HTMLEle
 /** Count what did not fit, mark it on the proof, and take it off the page. */
 export function measureOverset(el: HTMLElement, grid: BrowserGrid, rest: HTMLElement[]): Copyfit['overset'] {
   if (rest.length === 0) return { chars: 0, lines: 0, text: '' };
-  const probe = el.ownerDocument.createElement('div');
-  probe.className = 'frame';
-  probe.style.height = 'auto';
-  probe.style.visibility = 'hidden';
-  el.append(probe);
+  const probe = columnProbe(el, 'overset-probe');
   probe.append(...rest);
   const lines = Math.round(probe.getBoundingClientRect().height / (grid.linePitchPt * PX_PER_PT));
   const text = rest.map((b) => b.textContent ?? '').join('\n');

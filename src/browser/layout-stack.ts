@@ -9,12 +9,11 @@ const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.lengt
  * columns: where the text and boxes ended in the tallest box, or a few rows more when
  * that does not hold it. The story is left laid out at the rows returned.
  */
-export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, settings: StorySettings = PLAIN, options: { trust?: boolean } = {}): StoryPass {
-  // The page shows the pass laid out last, which may be a lower one that did not hold.
-  let last: StoryPass;
+export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, options: { trust?: boolean } = {}): StoryPass {
+  // The page shows the pass laid out last; layoutPass lays the chosen one out again when it is not.
   const at = (rows: number) => {
     setBox(source, grid, { ...top, rows });
-    return (last = layoutPass(source, grid, settings));
+    return layoutPass(source, grid, PLAIN);
   };
   const tallest = at(maxRows);
   if (!holds(tallest) || tallest.jumped) return tallest;
@@ -64,7 +63,7 @@ function spread(total: number, weights: number[]): number[] {
 export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: GridBox, limits: FitLimits | undefined): StoryPass[] {
   const topOf = (index: number) => ({ ...stack, row: stack.row + (index > 0 ? 1 : 0) });
   const jumper = members.findIndex((m) => m.data.jumpTo);
-  const natural = members.map((m, i) => (i === jumper ? 0 : minimalRows(m, grid, topOf(i), stack.rows, PLAIN, { trust: true }).rows));
+  const natural = members.map((m, i) => (i === jumper ? 0 : minimalRows(m, grid, topOf(i), stack.rows, { trust: true }).rows));
   const rows = [...natural];
   const settings: StorySettings[] = members.map(() => ({ ...PLAIN }));
   const weights = natural.map((n, i) => (i === jumper ? 0 : n));

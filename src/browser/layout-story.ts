@@ -1,4 +1,4 @@
-import { emptyLines, flowIntoFrames, usedLines } from './flow.js';
+import { flowIntoFrames, usedLines } from './flow.js';
 import { balancedHeights, carveFrames, type FrameSpec } from './frames.js';
 import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, type BrowserGrid, type GridBox } from './geometry.js';
 import { fitHeadline, type HeadlineFit } from './headline-fit.js';
@@ -227,11 +227,9 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const topBoxes = [...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
     source.ms += performance.now() - started;
-    const used = usedLines(frames, pitchPx);
-    const textBottom = specs.reduce((bottom, spec, i) => {
-      const lines = usedLines([frames[i]!], pitchPx);
-      return lines > 0 ? Math.max(bottom, spec.row + lines) : bottom;
-    }, row);
+    const linesIn = frames.map((frame) => usedLines([frame], pitchPx));
+    const used = linesIn.reduce((a, b) => a + b, 0);
+    const textBottom = specs.reduce((bottom, spec, i) => (linesIn[i]! > 0 ? Math.max(bottom, spec.row + linesIn[i]!) : bottom), row);
     const made: StoryPass = {
       rows: box.rows,
       // What the photos really changed: a photo stops growing at its resolution and its box.

@@ -1,5 +1,6 @@
 import { PX_PER_PT, type BrowserGrid } from './geometry.js';
 import { isWholeBlock } from './place-blocks.js';
+import { columnProbe } from './probe.js';
 import type { StorySource } from './layout-story.js';
 
 /**
@@ -14,12 +15,9 @@ export class LineEstimate {
 
   constructor(source: StorySource, grid: BrowserGrid) {
     this.pitchPx = grid.linePitchPt * PX_PER_PT;
-    this.probe = source.el.ownerDocument.createElement('div');
-    this.probe.className = 'frame line-estimate';
-    this.probe.style.cssText = 'visibility: hidden; height: auto; left: 0; top: 0';
+    this.probe = columnProbe(source.el, 'line-estimate');
     const body = source.blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b));
     this.probe.append(...body.map((b) => b.cloneNode(true)));
-    source.el.append(this.probe);
   }
 
   lines(trackingEm: number): number {

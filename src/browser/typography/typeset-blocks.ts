@@ -1,5 +1,6 @@
 import { fixLastLine, type LastLineFix } from './fix-last-line.js';
 import { glueLineStartMarks } from './glue-line-start.js';
+import { columnProbe } from '../probe.js';
 import { PARAGRAPH_SELECTOR, textBlocksIn } from './text-blocks.js';
 
 /** A paragraph that ended with a lone character, and what became of it. */
@@ -31,11 +32,7 @@ export function sourcePosition(el: Element): { line?: number; column?: number } 
  * Call `release()` when the story is laid out.
  */
 export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixes: LineFix[]; release(): void } {
-  const doc = story.ownerDocument;
-  const probe = doc.createElement('div');
-  probe.className = 'frame typeset-probe';
-  probe.style.cssText = 'visibility: hidden; height: auto; left: 0; top: 0';
-  story.append(probe);
+  const probe = columnProbe(story, 'typeset-probe');
   const fixes: LineFix[] = [];
   for (const block of blocks) {
     if (block.tagName === 'FIGURE') continue;
