@@ -271,7 +271,7 @@ function resolveAutoRows(file: VFile, config: EditionConfig, pages: LoadedPage[]
       story.box = { ...story.box, rows: Math.max(1, rows) };
       fixed.push(story.box);
       if (rows < MIN_AUTO_ROWS) {
-        reportError(file, `Box of \`${story.config.file}\` on ${page.config.id} has \`rows: auto\` but only ${Math.max(0, rows)} ${rows === 1 ? 'row' : 'rows'} below row ${row} in ${describeBox({ ...story.box, rows: 1 }).replace(/, row .*$/, '')} before ${rows + row > grid.rows ? 'the foot of the page' : `the box at row ${row + rows}`}; move it up or give it a number of rows`, {
+        reportError(file, `Box of \`${story.config.file}\` on ${page.config.id} has \`rows: auto\` but only ${Math.max(0, rows)} ${rows === 1 ? 'row' : 'rows'} below row ${row} in ${describeColumns(story.box)} before ${rows + row > grid.rows ? 'the foot of the page' : `the box at row ${row + rows}`}; move it up or give it a number of rows`, {
           place: locate(['pages', pi, ...story.config.at, 'box', 'rows']),
           ruleId: 'auto-no-room',
         });
@@ -281,9 +281,17 @@ function resolveAutoRows(file: VFile, config: EditionConfig, pages: LoadedPage[]
 }
 
 /** `columns 7–9, rows 1–20`: a box as the grid cells it covers. */
-function describeBox({ col, cols, row, rows }: GridBox): string {
-  const span = (from: number, count: number) => (count === 1 ? `${from}` : `${from}–${from + count - 1}`);
-  return `${cols === 1 ? 'column' : 'columns'} ${span(col, cols)}, ${rows === 1 ? 'row' : 'rows'} ${span(row, rows)}`;
+function describeBox(box: GridBox): string {
+  return `${describeColumns(box)}, ${box.rows === 1 ? 'row' : 'rows'} ${span(box.row, box.rows)}`;
+}
+
+/** `columns 7–9`. */
+function describeColumns({ col, cols }: { col: number; cols: number }): string {
+  return `${cols === 1 ? 'column' : 'columns'} ${span(col, cols)}`;
+}
+
+function span(from: number, count: number): string {
+  return count === 1 ? `${from}` : `${from}–${from + count - 1}`;
 }
 
 interface PlacedBox {
