@@ -17,11 +17,22 @@ export function flowIntoFrames(blocks: HTMLElement[], frames: HTMLElement[], pit
 }
 
 function fillFrame(frame: HTMLElement, queue: HTMLElement[], pitchPx: number): void {
-  const limit = frame.getBoundingClientRect().bottom;
+  const box = frame.getBoundingClientRect();
+  const limit = box.bottom;
+  const charsPerLine = Math.max(1, Math.floor(box.width / parseFloat(getComputedStyle(frame).fontSize)));
   while (queue.length > 0) {
-    const block = queue.shift()!;
-    frame.append(block);
-    if (block.getBoundingClientRect().bottom <= limit + 0.5) continue;
+    // Blocks go in by the batch that should about fill the room left, and are measured
+    // together: a block's bottom does not depend on the blocks after it, so this finds the
+    // same block to split as adding them one by one, in one layout instead of one a block.
+    const bottom = frame.lastElementChild?.getBoundingClientRect().bottom ?? box.top;
+    const batch = takeBatch(queue, (limit - bottom) / pitchPx, charsPerLine);
+    frame.append(...batch);
+    if (batch[batch.length - 1]!.getBoundingClientRect().bottom <= limit + 0.5) continue;
+    const over = batch.findIndex((b) => b.getBoundingClientRect().bottom > limit + 0.5);
+    const block = batch[over]!;
+    const after = batch.slice(over + 1);
+    for (const later of after) later.remove();
+    queue.unshift(...after);
     const rest = splitBlock(block, limit);
     if (rest) {
       queue.unshift(rest);
@@ -33,6 +44,22 @@ function fillFrame(frame: HTMLElement, queue: HTMLElement[], pitchPx: number): v
     keepHeadingWithText(frame, queue, pitchPx);
     return;
   }
+}
+
+/** Blocks from the head of `queue` whose text should take about `roomLines` lines (at least one block). */
+function takeBatch(queue: HTMLElement[], roomLines: number, charsPerLine: number): HTMLElement[] {
+  const batch = [queue.shift()!];
+  let lines = estimatedLines(batch[0]!, charsPerLine);
+  while (queue.length > 0 && lines + estimatedLines(queue[0]!, charsPerLine) <= roomLines) {
+    lines += estimatedLines(queue[0]!, charsPerLine);
+    batch.push(queue.shift()!);
+  }
+  return batch;
+}
+
+/** Lines a block's text takes at full-width characters: enough to pick a batch, never to decide a break. */
+function estimatedLines(block: HTMLElement, charsPerLine: number): number {
+  return Math.max(1, Math.ceil((block.textContent ?? '').length / charsPerLine));
 }
 
 /**
