@@ -1,3 +1,4 @@
+import { PX_PER_PT } from './geometry.js';
 import { splitBlock } from './split-block.js';
 
 const HEADINGS = /^H[1-6]$/;
@@ -8,26 +9,62 @@ const HEADINGS = /^H[1-6]$/;
  */
 export function flowIntoFrames(blocks: HTMLElement[], frames: HTMLElement[], pitchPx: number): HTMLElement[] {
   const queue = [...blocks];
+  const charsPerLine = frames[0] ? charsPerLineOf(frames[0]) : 1;
   for (const frame of frames) {
     if (queue.length === 0) break;
-    if (frame.getBoundingClientRect().height < pitchPx / 2) continue;
-    fillFrame(frame, queue, pitchPx);
+    const heightPx = styledHeightPx(frame);
+    if (heightPx < pitchPx / 2) continue;
+    fillFrame(frame, heightPx / pitchPx, queue, pitchPx, charsPerLine);
   }
   return queue;
 }
 
-function fillFrame(frame: HTMLElement, queue: HTMLElement[], pitchPx: number): void {
-  const box = frame.getBoundingClientRect();
-  const limit = box.bottom;
-  const charsPerLine = Math.max(1, Math.floor(box.width / parseFloat(getComputedStyle(frame).fontSize)));
+/**
+ * The frame's height as its style sets it (frames are positioned in pt), so that deciding
+ * which frames to fill needs no layout; the rendered height when the style gives none.
+ */
+function styledHeightPx(frame: HTMLElement): number {
+  const match = /^(-?[\d.]+)pt$/.exec(frame.style.height);
+  return match ? Number(match[1]) * PX_PER_PT : frame.getBoundingClientRect().height;
+}
+
+/** Per story and frame width: reading the font size after a change would cost a style pass. */
+const knownCharsPerLine = new WeakMap<Element, Map<number, number>>();
+
+/** Full-width characters a frame's line holds: enough to choose a batch, never to break a line. */
+function charsPerLineOf(frame: HTMLElement): number {
+  const width = styledWidthPx(frame);
+  const story = frame.parentElement ?? frame;
+  const known = knownCharsPerLine.get(story) ?? new Map<number, number>();
+  knownCharsPerLine.set(story, known);
+  const cached = known.get(width);
+  if (cached !== undefined) return cached;
+  const chars = Math.max(1, Math.floor(width / parseFloat(getComputedStyle(frame).fontSize)));
+  known.set(width, chars);
+  return chars;
+}
+
+function styledWidthPx(frame: HTMLElement): number {
+  const match = /^([\d.]+)pt$/.exec(frame.style.width);
+  return match ? Number(match[1]) * PX_PER_PT : frame.getBoundingClientRect().width;
+}
+
+/**
+ * Blocks go in by the batch that should about fill the room left, and are measured together:
+ * a block's bottom does not depend on the blocks after it, so this finds the same block to
+ * split as adding them one by one, at one layout a batch instead of one a block.
+ */
+function fillFrame(frame: HTMLElement, roomLines: number, queue: HTMLElement[], pitchPx: number, charsPerLine: number): void {
+  let room = roomLines;
   while (queue.length > 0) {
-    // Blocks go in by the batch that should about fill the room left, and are measured
-    // together: a block's bottom does not depend on the blocks after it, so this finds the
-    // same block to split as adding them one by one, in one layout instead of one a block.
-    const bottom = frame.lastElementChild?.getBoundingClientRect().bottom ?? box.top;
-    const batch = takeBatch(queue, (limit - bottom) / pitchPx, charsPerLine);
+    const batch = takeBatch(queue, room, charsPerLine);
     frame.append(...batch);
-    if (batch[batch.length - 1]!.getBoundingClientRect().bottom <= limit + 0.5) continue;
+    const limit = frame.getBoundingClientRect().bottom;
+    const lastBottom = batch[batch.length - 1]!.getBoundingClientRect().bottom;
+    if (lastBottom <= limit + 0.5) {
+      room = (limit - lastBottom) / pitchPx;
+      continue;
+    }
     const over = batch.findIndex((b) => b.getBoundingClientRect().bottom > limit + 0.5);
     const block = batch[over]!;
     const after = batch.slice(over + 1);
@@ -46,18 +83,22 @@ function fillFrame(frame: HTMLElement, queue: HTMLElement[], pitchPx: number): v
   }
 }
 
-/** Blocks from the head of `queue` whose text should take about `roomLines` lines (at least one block). */
+/**
+ * Blocks from the head of `queue` whose text should fill `roomLines` lines, with the block
+ * that should cross the frame's end: a frame then usually takes one batch.
+ */
 function takeBatch(queue: HTMLElement[], roomLines: number, charsPerLine: number): HTMLElement[] {
-  const batch = [queue.shift()!];
-  let lines = estimatedLines(batch[0]!, charsPerLine);
-  while (queue.length > 0 && lines + estimatedLines(queue[0]!, charsPerLine) <= roomLines) {
-    lines += estimatedLines(queue[0]!, charsPerLine);
-    batch.push(queue.shift()!);
+  const batch: HTMLElement[] = [];
+  let lines = 0;
+  while (queue.length > 0 && (batch.length === 0 || lines < roomLines)) {
+    const block = queue.shift()!;
+    lines += estimatedLines(block, charsPerLine);
+    batch.push(block);
   }
   return batch;
 }
 
-/** Lines a block's text takes at full-width characters: enough to pick a batch, never to decide a break. */
+/** Lines a block's text takes at full-width characters. */
 function estimatedLines(block: HTMLElement, charsPerLine: number): number {
   return Math.max(1, Math.ceil((block.textContent ?? '').length / charsPerLine));
 }

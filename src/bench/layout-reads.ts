@@ -1,0 +1,71 @@
+/**
+ * Forced layouts of our layout script, per page: every geometry read that follows a DOM
+ * change makes Chromium lay the page out again, and their number, unlike wall time, does not
+ * depend on how busy the machine is. Counted in the page (a read with a mutation record
+ * pending), beside Chromium's own LayoutCount for the whole load.
+ *
+ *   npx tsx src/cli.ts build articles/2026-11-26 --proof-only
+ *   npx tsx src/bench/layout-reads.ts articles/2026-11-26 [--html output/2026-11-26/html] [--by-caller]
+ */
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchChromium, restrictToOrigin } from '../render/chromium.js';
+import { startStaticServer } from '../server/static-server.js';
+import { staticMounts } from '../pipeline/prepare-edition.js';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { html: { type: 'string' }, 'by-caller': { type: 'boolean', default: false } } });
+const editionDir = resolve(positionals[0] ?? 'articles/2026-11-26');
+const htmlDir = resolve(values.html ?? `output/${basename(editionDir)}/html`);
+if (!existsSync(htmlDir)) {
+  console.error(`${htmlDir}: no built pages; build the edition first (presswork build ${positionals[0] ?? 'articles/2026-11-26'} --proof-only)`);
+  process.exit(2);
+}
+
+/** Runs in the page before its scripts (a string: tsx's helpers do not exist there). */
+const COUNTER = `(() => {
+  window.requestAnimationFrame = (cb) => window.setTimeout(() => cb(performance.now()), 0);
+  const counts = {}; window.__layoutReads = counts;
+  const changes = new MutationObserver(() => {});
+  changes.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  const caller = () => (new Error().stack || '').split('\\n')[4]?.trim().replace(/\\(?\\S*\\/([^/]+:\\d+):\\d+\\)?/, '$1') || '?';
+  const count = () => { if (changes.takeRecords().length > 0) { const at = caller(); counts[at] = (counts[at] || 0) + 1; } };
+  for (const [proto, name] of [[Element.prototype, 'getBoundingClientRect'], [Element.prototype, 'getClientRects'], [Range.prototype, 'getBoundingClientRect'], [Range.prototype, 'getClientRects']]) {
+    const read = proto[name];
+    proto[name] = function (...args) { count(); return read.apply(this, args); };
+  }
+  for (const name of ['scrollWidth', 'clientWidth', 'offsetHeight', 'offsetWidth']) {
+    const property = Object.getOwnPropertyDescriptor(Element.prototype, name) || Object.getOwnPropertyDescriptor(HTMLElement.prototype, name);
+    const owner = Object.getOwnPropertyDescriptor(Element.prototype, name) ? Element.prototype : HTMLElement.prototype;
+    Object.defineProperty(owner, name, { get() { count(); return property.get.call(this); } });
+  }
+  const style = window.getComputedStyle;
+  window.getComputedStyle = function (...args) { count(); return style.apply(window, args); };
+})();`;
+
+const pageIds = ['A1', 'A2', 'A3', 'A4'].filter((id) => existsSync(resolve(htmlDir, `${id}.html`)));
+const server = await startStaticServer({ mounts: staticMounts(editionDir, htmlDir) });
+const browser = await launchChromium({});
+try {
+  let total = 0;
+  for (const id of pageIds) {
+    const tab = await browser.newPage();
+    await restrictToOrigin(tab, server.origin);
+    await tab.evaluateOnNewDocument(COUNTER);
+    const cdp = await tab.createCDPSession();
+    await cdp.send('Performance.enable');
+    await tab.goto(`${server.origin}/html/${id}.html?layout-only`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { __presswork?: { phase: string } }).__presswork?.phase ?? ''), { polling: 50 });
+    const reads = (await tab.evaluate(() => (window as unknown as { __layoutReads: Record<string, number> }).__layoutReads)) as Record<string, number>;
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const sum = Object.values(reads).reduce((a, b) => a + b, 0);
+    total += sum;
+    console.log(`${id}  forced layouts ${sum}  (Chromium LayoutCount ${metrics.find((m) => m.name === 'LayoutCount')?.value ?? '?'})`);
+    if (values['by-caller']) for (const [at, n] of Object.entries(reads).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(5)} ${at}`);
+    await tab.close();
+  }
+  console.log(`all   forced layouts ${total}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
