@@ -102,7 +102,7 @@ export interface StorySource {
   /** The pass the page shows, with the box and settings it was laid out at. */
   last?: { key: string; pass: StoryPass };
   /** The body as the line rules set it, by tracking (see typesetBody). */
-  typeset: Map<number, { blocks: HTMLElement[]; fixes: LineFix[] }>;
+  typeset: Map<number, { blocks: HTMLElement[]; fixes: LineFix[]; lines: number }>;
   /** Layout passes this story has taken, and their time in ms (report.json, to keep the fit search honest). */
   passes: number;
   ms: number;
@@ -212,7 +212,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   for (const block of whole) if (block.isConnected) own(block);
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const block of whole) if (block.isConnected) fixes.push(...typesetInPlace(el, block));
-  const { body, fixes: bodyFixes } = typesetBody(source, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)), settings.trackingEm);
+  const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)), settings.trackingEm, pitchPx);
   fixes.push(...bodyFixes);
 
   const specs = carveFrames(box.cols, row, box.rows, [...bylineBox, ...figures, ...placed.map((p) => p.box)]);
@@ -271,7 +271,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     last.style.height = fullHeight;
     for (const frame of frames) frame.replaceChildren();
   }
-  const rest = flowBalanced(body, frames, specs, pitchPx);
+  const rest = flowBalanced(body, frames, specs, pitchPx, bodyLines);
   // A head grows into lines the text does not need, never into the ones it does: when the
   // story as set is too long, it keeps the template's size (and so do its fit passes).
   if (rest.length > 0 && settings.growHeadline && headline && headline.sizePt > headline.naturalPt + 0.01 && isPlain(settings)) {
@@ -285,23 +285,26 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
  * one-column probe, so the result depends on the tracking only: it is worked out once per
  * tracking and cloned for every later pass.
  */
-function typesetBody(source: StorySource, body: HTMLElement[], trackingEm: number): { body: HTMLElement[]; fixes: LineFix[] } {
+function typesetBody(source: StorySource, body: HTMLElement[], trackingEm: number, pitchPx: number): { body: HTMLElement[]; fixes: LineFix[]; lines?: number } {
   if (!source.lineRules) return { body, fixes: [] };
   const known = source.typeset.get(trackingEm);
-  if (known) return { body: known.blocks.map((b) => b.cloneNode(true) as HTMLElement), fixes: known.fixes };
+  if (known) return { body: known.blocks.map((b) => b.cloneNode(true) as HTMLElement), fixes: known.fixes, lines: known.lines };
   const typeset = typesetBlocks(source.el, body);
-  source.typeset.set(trackingEm, { blocks: body.map((b) => b.cloneNode(true) as HTMLElement), fixes: typeset.fixes });
+  const lines = Math.round(typeset.heightPx / pitchPx);
+  source.typeset.set(trackingEm, { blocks: body.map((b) => b.cloneNode(true) as HTMLElement), fixes: typeset.fixes, lines });
   // Out of the probe before it goes: the flow places them.
   for (const block of body) block.remove();
   typeset.release();
-  return { body, fixes: typeset.fixes };
+  return { body, fixes: typeset.fixes, lines };
 }
 
 /**
  * Flow band by band; in the band where the text ends, cut the frames so that its columns
- * end on the same row or one apart, the first columns taking the longer share.
+ * end on the same row or one apart, the first columns taking the longer share. When the
+ * line rules have counted the body's lines (`bodyLines`) and they end well inside the
+ * first band, the greedy flow that would count them again is skipped.
  */
-function flowBalanced(body: HTMLElement[], frames: HTMLElement[], specs: FrameSpec[], pitchPx: number): HTMLElement[] {
+function flowBalanced(body: HTMLElement[], frames: HTMLElement[], specs: FrameSpec[], pitchPx: number, bodyLines?: number): HTMLElement[] {
   let queue = body;
   const bands = [...new Set(specs.map((s) => s.band))];
   for (const band of bands) {
@@ -309,11 +312,15 @@ function flowBalanced(body: HTMLElement[], frames: HTMLElement[], specs: FrameSp
     const bandFrames = indexes.map((i) => frames[i]!);
     const bandSpecs = indexes.map((i) => specs[i]!);
     const snapshot = queue.map((b) => b.cloneNode(true) as HTMLElement);
-    queue = flowIntoFrames(queue, bandFrames, pitchPx);
-    if (queue.length > 0) continue;
     const full = bandSpecs.reduce((n, s) => n + s.rows, 0);
-    const used = usedLines(bandFrames, pitchPx);
-    if (full - used < 2 || new Set(bandSpecs.map((s) => s.col)).size < 2) return queue;
+    const columns = new Set(bandSpecs.map((s) => s.col)).size;
+    let used = band === bands[0] && bodyLines !== undefined && columns > 1 && full - bodyLines >= 2 ? bodyLines : undefined;
+    if (used === undefined) {
+      queue = flowIntoFrames(queue, bandFrames, pitchPx);
+      if (queue.length > 0) continue;
+      used = usedLines(bandFrames, pitchPx);
+      if (full - used < 2 || columns < 2) return queue;
+    }
     const setHeights = (heights: number[]) =>
       bandFrames.forEach((frame, i) => {
         frame.replaceChildren();
@@ -331,7 +338,9 @@ function flowBalanced(body: HTMLElement[], frames: HTMLElement[], specs: FrameSp
       if (rest.length === 0) return rest;
     }
     setHeights(bandSpecs.map((s) => s.rows));
-    return flowIntoFrames(snapshot, bandFrames, pitchPx);
+    queue = flowIntoFrames(snapshot, bandFrames, pitchPx);
+    if (queue.length > 0) continue;
+    return queue;
   }
   return queue;
 }

@@ -31,7 +31,7 @@ export function sourcePosition(el: Element): { line?: number; column?: number } 
  * The blocks are left in a hidden probe inside `story`; flowing them moves them out.
  * Call `release()` when the story is laid out.
  */
-export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixes: LineFix[]; release(): void } {
+export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixes: LineFix[]; heightPx: number; release(): void } {
   const probe = columnProbe(story, 'typeset-probe');
   const fixes: LineFix[] = [];
   const texts = blocks.filter((block) => block.tagName !== 'FIGURE');
@@ -39,7 +39,8 @@ export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixe
   // them without a change in between costs one layout instead of one per block.
   probe.append(...texts);
   for (const block of texts) fixes.push(...typesetInPlace(story, block));
-  return { fixes, release: () => probe.remove() };
+  // Read once the rules are done: what the text takes in one column, for balancing.
+  return { fixes, heightPx: probe.getBoundingClientRect().height, release: () => probe.remove() };
 }
 
 /** The same rules for a block already at its final width (a box placed whole on the grid). */
