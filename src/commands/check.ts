@@ -49,7 +49,7 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
       if (!prepared) return;
       const work = await mkdtemp(join(tmpdir(), 'presswork-check-'));
       const htmlDir = join(work, 'html');
-      await writeBrowserAssets(join(htmlDir, 'assets'));
+      await writeBrowserAssets(join(htmlDir, 'assets'), prepared.fonts);
       const server = await startStaticServer({ mounts: staticMounts(prepared.edition.dir, htmlDir) });
       try {
         browser ??= await launchChromium();
@@ -61,7 +61,7 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
           htmlDir,
           pagesDir: work,
           browser: async () => shared,
-          fonts: await createPageFontSubsetter(join(htmlDir, 'assets')),
+          fonts: await createPageFontSubsetter(join(htmlDir, 'assets'), undefined, prepared.fonts),
           layoutOnly: true,
         });
         const found: ReportMessage[] = [...messages];

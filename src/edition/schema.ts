@@ -162,6 +162,8 @@ export const editionSchema = z.strictObject({
     })
     .default({ pdfx: 'x1a', inkLimit: 240 }),
   credits: creditsSchema.default({}),
+  /** The paper's house style (fonts, copy rules), shared by its editions; else house.yaml here or beside the editions. */
+  house: z.string().min(1).optional(),
   pages: z.array(pageSchema).min(1),
 });
 

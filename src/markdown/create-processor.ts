@@ -12,6 +12,10 @@ import { rehypeFigures, type FigureImage } from './rehype-figures.js';
 import { rehypeNobreak } from './rehype-nobreak.js';
 import { rehypeSourcePositions } from './rehype-source-positions.js';
 import { remarkCjkNormalize } from './remark-cjk-normalize.js';
+import { remarkCopyCharacters } from './remark-copy-characters.js';
+import { remarkFontCoverage } from './remark-font-coverage.js';
+import type { CopyRule } from './copy-characters.js';
+import type { FontChains } from '../fonts/font-chain.js';
 import { remarkNewspaperDirectives, remarkRestoreUnknownDirectives } from './remark-newspaper-directives.js';
 import { remarkRejectRawHtml } from './remark-reject-raw-html.js';
 import { sanitizeSchema } from './sanitize-schema.js';
@@ -25,6 +29,12 @@ export interface ProcessorOptions {
   /** Remove typed spaces between Han and Latin (the browser's text-autospace adds them). */
   autospace: boolean;
   images?: FigureImage[];
+  /** The house rule for emoji, control and bidi characters (house.yaml `copy:`). */
+  copy?: CopyRule;
+  /** Each role's fonts, to check every character against (no check without them). */
+  fonts?: FontChains;
+  /** What names `fonts` (the house style's digest), for caches keyed on these options. */
+  fontsDigest?: string;
 }
 
 /** The article processor: Markdown with front matter and directives in, sanitised HTML out. */
@@ -39,6 +49,8 @@ export function createProcessor(options: ProcessorOptions) {
     .use(remarkCheckLinks)
     .use(remarkRestoreUnknownDirectives)
     .use(remarkCjkNormalize, { autospace: options.autospace })
+    .use(remarkCopyCharacters, { rule: options.copy, root: options.root })
+    .use(remarkFontCoverage, { chains: options.fonts, root: options.root })
     .use(remarkNewspaperDirectives)
     .use(remarkRehype)
     .use(rehypeFigures, { root: options.root, urlPrefix: options.urlPrefix, images: options.images })

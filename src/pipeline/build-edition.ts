@@ -140,7 +140,7 @@ async function buildLocked(
   time: <T>(name: string, run: () => Promise<T>) => Promise<T>,
   files: VFile[],
 ): Promise<void> {
-  const loaded = await prepareEdition(dir, time, options.processArticle);
+  const loaded = await prepareEdition(dir, time, options.processArticle, { fontCacheDir: join(options.out, '.cache', 'fonts') });
   files.push(...loaded.files);
   const prepared = loaded.prepared;
   if (!prepared) return;
@@ -150,8 +150,8 @@ async function buildLocked(
   const pagesDir = join(outDir, 'pages');
   const fonts = await time('template', async () => {
     await mkdir(pagesDir, { recursive: true });
-    await writeBrowserAssets(join(htmlDir, 'assets'));
-    return createPageFontSubsetter(join(htmlDir, 'assets'));
+    await writeBrowserAssets(join(htmlDir, 'assets'), prepared.fonts);
+    return createPageFontSubsetter(join(htmlDir, 'assets'), undefined, prepared.fonts);
   });
 
   const extraMessages: ReportMessage[] = [];

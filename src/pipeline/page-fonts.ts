@@ -8,6 +8,8 @@ import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
+import { roleVariablesCss, type FontSet } from '../fonts/font-set.js';
+import { isPrivateUse } from '../markdown/copy-characters.js';
 
 /**
  * Per-page font subsets for the print build.
@@ -54,13 +56,17 @@ export const DECODED_FONTS_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'pres
  * layout script in `assetsDir` count as page text: they add characters of their own.
  * `decodedDir` keeps the decoded whole faces between builds.
  */
-export async function createPageFontSubsetter(assetsDir: string, decodedDir = DECODED_FONTS_DIR): Promise<PageFontSubsetter> {
+export async function createPageFontSubsetter(assetsDir: string, decodedDir = DECODED_FONTS_DIR, fontSet?: FontSet): Promise<PageFontSubsetter> {
   const extraText = (await Promise.all(['newspaper.css', 'layout.js'].map((file) => readFile(join(assetsDir, file), 'utf8')))).join('');
-  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir });
+  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir, fontSet });
 }
+
+/** A character of a page that no font has: the page is not built rather than printed with tofu. */
+export class PageGlyphError extends Error {}
 
 /** The whole face as TrueType: decoded from its woff2, or read from an earlier decode. */
 async function decodeFace(path: string, decodedDir: string): Promise<Buffer> {
+  if (!path.endsWith('.woff2')) return readFile(path);
   const { size, mtimeMs } = await stat(path);
   const cached = join(decodedDir, `${basename(path, '.woff2')}-${size}-${Math.round(mtimeMs)}.ttf`);
   const earlier = await readFile(cached).catch(() => undefined);
@@ -73,9 +79,16 @@ async function decodeFace(path: string, decodedDir: string): Promise<Buffer> {
   return font;
 }
 
-function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir: string }): PageFontSubsetter {
+function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir: string; fontSet?: FontSet }): PageFontSubsetter {
+  const set = options.fontSet;
   // Each face with what names its file (path and size), read once: it keys every page's subsets.
-  const faces = mainFontFaces().then((list) => Promise.all(list.map(async (face) => ({ face, id: `${face.path}\n${(await stat(face.path)).size}` }))));
+  // House faces come first, the fallback last: the order the role variables name them in.
+  const faces = mainFontFaces().then((list) =>
+    Promise.all([...(set?.houseFaces ?? []), ...list].map(async (face) => ({ face, id: `${face.path}\n${(await stat(face.path)).size}` }))),
+  );
+  const chains = set ? [...set.chains.values()].map((chain) => chain.slice(0, -1)) : [];
+  /** Characters some role's chain has only in the fallback font. */
+  const forFallback = (characters: string) => [...characters].filter((c) => chains.some((chain) => !chain.some((font) => font.has(c.codePointAt(0)!)))).join('');
   let folder: Promise<unknown> | undefined;
   const decoded = createPromiseCache<string, Buffer>();
   const subsets = createPromiseCache<string, Subset>();
@@ -97,8 +110,9 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
     href: (pageId) => `${options.urlPrefix}/${pageId}.css`,
     async write(pageId, text) {
       await (folder ??= mkdir(options.dir, { recursive: true }));
+      if (set) checkPageGlyphs(pageId, text, set);
       const characters = pageCharacters(text + options.extraText);
-      const rules: string[] = [];
+      const rules: string[] = set ? [roleVariablesCss(set)] : [];
       const urls = new Set<string>();
       const songSrc = new Map<string, string>();
       for (const { face, id } of await faces) {
@@ -109,6 +123,16 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
         const src = `url(${options.urlPrefix}/${file}) format('truetype')`;
         if (basename(face.path) === songFile(face.weight)) songSrc.set(face.weight, src);
         rules.push(fontFaceRule(face, src, unicodeRange(codePoints)));
+      }
+      const rare = set ? forFallback(characters) : '';
+      if (set && rare) {
+        const face = set.fallbackFace;
+        const key = createHash('sha256').update(`${face.path}\n${set.digest}\n${rare}`).digest('hex').slice(0, 24);
+        const { file, codePoints } = await subset(face, rare, key);
+        if (codePoints.length > 0) {
+          urls.add(`${options.urlPrefix}/${file}`);
+          rules.push(fontFaceRule(face, `url(${options.urlPrefix}/${file}) format('truetype')`, unicodeRange(codePoints)));
+        }
       }
       rules.push(punctuationFaces((weight) => songSrc.get(weight)));
       await writeFileAtomic(join(options.dir, `${pageId}.css`), `${rules.join('\n')}\n`);
@@ -133,6 +157,22 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
 export function withFontPreloads(html: string, fonts: string[]): string {
   const links = fonts.map((url) => `<link rel="preload" href="${url}" as="font" type="font/ttf" crossorigin>`).join('\n');
   return links ? html.replace('</head>', `${links}\n</head>`) : html;
+}
+
+/**
+ * The page's own text (its HTML: masthead, folio, credits, stories) against every font: the
+ * articles were checked character by character where they were typed, so what is left here
+ * comes from edition.yaml or a template.
+ */
+function checkPageGlyphs(pageId: string, html: string, set: FontSet): void {
+  const text = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]*>/g, '');
+  const missing = [...pageCharacters(text)].filter((c) => {
+    const cp = c.codePointAt(0)!;
+    return cp >= 0x80 && (isPrivateUse(cp) || ![...set.chains.values()].some((chain) => chain.some((font) => font.has(cp))));
+  });
+  if (missing.length === 0) return;
+  const list = missing.map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ');
+  throw new PageGlyphError(`Page ${pageId} was not built: its text from edition.yaml or a template has characters no font has (${list}); replace them`);
 }
 
 /** Every distinct printable character of `text`, in code point order. */

@@ -56,6 +56,8 @@ export interface PageHashInput {
   edition: EditionSettings;
   /** The page's entry in edition.yaml. */
   page: unknown;
+  /** The house style's fonts and the fallback font (see FontSet.digest). */
+  fonts?: string;
   /** Stories continued onto this page: source page id and the story's entry (its jump box). */
   incoming: { from: string; story: unknown }[];
   /** sha256 of each article and image the page shows, by path relative to the edition. */

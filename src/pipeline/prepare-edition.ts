@@ -1,9 +1,14 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { VFile } from 'vfile';
 import { loadEdition, type Edition } from '../edition/load-edition.js';
 import { processArticle } from '../markdown/process-article.js';
 import type { FigureImage } from '../markdown/rehype-figures.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
+import { createFontSet, type FontSet } from '../fonts/font-set.js';
+import { loadHouseStyle } from '../fonts/load-house-style.js';
+import { reportFontCoverage } from '../fonts/font-coverage-report.js';
+import { applyCopyRule } from '../markdown/copy-characters.js';
+import { FALLBACK_FONT } from '../fonts/font-chain.js';
 import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
 import { createEditionRenderer, type EditionRenderer } from '../templates/render-edition.js';
 import { createEditionView, type EditionView } from '../templates/view-model.js';
@@ -20,7 +25,12 @@ export interface PreparedEdition {
   imagesByStory: Map<string, FigureImage[]>;
   /** Paths of files with errors: their pages are not built. */
   brokenFiles: Set<string>;
+  /** The house fonts, the npm fonts and the fallback, with each role's chain. */
+  fonts: FontSet;
 }
+
+/** Where converted house fonts are kept (by content) when the caller names no output folder. */
+export const DEFAULT_FONT_CACHE = join(REPO_ROOT, 'output', '.cache', 'fonts');
 
 /**
  * Steps 1–3 shared by build and preview: load and validate the edition, process every
@@ -32,9 +42,15 @@ export async function prepareEdition(
   time: <T>(stage: string, run: () => Promise<T>) => Promise<T> = (_, run) => run(),
   // The preview passes a caching wrapper, so a save re-processes only the changed article.
   process: typeof processArticle = processArticle,
+  options: { fontCacheDir?: string } = {},
 ): Promise<{ prepared?: PreparedEdition; files: VFile[] }> {
   const { edition, files } = await time('load', () => loadEdition(dir));
   if (!edition) return { files };
+  const fonts = await time('fonts', async () => {
+    const house = await loadHouseStyle(edition.dir, files[0]!, edition.config.house, options.fontCacheDir ?? DEFAULT_FONT_CACHE);
+    if (house.file) files.push(house.file);
+    return createFontSet(house);
+  });
   const storyHtml = new Map<string, string>();
   const storyText = new Map<string, string>();
   const images: FigureImage[] = [];
@@ -45,7 +61,13 @@ export async function prepareEdition(
         root: edition.dir,
         urlPrefix: '/edition',
         autospace: edition.config.typography.autospace,
+        copy: fonts.house.copy,
+        fonts: fonts.chains,
+        fontsDigest: fonts.digest,
       });
+      // Front matter is printed from the loaded fields: the copy rule cleans them as it does the body.
+      const fm = story.frontMatter;
+      for (const key of ['title', 'kicker', 'subtitle', 'byline'] as const) if (fm[key]) fm[key] = applyCopyRule(fm[key], fonts.house.copy);
       storyHtml.set(story.id, result.html);
       storyText.set(story.id, result.text);
       images.push(...result.images);
@@ -54,8 +76,10 @@ export async function prepareEdition(
   });
   const render = await time('template', () => createEditionRenderer(join(REPO_ROOT, 'templates')));
   const view = createEditionView(edition, storyHtml, '/assets');
-  const brokenFiles = new Set(files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path));
-  return { prepared: { edition, files, view, render, storyText, images, imagesByStory, brokenFiles }, files };
+  reportFontCoverage(fonts.house, edition.pages.flatMap((p) => p.stories.map((s) => s.file)));
+  // house.yaml's own errors (a refused font) fail the build but stop no page: the role keeps its npm font.
+  const brokenFiles = new Set(files.filter((f) => f !== fonts.house.file && f.messages.some((m) => m.fatal)).map((f) => f.path));
+  return { prepared: { edition, files, view, render, storyText, images, imagesByStory, brokenFiles, fonts }, files };
 }
 
 /** The edition view cut down to one page, with handed-over jump text filled in. */
@@ -70,5 +94,7 @@ export function singlePageView(view: EditionView, pageId: string, handover: Map<
 export function staticMounts(editionDir: string, htmlDir: string): Record<string, string> {
   const mounts: Record<string, string> = { '/html': htmlDir, '/assets': join(htmlDir, 'assets'), '/edition': editionDir };
   for (const face of FONT_FACES) mounts[`/fonts/${face.pkg}/files`] = join(fontPackageDir(face.pkg), 'files');
+  // The whole fallback font, for the preview (print pages load their own subsets).
+  mounts['/fonts/fallback'] = dirname(FALLBACK_FONT);
   return mounts;
 }

@@ -117,7 +117,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       results.set(pageId, { ...result, pdf, hash, timings: rendered.timings });
       if (pdf) options.onPdf?.(pageId, pdf, hash);
       if (pdf && hash) await options.cache!.pages.store(hash, pdf, result).catch((error: Error) => messages.push({ ...pageError(pageId, `Page ${pageId} not cached: ${error.message}`, 'cache'), severity: 'warning' }));
-      messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId) : []));
+      messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId, prepared.fonts.pdfFontNames) : []));
       report(true);
     } catch (error) {
       const stories = page.stories.map((s) => s.id).join(', ');
@@ -168,7 +168,7 @@ async function hashPage(options: RenderPagesOptions, pageId: string, handover: M
     images: (story) => (prepared.imagesByStory.get(story.id) ?? []).map((image) => image.path),
     handover: Object.fromEntries(handover),
   });
-  return pageHash(input);
+  return pageHash({ ...input, fonts: prepared.fonts.digest });
 }
 
 function jumpSources(prepared: PreparedEdition): Map<string, Set<string>> {

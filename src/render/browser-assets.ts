@@ -4,7 +4,10 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFontsCss } from '../templates/fonts.js';
+import { buildFontsCss, fontFaceRule } from '../templates/fonts.js';
+import { FALLBACK_FAMILY, roleVariablesCss, type FontSet } from '../fonts/font-set.js';
+import { FALLBACK_FONT } from '../fonts/font-chain.js';
+import { basename } from 'node:path';
 
 const require = createRequire(import.meta.url);
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,10 +38,12 @@ export function bundleLayoutScript(): Promise<string> {
 }
 
 /** Write what the page loads from `/assets/`: fonts.css, newspaper.css, paged.js, layout.js. */
-export async function writeBrowserAssets(assetsDir: string): Promise<void> {
+export async function writeBrowserAssets(assetsDir: string, fontSet?: FontSet): Promise<void> {
   await mkdir(assetsDir, { recursive: true });
+  // The whole-font stylesheet (the preview's): npm faces, the fallback, and the role chains.
+  const fallback = fontFaceRule({ family: FALLBACK_FAMILY, style: 'normal', weight: '100 900' }, `url(/fonts/fallback/${basename(FALLBACK_FONT)}) format('truetype')`, 'U+0-10FFFF');
   await Promise.all([
-    writeFile(join(assetsDir, 'fonts.css'), await buildFontsCss('/fonts')),
+    writeFile(join(assetsDir, 'fonts.css'), `${await buildFontsCss('/fonts')}\n${fallback}\n${roleVariablesCss(fontSet, false)}\n`),
     writeFile(join(assetsDir, 'fonts-extended.css'), await buildFontsCss('/fonts', 'extended')),
     writeFile(join(assetsDir, 'layout.js'), await bundleLayoutScript()),
     copyFile(join(REPO_ROOT, 'styles', 'newspaper.css'), join(assetsDir, 'newspaper.css')),

@@ -12,6 +12,29 @@ export const FONT_FACES = [
   { pkg: 'lxgw-wenkai', weights: [500, 700], whole: false },
 ] as const;
 
+/**
+ * Each built-in role's npm font, the default a house style replaces: its family, package and
+ * the weight whose files stand for its coverage.
+ */
+export const ROLE_DEFAULTS = {
+  body: { family: 'Noto Serif SC', pkg: 'noto-serif-sc', weight: 400 },
+  heading: { family: 'Noto Sans SC', pkg: 'noto-sans-sc', weight: 400 },
+  kai: { family: 'LXGW WenKai', pkg: 'lxgw-wenkai', weight: 500 },
+} as const;
+
+/** The woff2 files of a package's weight: its main face, or its ` Extended` slices. */
+export async function packageFontFiles(pkg: string, weight: number, extended: boolean): Promise<string[]> {
+  const face = FONT_FACES.find((f) => f.pkg === pkg);
+  if (!face) return [];
+  const dir = fontPackageDir(pkg);
+  const sheets = stylesheetsFor(face).filter((s) => s.extended === extended && s.css.includes(String(weight)));
+  const files: string[] = [];
+  for (const { css } of sheets) {
+    for (const [, file] of (await readFile(join(dir, css), 'utf8')).matchAll(/url\(\.\/files\/([^)]+\.woff2)\)/g)) files.push(join(dir, 'files', file!));
+  }
+  return files;
+}
+
 /** Family name of a package's unicode-range slices when a single whole file is the main face. */
 export const EXTENDED_SUFFIX = ' Extended';
 
