@@ -98,7 +98,7 @@ async function loadFace(houseDir: string, role: string, entry: FontFileConfig, p
   // What pages embed is checked too: the conversion must have left TrueType outlines.
   const facts = ttf === path ? supplied : inspectFont(await readFile(ttf));
   if (facts.outlines !== 'truetype') throw new FontRefusal('is refused: it did not come out of the conversion with TrueType outlines');
-  return { role, weight: entry.weight, path: ttf, source: entry.file, facts: { ...facts, postscriptName: facts.postscriptName || supplied.postscriptName }, place };
+  return { role, weight: entry.weight, path: ttf, source: entry.file, facts: { ...facts, postscriptName: facts.postscriptName || supplied.postscriptName, faceIndex: supplied.faceIndex }, place };
 }
 
 /** Size and head of a file: enough to notice a replaced font without hashing 20 MB per build. */

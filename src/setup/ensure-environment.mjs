@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs what presswork needs on a fresh Debian machine: npm dependencies, Chromium,
-// poppler-utils, Ghostscript and qpdf. Plain Node with no dependencies, because it runs
+// poppler-utils, Ghostscript, qpdf, fontTools and the BabelStone Han fallback font. Plain Node with no dependencies, because it runs
 // before `npm ci`. Idempotent: a second run does nothing but check.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -42,16 +42,31 @@ const systemTools = [
   { command: 'qpdf', pkg: 'qpdf' },
   // The tests run the page measures (tests/tools/page-measures), which are Python scripts.
   { command: 'python3', pkg: 'python3' },
+  // The rare-character fallback at the end of every font chain (src/fonts/font-chain.ts).
+  { file: '/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf', pkg: 'fonts-babelstone-han' },
+  // House fonts: CFF to TrueType and WOFF2 unpacking (src/fonts/to-truetype.py), with Debian's Python.
+  { python: 'fontTools', pkg: 'python3-fonttools' },
+  { python: 'brotli', pkg: 'python3-brotli' },
 ];
 
+// Debian's fontTools lives in /usr/bin/python3, not in a pyenv or virtualenv python3.
+const debianPython = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+function isPresent(tool) {
+  if (tool.skipIf?.()) return true;
+  if (tool.file) return existsSync(tool.file);
+  if (tool.python) return spawnSync(debianPython, ['-c', `import ${tool.python}`], { stdio: 'ignore' }).status === 0;
+  return hasCommand(tool.command);
+}
+
 function ensureSystemTools() {
-  const missing = systemTools.filter((tool) => !(tool.skipIf?.() || hasCommand(tool.command)));
+  const missing = systemTools.filter((tool) => !isPresent(tool));
   if (missing.length === 0) return;
   const packages = missing.map((tool) => tool.pkg);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !hasCommand('apt-get')) {
     throw new Error(
-      `missing system tools: ${missing.map((t) => t.command).join(', ')}. ` +
+      `missing system tools: ${missing.map((t) => t.command ?? t.file ?? `python3 module ${t.python}`).join(', ')}. ` +
         `Install them with: sudo apt-get install -y ${packages.join(' ')} ` +
         `(or set PRESSWORK_CHROMIUM to a Chromium binary).`,
     );

@@ -249,4 +249,36 @@ describe('house.yaml is validated like edition.yaml', () => {
     expect(found.filter((m) => m.fatal)).toEqual([expect.objectContaining({ file: 'house.yaml', line: 2, column: 9 })]);
     expect(found[0]!.reason).toContain('Font `fonts/empty.ttf` (`fonts.body`) is refused: it is not a TrueType, OpenType, TrueType collection or WOFF2 font');
   });
+
+  it('takes a collection face by PostScript name and a WOFF2, each unpacked to a TrueType file', async () => {
+    const { papers } = paper({});
+    const fonts = join(papers, 'fonts');
+    const a = makeFont('ttf', join(fonts, 'a.ttf'), STORY_CHARS, 'Test Coll A');
+    const b = makeFont('ttf', join(fonts, 'b.ttf'), STORY_CHARS, 'Test Coll B');
+    const script = [
+      'import sys',
+      'from fontTools.ttLib import TTFont, TTCollection',
+      'c = TTCollection(); c.fonts = [TTFont(sys.argv[1]), TTFont(sys.argv[2])]; c.save(sys.argv[3])',
+      "w = TTFont(sys.argv[1]); w.flavor = 'woff2'; w.save(sys.argv[4])",
+    ].join('\n');
+    execFileSync(fontToolsPython(), ['-c', script, a, b, join(fonts, 'both.ttc'), join(fonts, 'a.woff2')]);
+    const { prepareEdition } = await import('../../src/pipeline/prepare-edition.js');
+    const { dir } = paper({ 'edition.yaml': EDITION, 'a.md': story() });
+    // The paper's folder of this edition is a fresh one: put the fonts beside its house.yaml.
+    const house = join(dir, '..');
+    execFileSync('cp', ['-r', fonts, house]);
+    writeFileSync(join(house, 'house.yaml'), 'fonts:\n  heading: {file: fonts/both.ttc, face: TestCollB-Regular}\n  kai: fonts/a.woff2\n');
+    const cache = join(house, 'cache');
+    const { prepared, files } = await prepareEdition(dir, undefined, undefined, { fontCacheDir: cache });
+    expect(files.flatMap((f) => f.messages.filter((m) => m.fatal !== undefined && m.fatal !== null))).toEqual([]);
+    const faces = prepared!.fonts.house.faces;
+    expect(faces.map((f) => [f.role, f.facts.postscriptName, f.facts.outlines, f.facts.faceIndex])).toEqual([
+      ['heading', 'TestCollB-Regular', 'truetype', 1],
+      ['kai', 'TestCollA-Regular', 'truetype', 0],
+    ]);
+    for (const face of faces) {
+      expect(dirname(face.path)).toBe(cache);
+      expect(readFileSync(face.path).readUInt32BE(0)).toBe(0x00010000);
+    }
+  }, 120_000);
 });

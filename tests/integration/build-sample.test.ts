@@ -92,9 +92,21 @@ describe('the sample edition, built in Chromium', () => {
     for (const font of fonts) {
       expect(font.embedded, font.name).toBe(true);
       expect(font.type).toBe('CID TrueType');
-      // Only the house fonts: a system font would mean a glyph missing from them.
-      expect(font.name).toMatch(/^[A-Z]{6}\+(NotoSerifSC|NotoSansSC|LXGWWenKai)/);
+      // Only the npm fonts and the rare-character fallback: a system font would mean a glyph missing from them.
+      expect(font.name).toMatch(/^[A-Z]{6}\+(NotoSerifSC|NotoSansSC|LXGWWenKai|BabelStoneHan)/);
     }
+  });
+
+  it('sets the rare names of an A1 story (王䶮, 李𬌗, 𠀾𪚥𫝀) from BabelStone Han, each reported where it was typed', () => {
+    const fallbacks = report.messages.filter((m) => m.ruleId === 'font-fallback' && m.message.includes('BabelStone Han'));
+    expect(fallbacks.map((m) => `${m.file}:${m.line}:${m.column} ${m.message.slice(0, m.message.indexOf(' at '))}`)).toEqual([
+      'front-qingyu-guodong.md:11:33 䶮 U+4DAE',
+      'front-qingyu-guodong.md:17:43 𬌗 U+2C317',
+      'front-qingyu-guodong.md:17:46 𠀾 U+2003E',
+      'front-qingyu-guodong.md:17:48 𪚥 U+2A6A5',
+      'front-qingyu-guodong.md:17:50 𫝀 U+2B740',
+    ]);
+    expect(pdfFonts(join(out, '2026-11-26', 'pages', 'A1.pdf')).some((f) => f.name.endsWith('+BabelStoneHan'))).toBe(true);
   });
 
   it('prints the feature page: headline, byline, note, crossheads, captions and sidebars', () => {
