@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -37,13 +38,24 @@ export function bundleLayoutScript(): Promise<string> {
   return bundled;
 }
 
-/** Write what the page loads from `/assets/`: fonts.css, newspaper.css, paged.js, layout.js. */
+/**
+ * Write what the page loads from `/assets/`: fonts.css, newspaper.css, paged.js, layout.js.
+ * fonts.css (whole fonts, the preview's) declares the house fonts too when `fontSet` has
+ * them, copied beside it; the print build declares subsets per page.
+ */
 export async function writeBrowserAssets(assetsDir: string, fontSet?: FontSet): Promise<void> {
   await mkdir(assetsDir, { recursive: true });
-  // The whole-font stylesheet (the preview's): npm faces, the fallback, and the role chains.
   const fallback = fontFaceRule({ family: FALLBACK_FAMILY, style: 'normal', weight: '100 900' }, `url(/fonts/fallback/${basename(FALLBACK_FONT)}) format('truetype')`, 'U+0-10FFFF');
+  const house = await Promise.all(
+    (fontSet?.houseFaces ?? []).map(async (face) => {
+      // Flat and relative: the preview versions the assets folder's URL and hashes its files.
+      const name = `house-${createHash('sha256').update(face.path).digest('hex').slice(0, 16)}.ttf`;
+      await copyFile(face.path, join(assetsDir, name));
+      return fontFaceRule(face, `url(${name}) format('truetype')`, 'U+0-10FFFF');
+    }),
+  );
   await Promise.all([
-    writeFile(join(assetsDir, 'fonts.css'), `${await buildFontsCss('/fonts')}\n${fallback}\n${roleVariablesCss(fontSet, false)}\n`),
+    writeFile(join(assetsDir, 'fonts.css'), [...house, await buildFontsCss('/fonts'), fallback, roleVariablesCss(fontSet), ''].join('\n')),
     writeFile(join(assetsDir, 'fonts-extended.css'), await buildFontsCss('/fonts', 'extended')),
     writeFile(join(assetsDir, 'layout.js'), await bundleLayoutScript()),
     copyFile(join(REPO_ROOT, 'styles', 'newspaper.css'), join(assetsDir, 'newspaper.css')),

@@ -104,6 +104,8 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
   const articles = createArticleCache();
   /** Part of the asset URLs in page documents; changes when a style does. */
   let assets: string | undefined;
+  /** The house fonts fonts.css was last written with. */
+  let fontsDigest: string | undefined;
 
   const emit = () => {
     generation++;
@@ -213,7 +215,7 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
     const assetErrors: PreviewMessage[] = [];
     if (!assets || changes?.kinds.has('style')) {
       try {
-        await writeBrowserAssets(options.assetsDir);
+        await writeBrowserAssets(options.assetsDir, prepared?.fonts);
         assets = await assetVersion(options.assetsDir);
       } catch (error) {
         assetErrors.push(previewError(`Cannot write the page assets (styles, fonts.css, layout.js): ${(error as Error).message}`, 'assets'));
@@ -239,6 +241,16 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
     const messages = previewMessages(result.files, cwd).filter((m) => m.severity === 'error');
     sourceErrors = [...assetErrors, ...messages];
     if (!result.prepared) return; // keep showing the last good pages
+    if (result.prepared.fonts.digest !== fontsDigest) {
+      // The house fonts changed (or were read for the first time): fonts.css declares them.
+      try {
+        await writeBrowserAssets(options.assetsDir, result.prepared.fonts);
+        assets = await assetVersion(options.assetsDir);
+        fontsDigest = result.prepared.fonts.digest;
+      } catch (error) {
+        sourceErrors.push(previewError(`Cannot write the page assets (fonts.css): ${(error as Error).message}`, 'assets'));
+      }
+    }
     const previous = prepared;
     prepared = result.prepared;
     syncPages(result.prepared, changes);

@@ -212,6 +212,39 @@ describe('house fonts and rare characters in real builds', () => {
   }, 120_000);
 });
 
+describe('the preview shows the house fonts', () => {
+  it('sets the body of a preview page in the house font', async () => {
+    const { startPreviewServer } = await import('../../src/server/preview-server.js');
+    const { dir, papers } = paper({ 'edition.yaml': EDITION, 'a.md': story(), '../house.yaml': 'fonts:\n  body: fonts/song.ttf\n' });
+    makeFont('ttf', join(papers, 'fonts', 'song.ttf'), STORY_CHARS, 'Test Preview Song');
+    const preview = await startPreviewServer({ edition: dir, out: join(papers, 'out'), log: () => undefined });
+    const browser = await launchChromium();
+    try {
+      await preview.ready;
+      const tab = await browser.newPage();
+      await tab.goto(`${preview.url}_preview/doc/A1`, { waitUntil: 'load' });
+      await tab.waitForFunction(
+        () => {
+          const body = [...document.querySelectorAll('p')].find((p) => p.textContent?.includes('春风吹绿江南岸，'));
+          if (body) body.id = 'pw-test-body';
+          return document.fonts.status === 'loaded' && Boolean(body);
+        },
+        { timeout: 60_000, polling: 100 },
+      );
+      const cdp = await tab.createCDPSession();
+      await cdp.send('DOM.enable');
+      const { root } = (await cdp.send('DOM.getDocument')) as { root: { nodeId: number } };
+      const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#pw-test-body' })) as { nodeId: number };
+      await cdp.send('CSS.enable');
+      const { fonts } = (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })) as { fonts: { familyName: string; glyphCount: number }[] };
+      expect(fonts.map((f) => f.familyName)).toEqual(['Test Preview Song']);
+    } finally {
+      await browser.close();
+      await preview.close();
+    }
+  }, 180_000);
+});
+
 describe('house.yaml is validated like edition.yaml', () => {
   const load = async (files: Record<string, string>) => {
     const { prepareEdition } = await import('../../src/pipeline/prepare-edition.js');
