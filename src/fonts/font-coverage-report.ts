@@ -1,4 +1,3 @@
-import type { VFile } from 'vfile';
 import type { HouseStyle } from './load-house-style.js';
 
 /**
@@ -6,9 +5,8 @@ import type { HouseStyle } from './load-house-style.js';
  * at the font's line, listing the characters of its role it lacks and where they went. The
  * characters themselves are reported where they were typed (remark-font-coverage).
  */
-export function reportFontCoverage(house: HouseStyle, articles: VFile[]): void {
+export function reportFontCoverage(house: HouseStyle, fallbacks: { codePoint: number; role: string; font: string }[]): void {
   if (!house.file) return;
-  const fallbacks = articles.flatMap((file) => file.data.fontFallbacks ?? []);
   for (const role of new Set(house.faces.map((f) => f.role))) {
     const faces = house.faces.filter((f) => f.role === role);
     const missing = new Map<number, string>();

@@ -22,6 +22,8 @@ export interface HouseFace {
   facts: FontFacts;
   /** Where house.yaml names it. */
   place: { line: number; column: number };
+  /** sha256 of the supplied file. */
+  hash: string;
 }
 
 export interface HouseStyle {
@@ -74,7 +76,7 @@ export async function loadHouseStyle(editionDir: string, editionFile: VFile, ref
         return undefined;
       });
       if (!face) continue;
-      digest.update(`${role}\0${entry.weight ?? ''}\0${await contentKey(face.path)}\n`);
+      digest.update(`${role}\0${entry.weight ?? ''}\0${face.facts.faceIndex}\0${face.hash}\n`);
       faces.push(face);
     }
   }
@@ -85,11 +87,28 @@ function fallbackNote(role: string): string {
   return ['body', 'heading', 'kai'].includes(role) ? `the ${role} text is set in presswork's npm font until the house supplies a usable one` : `the ${role} text is set in the heading font until the house supplies a usable one`;
 }
 
+/**
+ * Checked faces by file, face and cache folder: the preview reads the house style on every
+ * save, and a 20 MB font need not be parsed again while its file is unchanged.
+ */
+const checked = new Map<string, Promise<Omit<HouseFace, 'role' | 'weight' | 'source' | 'place'>>>();
+
 async function loadFace(houseDir: string, role: string, entry: FontFileConfig, place: HouseFace['place'], cacheDir: string): Promise<HouseFace> {
   const path = resolveInside(houseDir, entry.file);
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new FontRefusal(`is refused: it does not exist beside house.yaml (${relative(houseDir, path) || entry.file})`);
   if (info.size > MAX_FONT_BYTES) throw new FontRefusal(`is refused: it is ${Math.round(info.size / 1048576)} MB, over the ${MAX_FONT_BYTES / 1048576} MB a font may be`);
+  const key = [path, info.size, info.mtimeMs, entry.face ?? '', cacheDir].join('\0');
+  let face = checked.get(key);
+  if (!face) {
+    face = checkFace(path, entry, cacheDir);
+    checked.set(key, face);
+    face.catch(() => checked.delete(key));
+  }
+  return { ...(await face), role, weight: entry.weight, source: entry.file, place };
+}
+
+async function checkFace(path: string, entry: FontFileConfig, cacheDir: string): Promise<Omit<HouseFace, 'role' | 'weight' | 'source' | 'place'>> {
   const bytes = await readFile(path);
   const supplied = inspectFont(bytes, entry.face);
   const problem = embeddingProblem(supplied);
@@ -98,13 +117,8 @@ async function loadFace(houseDir: string, role: string, entry: FontFileConfig, p
   // What pages embed is checked too: the conversion must have left TrueType outlines.
   const facts = ttf === path ? supplied : inspectFont(await readFile(ttf));
   if (facts.outlines !== 'truetype') throw new FontRefusal('is refused: it did not come out of the conversion with TrueType outlines');
-  return { role, weight: entry.weight, path: ttf, source: entry.file, facts: { ...facts, postscriptName: facts.postscriptName || supplied.postscriptName, faceIndex: supplied.faceIndex }, place };
-}
-
-/** Size and head of a file: enough to notice a replaced font without hashing 20 MB per build. */
-async function contentKey(path: string): Promise<string> {
-  const info = await stat(path);
-  return `${path}\0${info.size}\0${Math.round(info.mtimeMs)}`;
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  return { path: ttf, hash, facts: { ...facts, postscriptName: facts.postscriptName || supplied.postscriptName, faceIndex: supplied.faceIndex } };
 }
 
 async function findHouseFile(editionDir: string): Promise<string | undefined> {

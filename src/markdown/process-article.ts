@@ -8,9 +8,11 @@ export interface ProcessedArticle {
   /** The article's text as it will be printed, for verifying the PDF. */
   text: string;
   images: FigureImage[];
+  /** Characters set from a later font of their role's chain (see remark-font-coverage). */
+  fontFallbacks: { codePoint: number; role: string; font: string }[];
 }
 
-const NOTHING: ProcessedArticle = { html: '', text: '', images: [] };
+const NOTHING: ProcessedArticle = { html: '', text: '', images: [], fontFallbacks: [] };
 
 /**
  * Run one article through the processor; problems land on `file` as messages. Never
@@ -60,7 +62,7 @@ export async function processArticle(
     // otherwise escape unified's callback as an unhandled rejection and end the process.
     const result = processor.stringify(await processor.run(tree, work), work);
     file.messages.push(...work.messages);
-    return { html: String(result), text: String(work.data.text ?? ''), images };
+    return { html: String(result), text: String(work.data.text ?? ''), images, fontFallbacks: work.data.fontFallbacks ?? [] };
   } catch (error) {
     file.messages.push(...work.messages);
     return fail(`Article could not be processed: ${(error as Error).message}`, 'process-failed');

@@ -55,6 +55,7 @@ export async function prepareEdition(
   const storyText = new Map<string, string>();
   const images: FigureImage[] = [];
   const imagesByStory = new Map<string, FigureImage[]>();
+  const fallbacks: { codePoint: number; role: string; font: string }[] = [];
   await time('process', async () => {
     for (const story of edition.pages.flatMap((p) => p.stories)) {
       const result = await process(story.file, {
@@ -70,13 +71,14 @@ export async function prepareEdition(
       for (const key of ['title', 'kicker', 'subtitle', 'byline'] as const) if (fm[key]) fm[key] = applyCopyRule(fm[key], fonts.house.copy);
       storyHtml.set(story.id, result.html);
       storyText.set(story.id, result.text);
+      fallbacks.push(...(result.fontFallbacks ?? []));
       images.push(...result.images);
       imagesByStory.set(story.id, result.images);
     }
   });
   const render = await time('template', () => createEditionRenderer(join(REPO_ROOT, 'templates')));
   const view = createEditionView(edition, storyHtml, '/assets');
-  reportFontCoverage(fonts.house, edition.pages.flatMap((p) => p.stories.map((s) => s.file)));
+  reportFontCoverage(fonts.house, fallbacks);
   // house.yaml's own errors (a refused font) fail the build but stop no page: the role keeps its npm font.
   const brokenFiles = new Set(files.filter((f) => f !== fonts.house.file && f.messages.some((m) => m.fatal)).map((f) => f.path));
   return { prepared: { edition, files, view, render, storyText, images, imagesByStory, brokenFiles, fonts }, files };

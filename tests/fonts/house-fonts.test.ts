@@ -314,4 +314,21 @@ describe('house.yaml is validated like edition.yaml', () => {
       expect(readFileSync(face.path).readUInt32BE(0)).toBe(0x00010000);
     }
   }, 120_000);
+
+  it('reports what a house font lacks of its role: each character where typed, and a summary on house.yaml', async () => {
+    const { prepareEdition } = await import('../../src/pipeline/prepare-edition.js');
+    const text = story();
+    const { dir, papers } = paper({ 'edition.yaml': EDITION, 'a.md': text, '../house.yaml': 'fonts:\n  body: fonts/thin.ttf\n' });
+    // The house Song lacks 村 and 修: the body sets them in Noto Serif SC.
+    makeFont('ttf', join(papers, 'fonts', 'thin.ttf'), STORY_CHARS.replace(/[村修]/g, ''), 'Test Thin Song');
+    const { files } = await prepareEdition(dir, undefined, undefined, { fontCacheDir: join(papers, 'cache') });
+    const article = files.find((f) => f.path!.endsWith('a.md'))!;
+    const fallbacks = article.messages.filter((m) => m.ruleId === 'font-fallback');
+    const places = [...text.matchAll(/[村修]/g)].map((m) => placeOf(text, m[0], m.index));
+    expect(fallbacks.map((m) => [m.line, m.column])).toEqual(places.map((p) => [p.line, p.column]));
+    expect(fallbacks[0]!.reason).toBe(`村 U+6751 at a.md:${places[0]!.line}:${places[0]!.column} set in Noto Serif SC (not in Test Thin Song (fonts/thin.ttf), the body font)`);
+    const house = files.find((f) => f.path!.endsWith('house.yaml'))!;
+    expect(house.messages.map((m) => [m.ruleId, m.line, m.column, m.fatal])).toEqual([['house-font-coverage', 2, 9, undefined]]);
+    expect(house.messages[0]!.reason).toContain("lacks 2 characters of this edition's body text, set from the fallback chain: 村 (Noto Serif SC), 修 (Noto Serif SC)");
+  }, 60_000);
 });
