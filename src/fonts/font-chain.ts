@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { EXTENDED_SUFFIX, fontPackageDir, packageFontFiles, ROLE_DEFAULTS } from '../templates/fonts.js';
+import { fontPackageDir, packageFontFiles, ROLE_DEFAULTS } from '../templates/fonts.js';
 import type { HouseFace } from './load-house-style.js';
 
 /** One font of a role's fallback chain. */
@@ -14,7 +14,7 @@ export interface ChainLink {
   has(codePoint: number): boolean;
 }
 
-/** Role → its fonts in the order the page tries them: the house font, the npm font, the fallback. */
+/** Role → its fonts in the order the page tries them: the house font, the npm font (with its ` Extended` slices), the fallback. */
 export type FontChains = Map<string, ChainLink[]>;
 
 /**
@@ -24,7 +24,7 @@ export type FontChains = Map<string, ChainLink[]>;
 export const FALLBACK_FONT = process.env.PRESSWORK_FALLBACK_FONT || '/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf';
 export const FALLBACK_NAME = 'BabelStone Han';
 
-/** Characters of the npm fonts, computed once per install (reading 100 woff2 slices takes a second). */
+/** Characters of the npm and fallback fonts, computed once per install (reading 100 woff2 slices, or 51 MB, takes a second). */
 const COVERAGE_DIR = join(dirname(dirname(fontPackageDir(ROLE_DEFAULTS.body.pkg))), '.cache', 'presswork', 'coverage');
 
 async function coverageOf(files: string[]): Promise<Set<number>> {
@@ -50,15 +50,17 @@ let fallback: Promise<ChainLink> | undefined;
 export function fallbackLink(): Promise<ChainLink> {
   fallback ??= (async () => {
     if (!existsSync(FALLBACK_FONT)) throw new Error(`The fallback font ${FALLBACK_FONT} is missing: install the Debian package fonts-babelstone-han (npm run setup does)`);
-    const font = fontkit.create(await readFile(FALLBACK_FONT)) as unknown as { characterSet: number[] };
-    return link(FALLBACK_NAME, new Set(font.characterSet));
+    return link(FALLBACK_NAME, await coverageOf([FALLBACK_FONT]));
   })();
   return fallback;
 }
 
 const npmChains = new Map<string, Promise<ChainLink[]>>();
 
-/** A built-in role's npm font: its main face, then its ` Extended` slices. */
+/**
+ * A built-in role's npm font: its main face and its ` Extended` slices, one typeface (the
+ * slices are the rest of the same font), so a character from the slices is no fallback.
+ */
 function npmChain(role: keyof typeof ROLE_DEFAULTS): Promise<ChainLink[]> {
   let chain = npmChains.get(role);
   if (!chain) {
@@ -66,9 +68,8 @@ function npmChain(role: keyof typeof ROLE_DEFAULTS): Promise<ChainLink[]> {
     chain = (async () => {
       const main = await coverageOf(await packageFontFiles(pkg, weight, false));
       const extendedFiles = await packageFontFiles(pkg, weight, true);
-      const links = [link(family, main)];
-      if (extendedFiles.length > 0) links.push(link(`${family}${EXTENDED_SUFFIX}`, await coverageOf(extendedFiles)));
-      return links;
+      const extended = extendedFiles.length > 0 ? await coverageOf(extendedFiles) : new Set<number>();
+      return [{ name: family, has: (cp: number) => main.has(cp) || extended.has(cp) }];
     })();
     npmChains.set(role, chain);
   }
