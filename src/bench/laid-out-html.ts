@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { restrictToOrigin } from '../render/chromium.js';
+import { waitForLayout } from '../render/wait-for-layout.js';
 
 /**
  * The page documents the baselines print: each built `html/<page>.html` after our layout
@@ -16,11 +17,6 @@ import { restrictToOrigin } from '../render/chromium.js';
  */
 export function stripScripts(html: string): string {
   return html.replace(/<script\b[^>]*>[\s\S]*?<\/script\s*>/gi, '');
-}
-
-interface LayoutState {
-  phase: string;
-  error?: string;
 }
 
 export interface LaidOutPages {
@@ -46,11 +42,7 @@ export async function writeLaidOutPages(
       try {
         await restrictToOrigin(tab, options.origin);
         await tab.goto(`${options.origin}/html/${id}.html?layout-only`, { waitUntil: 'load', timeout });
-        await tab.waitForFunction(
-          () => ['done', 'failed'].includes((window as unknown as { __presswork?: LayoutState }).__presswork?.phase ?? ''),
-          { timeout, polling: 50 },
-        );
-        const state = await tab.evaluate(() => (window as unknown as { __presswork: LayoutState }).__presswork);
+        const state = await waitForLayout(tab, { timeoutMs: timeout });
         if (state.phase === 'failed') throw new Error(`Layout of ${id} failed in the browser: ${state.error ?? 'unknown error'}`);
         const html = await tab.evaluate(() => document.documentElement.outerHTML);
         const file = join(options.dir, `${id}.html`);

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium, restrictToOrigin } from '../render/chromium.js';
+import { waitForLayout } from '../render/wait-for-layout.js';
 import { startStaticServer } from '../server/static-server.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';
 
@@ -55,7 +56,7 @@ try {
     const cdp = await tab.createCDPSession();
     await cdp.send('Performance.enable');
     await tab.goto(`${server.origin}/html/${id}.html?layout-only`, { waitUntil: 'load' });
-    await tab.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { __presswork?: { phase: string } }).__presswork?.phase ?? ''), { polling: 50 });
+    await waitForLayout(tab, { timeoutMs: 180_000 });
     const reads = (await tab.evaluate(() => (window as unknown as { __layoutReads: Record<string, number> }).__layoutReads)) as Record<string, number>;
     const { metrics } = await cdp.send('Performance.getMetrics');
     const sum = Object.values(reads).reduce((a, b) => a + b, 0);

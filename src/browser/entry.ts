@@ -1,24 +1,10 @@
 import { layoutEdition } from './layout-edition.js';
-import type { Copyfit } from './layout-story.js';
-import { auditTypography, type LineFix, type TypographyFinding } from './typography/index.js';
-
-interface PresswokState {
-  phase: 'loading' | 'laid-out' | 'paginating' | 'done' | 'failed';
-  copyfit: Copyfit[];
-  handover?: Record<string, string>;
-  /** Paragraphs that ended with a lone character, and how each was fixed. */
-  lineFixes?: LineFix[];
-  /** Typography findings on the finished page (empty when it meets the house rules). */
-  audit?: TypographyFinding[];
-  error?: string;
-  pages?: number;
-  /** performance.now() when each step finished, for the build's profile. */
-  marks?: { fonts?: number; layout?: number; paginate?: number };
-}
+import type { PressworkState } from './page-state.js';
+import { auditTypography } from './typography/index.js';
 
 declare global {
   interface Window {
-    __presswork: PresswokState;
+    __presswork: PressworkState;
     Paged?: {
       Previewer: new () => { preview(): Promise<{ total: number }> };
       Chunker: { prototype: { loadFonts(): Promise<unknown> } };
@@ -28,13 +14,13 @@ declare global {
 
 /** Lay out the edition, then let Paged.js make the pages. Node polls `__presswork.phase`. */
 async function run(): Promise<void> {
-  const state: PresswokState = { phase: 'loading', copyfit: [] };
+  const state: PressworkState = { phase: 'loading', copyfit: [] };
   window.__presswork = state;
   try {
     // Sources are laid out but invisible, so every font subset they need is loading now.
     void document.body.offsetHeight;
     await document.fonts.ready;
-    const marks: NonNullable<PresswokState['marks']> = { fonts: performance.now() };
+    const marks: NonNullable<PressworkState['marks']> = { fonts: performance.now() };
     state.marks = marks;
     const params = new URLSearchParams(location.search);
     // `?line-rules=off` sets the page with no line-breaking rules at all (tests show what they prevent).

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { LineFix, TypographyFinding } from '../browser/typography/index.js';
 import { restrictToOrigin } from './chromium.js';
+import { waitForLayout } from './wait-for-layout.js';
 
 export interface RenderTimeouts {
   navigationMs: number;
@@ -52,17 +53,6 @@ export class RenderError extends Error {
   }
 }
 
-interface BrowserState {
-  phase: string;
-  copyfit: Copyfit[];
-  handover?: Record<string, string>;
-  audit?: TypographyFinding[];
-  lineFixes?: LineFix[];
-  pages?: number;
-  error?: string;
-  marks?: { fonts?: number; layout?: number; paginate?: number };
-}
-
 /** Test seams around the real browser: faults are injected here, never mocked away. */
 export interface RenderHooks {
   /** Called on the new tab before it loads the page. */
@@ -102,16 +92,9 @@ export async function renderPage(
     );
     const loaded = performance.now();
     const loadedInPage = await page.evaluate(() => performance.now());
-    await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
-      page.waitForFunction(
-        () => {
-          const phase = (window as unknown as { __presswork?: BrowserState }).__presswork?.phase;
-          return phase === 'done' || phase === 'failed';
-        },
-        { timeout: timeouts.paginationMs, polling: 50 },
-      ),
+    const state = await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
+      waitForLayout(page, { timeoutMs: timeouts.paginationMs }),
     );
-    const state = await page.evaluate(() => (window as unknown as { __presswork: BrowserState }).__presswork);
     if (state.phase === 'failed') {
       throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
     }

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import { launchChromium, restrictToOrigin } from '../render/chromium.js';
+import { waitForLayout } from '../render/wait-for-layout.js';
 
 export interface WarmLayoutResult {
   copyfit: Copyfit[];
@@ -16,14 +17,6 @@ export interface WarmLayout {
   /** Lay out one page document (`?layout-only`) and take its thumbnail. Calls run one at a time. */
   layout(url: string, size: { widthPx: number; heightPx: number; thumbWidth: number }): Promise<WarmLayoutResult>;
   close(): Promise<void>;
-}
-
-interface BrowserState {
-  phase: string;
-  copyfit: Copyfit[];
-  handover?: Record<string, string>;
-  audit?: unknown;
-  error?: string;
 }
 
 /**
@@ -69,14 +62,7 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
       await page.setViewport({ width: Math.ceil(size.widthPx), height: Math.ceil(size.heightPx) });
       const layoutUrl = `${url}${url.includes('?') ? '&' : '?'}layout-only`;
       await page.goto(layoutUrl, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
-      await page.waitForFunction(
-        () => {
-          const phase = (window as unknown as { __presswork?: BrowserState }).__presswork?.phase;
-          return phase === 'done' || phase === 'failed';
-        },
-        { timeout: timeoutMs, polling: 20 },
-      );
-      const state = await page.evaluate(() => (window as unknown as { __presswork: BrowserState }).__presswork);
+      const state = await waitForLayout(page, { timeoutMs, pollingMs: 20 });
       if (state.phase === 'failed') throw new Error(`Layout failed in the browser: ${state.error?.split('\n')[0] ?? 'unknown error'}`);
       const thumbnail = await page
         .screenshot({ type: 'png', clip: { x: 0, y: 0, width: size.widthPx, height: size.heightPx, scale: size.thumbWidth / size.widthPx } })

@@ -1,11 +1,7 @@
-export interface LayoutState {
-  phase: 'loading' | 'laid-out' | 'paginating' | 'done' | 'failed';
-  copyfit: { story: string; part: 'main' | 'cont'; overset: { chars: number; lines: number }; short: { lines: number }; continuedOn?: string }[];
-  /** Typography findings on the finished page, when the layout reports them. */
-  audit?: { story: string; page: string; file: string; line?: number; column?: number; text: string; message: string }[];
-  error?: string;
-  pages?: number;
-}
+import type { PressworkState, PressworkWindow } from '../../browser/page-state.js';
+
+/** The page's `__presswork` state, as the page documents publish it. */
+export type LayoutState = PressworkState;
 
 export interface ShownFrame {
   frame: HTMLIFrameElement;
@@ -15,7 +11,6 @@ export interface ShownFrame {
   timings: Record<string, number>;
 }
 
-type FrameWindow = Window & { __presswork?: LayoutState };
 
 const TIMEOUT_MS = 60_000;
 
@@ -40,7 +35,7 @@ export class PageFrames {
 
   get current(): ShownFrame | undefined {
     const frame = this.shown;
-    const win = frame?.contentWindow as FrameWindow | null | undefined;
+    const win = frame?.contentWindow as PressworkWindow | null | undefined;
     if (!frame || !win?.__presswork || !frame.contentDocument) return undefined;
     return { frame, doc: frame.contentDocument, state: win.__presswork, timings: {} };
   }
@@ -58,7 +53,7 @@ export class PageFrames {
     const timings: Record<string, number> = {};
     const poll = () => {
       if (this.loading?.frame !== frame) return;
-      const state = (frame.contentWindow as FrameWindow | null)?.__presswork;
+      const state = (frame.contentWindow as PressworkWindow | null)?.__presswork;
       if (state) timings[state.phase] ??= Math.round(performance.now() - started);
       if (state?.phase === 'done') return this.swap(frame, state, timings, started);
       if (state?.phase === 'failed') {
@@ -74,7 +69,7 @@ export class PageFrames {
     this.loading = { frame, timer: window.setTimeout(poll, 16) };
     // A document without our layout script (a 404, a server error) would never finish.
     frame.addEventListener('load', () => {
-      if (this.loading?.frame !== frame || (frame.contentWindow as FrameWindow | null)?.__presswork) return;
+      if (this.loading?.frame !== frame || (frame.contentWindow as PressworkWindow | null)?.__presswork) return;
       this.cancel();
       this.handlers.failed(`The page document could not be loaded: ${frame.contentDocument?.body?.textContent?.slice(0, 200) || 'no response'}`);
     });
