@@ -6,6 +6,7 @@ import { boxInsideGrid, boxesOverlap, gridInputFor, resolveGrid, type GridBox, t
 import { parseYamlWithSchema, reportError } from './parse-yaml.js';
 import { PathEscapeError, resolveInside } from './paths.js';
 import { MAX_ARTICLE_CHARS, TextFileError, readTextFile } from './read-text-file.js';
+import { jumpGraph, type JumpGraph } from './jump-graph.js';
 import {
   editionSchema,
   frontMatterSchema,
@@ -47,6 +48,8 @@ export interface Edition {
   config: EditionConfig;
   grid: ResolvedGrid;
   pages: LoadedPage[];
+  /** The pages the stories' `continue` joins. */
+  jumps: JumpGraph;
 }
 
 export interface LoadResult {
@@ -108,7 +111,7 @@ async function readEdition(dir: string, configFile: VFile, files: VFile[]): Prom
   }
   resolveAutoRows(configFile, config, pages, grid, locate);
   checkPlacement(configFile, config, grid, locate, pages);
-  return { dir, name: basename(dir), config, grid, pages, invalidPages: pagesWithErrors(configFile, config, locate) };
+  return { dir, name: basename(dir), config, grid, pages, jumps: jumpGraph(pages), invalidPages: pagesWithErrors(configFile, config, locate) };
 }
 
 /** The pages whose lines in edition.yaml carry an error. */

@@ -204,9 +204,7 @@ export interface DescribePageOptions {
 export async function describePage(inputs: HashInputs, edition: Edition, pageId: string, options: DescribePageOptions): Promise<PageHashInput> {
   const page = edition.pages.find((p) => p.config.id === pageId);
   if (!page) throw new Error(`No page ${pageId} in ${join(edition.dir, 'edition.yaml')}`);
-  const incoming = edition.pages.flatMap((source) =>
-    source.stories.filter((s) => s.config.continue?.page === pageId && source !== page).map((story) => ({ from: source.config.id, story })),
-  );
+  const incoming = edition.jumps.incoming(pageId);
   const files: Record<string, string> = {};
   for (const story of [...page.stories, ...incoming.map((i) => i.story)]) {
     // The text as loaded is what was rendered, so hash that rather than re-reading the file.

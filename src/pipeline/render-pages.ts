@@ -11,7 +11,6 @@ import { checkPageFonts } from './check-fonts.js';
 import { withFontPreloads, type PageFontSubsetter } from './page-fonts.js';
 import type { PageCache } from './page-cache.js';
 import { describePage, pageHash, type HashInputs } from './page-hash.js';
-import { pageRenderOrder } from './page-order.js';
 import { singlePageView, type PreparedEdition } from './prepare-edition.js';
 
 /** What a cached page brings back besides its PDF. */
@@ -70,11 +69,10 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   const messages: ReportMessage[] = [];
   const handover = new Map<string, string>();
   const finished = new Map<string, Promise<void>>();
-  const order = pageRenderOrder(edition).filter((id) => !options.only || options.only.includes(id));
-  const sources = jumpSources(prepared);
+  const order = edition.jumps.order.filter((id) => !options.only || options.only.includes(id));
 
   const renderOne = async (pageId: string): Promise<void> => {
-    await Promise.all([...(sources.get(pageId) ?? [])].map((source) => finished.get(source)));
+    await Promise.all(edition.jumps.sourcesOf(pageId).map((source) => finished.get(source)));
     const started = performance.now();
     const page = edition.pages.find((p) => p.config.id === pageId)!;
     const report = (ok: boolean, cached = false) => options.onPage?.({ edition: options.editionName, page: pageId, ok, cached, ms: performance.now() - started });
@@ -169,18 +167,6 @@ async function hashPage(options: RenderPagesOptions, pageId: string, handover: M
     handover: Object.fromEntries(handover),
   });
   return pageHash({ ...input, fonts: prepared.fonts.digest });
-}
-
-function jumpSources(prepared: PreparedEdition): Map<string, Set<string>> {
-  const sources = new Map<string, Set<string>>();
-  for (const page of prepared.edition.pages) {
-    for (const story of page.stories) {
-      const target = story.config.continue?.page;
-      if (!target || target === page.config.id) continue;
-      sources.set(target, (sources.get(target) ?? new Set()).add(page.config.id));
-    }
-  }
-  return sources;
 }
 
 export function pageError(page: string, message: string, ruleId: string): ReportMessage {

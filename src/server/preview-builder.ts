@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import type { Copyfit } from '../browser/layout-story.js';
-import { pageRenderOrder } from '../pipeline/page-order.js';
 import { prepareEdition, singlePageView, type PreparedEdition } from '../pipeline/prepare-edition.js';
 import { writeBrowserAssets } from '../render/browser-assets.js';
 import { createArticleCache } from './preview-article-cache.js';
@@ -183,15 +182,15 @@ export function createPreviewBuilder(options: PreviewBuilderOptions): PreviewBui
       // From edition.yaml too: a story whose front matter does not parse is left out of the
       // loaded page, and the page must then keep its last good document, not lose the story.
       entry.files = new Set([...entry.stories.map((s) => s.path), ...page.config.stories.map((s) => resolve(edition.dir, s.file))]);
-      entry.jumps = new Map(page.stories.filter((s) => s.config.continue).map((s) => [s.id, s.config.continue!.page]));
-      entry.sources = edition.pages.filter((p) => p.stories.some((s) => s.config.continue?.page === id && p.config.id !== id)).map((p) => p.config.id);
+      entry.jumps = edition.jumps.outgoing(id);
+      entry.sources = edition.jumps.sourcesOf(id);
       entry.errors = [...entry.files].reduce((n, f) => n + (counts.get(f)?.errors ?? 0), 0);
       entry.warnings = [...entry.files].reduce((n, f) => n + (counts.get(f)?.warnings ?? 0), 0);
       entry.broken = [...entry.files].some((f) => next.brokenFiles.has(f));
       if (usesChangedAsset(entry, changes, edition.dir)) entry.forceBump = true;
       pages.set(id, entry);
     }
-    order = pageRenderOrder(edition);
+    order = edition.jumps.order;
   }
 
   function usesChangedAsset(entry: PageEntry, changes: SourceChanges | undefined, dir: string): boolean {

@@ -4,16 +4,26 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMergeReports } from '../../src/commands/merge-reports.js';
 import { loadEdition } from '../../src/edition/load-edition.js';
-import { jumpGroups, parseShard, shardPages, withJumpSources } from '../../src/pipeline/page-selection.js';
+import { parseShard, shardPages, withJumpSources } from '../../src/pipeline/page-selection.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 
 const { edition } = await loadEdition(resolve('articles/2026-11-26'));
 
 describe('page selection for --pages and --shard', () => {
   it('keeps a jumping story and its continuation page together', () => {
-    expect(jumpGroups(edition!)).toEqual([['A1', 'A4'], ['A2'], ['A3']]);
+    expect(edition!.jumps.groups).toEqual([['A1', 'A4'], ['A2'], ['A3']]);
     expect(withJumpSources(edition!, ['A4'])).toEqual(['A1', 'A4']);
     expect(withJumpSources(edition!, ['A3'])).toEqual(['A3']);
+  });
+
+  it('knows, from the one jump graph, what each page waits for and what it hands on', () => {
+    const { jumps } = edition!;
+    expect(jumps.sourcesOf('A4')).toEqual(['A1']);
+    expect(jumps.incoming('A4').map((j) => [j.from, j.story.id])).toEqual([['A1', 'lead-chengxiang-gongjiao']]);
+    expect([...jumps.outgoing('A1')]).toEqual([['lead-chengxiang-gongjiao', 'A4']]);
+    expect(jumps.sourcesOf('A1')).toEqual([]);
+    // A4 after A1, whose lead it continues; otherwise edition order.
+    expect(jumps.order).toEqual(['A1', 'A2', 'A3', 'A4']);
   });
 
   it('deals whole jump groups to shards: disjoint, complete and the same every time', () => {
