@@ -13,7 +13,7 @@ export function checkEmptyPages(
 ): void {
   const jumpTargets = new Set(config.pages.flatMap((page) => page.stories.flatMap((story) => (story.continue ? [story.continue.page] : []))));
   for (const [index, page] of config.pages.entries()) {
-    if (page.stories.length > 0 || jumpTargets.has(page.id)) continue;
+    if (page.stories.length > 0 || page.ads.length > 0 || jumpTargets.has(page.id)) continue;
     const message = file.message(`Page ${page.id} has no stories and no story continues on it, so it prints empty; add its \`stories:\` or remove the page`, {
       place: locate(['pages', index, 'id']),
       ruleId: 'empty-page',

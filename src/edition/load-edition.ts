@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { VFile } from 'vfile';
 import { pageTemplateLayout } from '../templates/page-templates.js';
 import { checkEmptyPages } from './empty-pages.js';
+import { loadAds, type LoadedAd } from './load-ads.js';
 import { boxInsideGrid, boxesOverlap, gridInputFor, resolveGrid, type GridBox, type ResolvedGrid } from './grid.js';
 import { parseYamlWithSchema, reportError } from './parse-yaml.js';
 import { PathEscapeError, resolveInside } from './paths.js';
@@ -37,6 +38,8 @@ export interface LoadedPage {
   stories: LoadedStory[];
   /** Story files named in edition.yaml that could not be loaded: the page would lose text. */
   failedStories: string[];
+  /** Supplied ads that loaded and fit their boxes (one that does not is an error on the page). */
+  ads: LoadedAd[];
 }
 
 export interface Edition {
@@ -107,7 +110,8 @@ async function readEdition(dir: string, configFile: VFile, files: VFile[]): Prom
       if (loaded?.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box, auto });
       else failedStories.push(story.file);
     }
-    pages.push({ config: page, stories, failedStories });
+    const ads = await loadAds(dir, page, pageIndex, grid, configFile, locate);
+    pages.push({ config: page, stories, failedStories, ads });
   }
   resolveAutoRows(configFile, config, pages, grid, locate);
   checkPlacement(configFile, config, grid, locate, pages);
@@ -265,6 +269,7 @@ function resolveAutoRows(file: VFile, config: EditionConfig, pages: LoadedPage[]
     const fixed: GridBox[] = [
       ...pageTemplateLayout(page.config.template, grid).reserved.map((r) => r.box),
       ...page.stories.filter((s) => !s.auto).map((s) => s.box),
+      ...page.config.ads.map((a) => a.box),
       ...config.pages.flatMap((p) => p.stories.flatMap((s) => (s.continue?.page === page.config.id ? [s.continue.box] : []))),
     ];
     for (const story of page.stories.filter((s) => s.auto)) {
@@ -326,6 +331,8 @@ function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, 
     for (const reserved of pageTemplateLayout(page.template, grid).reserved) {
       add(pi, { label: `the ${reserved.name}`, box: reserved.box, path: ['pages', pi, 'template'] });
     }
+    // Ads are fixed boxes like any other: on the grid and overlapping nothing.
+    page.ads.forEach((ad, ai) => add(pi, { label: `the ad \`${ad.file}\``, box: ad.box, path: ['pages', pi, 'ads', ai, 'box'] }));
     for (const story of page.stories) {
       const loaded = pages[pi]?.stories.find((s) => s.config === story);
       if (story.box && loaded) add(pi, { label: `\`${story.file}\``, box: loaded.box, path: ['pages', pi, ...story.at, 'box'] });

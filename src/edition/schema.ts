@@ -97,12 +97,24 @@ const storiesSchema = z.array(entrySchema).default([]).transform((entries): Stor
   }),
 );
 
+/** A supplied advertisement: a finished PDF (X-1a or X-4) or a JPEG/TIFF/PNG, placed unchanged in its box. */
+export const adSchema = z.strictObject({
+  /** Path inside the edition folder, e.g. `ads/client-2027.pdf`. */
+  file: z.string().min(1),
+  box: boxSchema,
+  /** Who booked it: shown in the report and the preview. */
+  client: z.string().min(1).optional(),
+  /** `scale`: the ad may be scaled proportionally, by at most 2 %, to fit its box. */
+  fit: z.literal('scale').optional(),
+});
+
 const pageSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]\d{1,3}$/, 'expected a page id like A1 or B12'),
   template: z.enum(TEMPLATE_NAMES),
   section: z.string().min(1),
   credits: creditsSchema.optional(),
   stories: storiesSchema,
+  ads: z.array(adSchema).default([]),
 });
 
 const trackingSchema = z
@@ -171,6 +183,7 @@ export type EditionConfig = z.infer<typeof editionSchema>;
 export type PageConfig = EditionConfig['pages'][number];
 export type BoxConfig = z.infer<typeof boxSchema>;
 export type StoryBoxConfig = z.infer<typeof storyBoxSchema>;
+export type AdConfig = z.infer<typeof adSchema>;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const frontMatterSchema = z.strictObject({

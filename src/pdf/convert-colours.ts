@@ -12,6 +12,7 @@ import {
 } from 'pdf-lib';
 import { formatNumber, numericOperands, parseContentStream, writeContentStream, type Operation } from './content-stream.js';
 import type { CmykConverter, Cmyk, Rgb } from './cmyk-converter.js';
+import { isSuppliedAd } from './place-ads.js';
 
 /** What the conversion did to one page, and what it left for Ghostscript to convert. */
 export interface ColourConversionReport {
@@ -200,6 +201,8 @@ export async function convertDocumentColours(
       done.add(value);
       const stream = doc.context.lookup(value);
       if (!(stream instanceof PDFStream)) continue;
+      // A supplied ad keeps the client's own colours: never converted again.
+      if (isSuppliedAd(stream.dict)) continue;
       const subtype = nameOf(stream.dict.get(PDFName.of('Subtype')));
       const label = `${name.decodeText()} on ${where}`;
       if (subtype === 'Image') {

@@ -17,11 +17,15 @@ const FORMAT = { format: 'woff' } as const;
 const trueTypeSlices = createPromiseCache<string, Uint8Array>();
 const trueTypeSlice = (file: string) => trueTypeSlices.get(file, async () => convert(await readFile(file), 'truetype'));
 
+const embeddedFonts = new WeakMap<PDFDocument, Map<string, Promise<PDFFont>>>();
+
 export interface SlugTextOptions {
   x: number;
   y: number;
   size: number;
   color: Color;
+  /** Noto Sans SC weight (400 by default; the sample ads set heads at 700 and 900). */
+  weight?: number;
 }
 
 /**
@@ -31,16 +35,21 @@ export interface SlugTextOptions {
  */
 export async function drawSlugText(doc: PDFDocument, page: PDFPage, text: string, options: SlugTextOptions): Promise<number> {
   doc.registerFontkit(fontkit);
-  const { subsets, missing } = findFontSubsets(SLUG_FONT_PACKAGE, text, FORMAT);
+  const format = { ...FORMAT, weight: options.weight ?? 400 };
+  const { subsets, missing } = findFontSubsets(SLUG_FONT_PACKAGE, text, format);
   if (missing.length) throw new Error(`Slug line: no font has ${missing.map((c) => `"${c}"`).join(', ')}`);
+  // One embedded font per slice file and document, however many runs of text use it.
+  const embedded = embeddedFonts.get(doc) ?? new Map<string, Promise<PDFFont>>();
+  embeddedFonts.set(doc, embedded);
   const fonts = new Map<string, PDFFont>();
   for (const subset of subsets) {
-    fonts.set(subset.key, await doc.embedFont(await trueTypeSlice(subset.file), { subset: true }));
+    if (!embedded.has(subset.file)) embedded.set(subset.file, trueTypeSlice(subset.file).then((bytes) => doc.embedFont(bytes, { subset: true })));
+    fonts.set(subset.key, await embedded.get(subset.file)!);
   }
   // Map every character to the subset that covers it, then draw runs of the same subset.
   const keyOf = new Map<string, string>();
   for (const char of new Set(text)) {
-    const { subsets: one } = findFontSubsets(SLUG_FONT_PACKAGE, char, FORMAT);
+    const { subsets: one } = findFontSubsets(SLUG_FONT_PACKAGE, char, format);
     if (one[0]) keyOf.set(char, one[0].key);
   }
   let x = options.x;

@@ -211,6 +211,8 @@ export async function describePage(inputs: HashInputs, edition: Edition, pageId:
     files[relative(edition.dir, story.file.path)] = sha256(story.file.value ?? '');
     for (const image of options.images(story)) files[relative(edition.dir, image)] = await inputs.fileDigest(image);
   }
+  // An ad's bytes as loaded are what gets placed: a replaced ad file re-renders its page.
+  for (const ad of page.ads) files[relative(edition.dir, ad.path)] = sha256(ad.file.bytes);
   const storyIds = new Set(incoming.map((i) => i.story.id));
   const handover = Object.fromEntries(Object.entries(options.handover ?? {}).filter(([id]) => storyIds.has(id)));
   return {

@@ -7,7 +7,9 @@ import { writeFileAtomic } from '../pdf/atomic-write.js';
 import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import type { ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
+import { placeAds } from '../pdf/place-ads.js';
 import { checkPageFonts } from './check-fonts.js';
+import { adPlacements, checkPageAds } from './page-ads.js';
 import { withFontPreloads, type PageFontSubsetter } from './page-fonts.js';
 import type { PageCache } from './page-cache.js';
 import { describePage, pageHash, type HashInputs } from './page-hash.js';
@@ -91,6 +93,16 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       results.set(pageId, { copyfit: [], handover: {} });
       return report(false);
     }
+    if (page.ads.length > 0 && !options.layoutOnly) {
+      // A rejected ad fails its page only; its findings say why.
+      const ads = await checkPageAds(edition, page);
+      messages.push(...ads.messages);
+      if (ads.rejected.length > 0) {
+        messages.push(pageError(pageId, `Page ${pageId} was not built: ${ads.rejected.length > 1 ? 'ads' : 'ad'} ${ads.rejected.map((f) => `\`${f}\``).join(', ')} rejected by preflight`, 'page-skipped'));
+        results.set(pageId, { copyfit: [], handover: {} });
+        return report(false);
+      }
+    }
     const pdfPath = join(options.pagesDir, `${pageId}.pdf`);
     const hash = options.cache && !options.layoutOnly ? await hashPage(options, pageId, handover) : undefined;
     const hit = hash ? await options.cache!.pages.restore(hash, pdfPath) : undefined;
@@ -110,7 +122,8 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       const rendered = await renderWithRetry(options, pageId, browser);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
       const pdf = options.layoutOnly ? undefined : pdfPath;
-      if (pdf) await writeFileAtomic(pdf, rendered.pdf);
+      // Supplied ads go in after printing, as they are: Chromium never sees them.
+      if (pdf) await writeFileAtomic(pdf, await placeAds(rendered.pdf, adPlacements(edition, page)));
       const result = { copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit };
       results.set(pageId, { ...result, pdf, hash, timings: rendered.timings });
       if (pdf) options.onPdf?.(pageId, pdf, hash);

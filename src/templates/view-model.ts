@@ -36,6 +36,15 @@ export interface StoryView {
   html?: string;
 }
 
+/** A supplied ad's reserved frame: empty in the page HTML, the ad itself goes in after printing. */
+export interface AdView {
+  id: string;
+  file: string;
+  client?: string;
+  style: string;
+  box: GridBox;
+}
+
 export interface PageView {
   id: string;
   partial: string;
@@ -43,6 +52,7 @@ export interface PageView {
   credits: Record<string, string | undefined>;
   masthead?: { style: string };
   stories: StoryView[];
+  ads: AdView[];
   edition: EditionHeader;
 }
 
@@ -140,6 +150,7 @@ export function createEditionView(
     credits: { ...config.credits, ...page.config.credits },
     masthead: mastheadView(page, grid),
     stories: [],
+    ads: page.config.ads.map((ad, i) => ({ id: `${page.config.id}-ad-${i + 1}`, file: ad.file, client: ad.client, style: boxStyle(grid, ad.box), box: ad.box })),
     edition: header,
   }));
   const pageById = new Map(pages.map((p) => [p.id, p]));
