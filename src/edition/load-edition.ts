@@ -331,8 +331,6 @@ function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, 
     for (const reserved of pageTemplateLayout(page.template, grid).reserved) {
       add(pi, { label: `the ${reserved.name}`, box: reserved.box, path: ['pages', pi, 'template'] });
     }
-    // Ads are fixed boxes like any other: on the grid and overlapping nothing.
-    page.ads.forEach((ad, ai) => add(pi, { label: `the ad \`${ad.file}\``, box: ad.box, path: ['pages', pi, 'ads', ai, 'box'] }));
     for (const story of page.stories) {
       const loaded = pages[pi]?.stories.find((s) => s.config === story);
       if (story.box && loaded) add(pi, { label: `\`${story.file}\``, box: loaded.box, path: ['pages', pi, ...story.at, 'box'] });
@@ -355,6 +353,8 @@ function checkPlacement(file: VFile, config: EditionConfig, grid: ResolvedGrid, 
         add(pageIndex(jump.page), { label: `the continuation of \`${story.file}\``, box: jump.box, path: [...path.slice(0, -1), 'box'] });
       }
     }
+    // Ads are fixed boxes like any other (after the stories, so an overlap is reported at the ad).
+    page.ads.forEach((ad, ai) => add(pi, { label: `the ad \`${ad.file}\``, box: ad.box, path: ['pages', pi, 'ads', ai, 'box'] }));
   }
   for (const [index, boxes] of byPage) {
     const pageId = config.pages[index]!.id;
