@@ -125,6 +125,8 @@ export async function makeHouseAd(widthMm = 130.175, heightMm = 106.68): Promise
   await text(c, '萧山日报', w / 2, h - 28, 15, INKS.white, { weight: 900, align: 'center' });
   await text(c, '2027年度征订', w / 2, h - 66, 30, INKS.white, { weight: 900, align: 'center' });
   await text(c, '一报在手　知晓萧山', w / 2, h - 86, 11, INKS.yellow, { weight: 700, align: 'center' });
+  // A red frame round the white body, as house ads are boxed off from the news beside them.
+  page.drawRectangle({ x: 3, y: 3, width: w - 6, height: h - 6, borderColor: INKS.red, borderWidth: 1.5 });
   // Body: black text on white.
   const lines: [string, number, number][] = [
     ['全年订价每份396元', 15, 700],
