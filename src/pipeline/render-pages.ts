@@ -93,8 +93,8 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       results.set(pageId, { copyfit: [], handover: {} });
       return report(false);
     }
-    if (page.ads.length > 0 && !options.layoutOnly) {
-      // A rejected ad fails its page only; its findings say why.
+    if (page.ads.length > 0) {
+      // A rejected ad fails its page only; its findings say why (`check` reports them too).
       const ads = await checkPageAds(edition, page);
       messages.push(...ads.messages);
       if (ads.rejected.length > 0) {
