@@ -33,6 +33,8 @@ export interface CreatePlatesOptions {
   date: string;
   /** Build time shown in the slug line. Default: now. */
   buildTime?: Date;
+  /** Per page id, more for the slug line (the clients of the page's ads). */
+  slugNotes?: Record<string, string>;
   /** Directory the plates are written to (created if missing), e.g. output/<edition>/plates. */
   platesDir: string;
   /** Default 'x1a' (PDF/X-1a:2001). */
@@ -116,7 +118,8 @@ async function composePlate(proof: PDFDocument, pageId: string, options: CreateP
   setBox(page, 'TrimBox', geometry.trim);
   setBox(page, 'BleedBox', geometry.bleed);
   drawPlateMarks(page, geometry);
-  const slug = `${options.paper}  ${options.date}  ${pageId}版  制版 ${buildTime.toISOString().replace(/\.\d+Z$/, 'Z')}  presswork`;
+  const note = options.slugNotes?.[pageId] ? `  ${options.slugNotes[pageId]}` : '';
+  const slug = `${options.paper}  ${options.date}  ${pageId}版${note}  制版 ${buildTime.toISOString().replace(/\.\d+Z$/, 'Z')}  presswork`;
   await drawSlugText(proof, page, slug, { ...slugPosition(geometry), size: 7, color: cmyk(0, 0, 0, 1) });
   return proof.save({ useObjectStreams: false, updateFieldAppearances: false });
 }

@@ -15,6 +15,7 @@ import { startStaticServer, type StaticServer } from '../server/static-server.js
 import { writeChangesHtml } from '../report/changes-html.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import { createPlateMaker } from './make-plates.js';
+import { adClients } from './page-ads.js';
 import { acquireOutputLock } from './output-lock.js';
 import { comparePages } from './page-changes.js';
 import { createPageFontSubsetter } from './page-fonts.js';
@@ -203,7 +204,7 @@ async function buildLocked(
 
   for (const page of pages) {
     const result = pageResults.get(page.config.id);
-    report.pages.push(pageReport(page.config.id, page.config.template, result, outDir));
+    report.pages.push({ ...pageReport(page.config.id, page.config.template, result, outDir), ...adsReport(page) });
     for (const fit of result?.copyfit ?? []) extraMessages.push(...copyfitMessages(fit, dir, edition));
     extraMessages.push(...auditMessages(result?.audit ?? []));
     // Summed over tabs, so with several tabs at once these add up to more than `render`.
@@ -285,12 +286,28 @@ async function recordChanges(
   await writeChangesHtml(changes, {
     title: `${paper} ${dateText}`,
     htmlPath: join(outDir, 'changes.html'),
-    labels: Object.fromEntries(built.map((p) => [p.config.id, p.config.section])),
+    labels: Object.fromEntries(built.map((p) => [p.config.id, [p.config.section, adClients(p)].filter(Boolean).join(' · ')])),
     builtAt,
   });
   return changes
     .filter((c) => c.status !== 'unchanged')
     .map((c) => ({ page: c.page, status: c.status, changedPercent: c.changedPercent }));
+}
+
+function adsReport(page: LoadedPage): Pick<PageReport, 'ads'> {
+  if (page.ads.length === 0) return {};
+  const round = (mm: number) => Math.round(mm * 10) / 10;
+  return {
+    ads: page.ads.map((ad) => ({
+      file: ad.config.file,
+      client: ad.config.client ?? null,
+      kind: ad.file.kind,
+      box: ad.box,
+      widthMm: round(ad.file.widthMm),
+      heightMm: round(ad.file.heightMm),
+      scale: Math.round(ad.scale * 10000) / 10000,
+    })),
+  };
 }
 
 /** Typography audit findings are warnings: they fail a `--strict` build. */

@@ -8,6 +8,7 @@ import { createPlates } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
 import { createLimiter } from '../util/limiter.js';
+import { adClients } from './page-ads.js';
 
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */
@@ -80,6 +81,7 @@ export function createPlateMaker(
       paperSlug: config.slug ?? 'newspaper',
       date: config.date,
       buildTime,
+      slugNotes: { [pageId]: adClients(edition.pages.find((p) => p.config.id === pageId)!) },
       platesDir: join(outDir, 'plates'),
       variant: config.print.pdfx,
       iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,

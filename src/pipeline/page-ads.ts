@@ -25,6 +25,11 @@ export function adPlacements(edition: Edition, page: LoadedPage): AdPlacement[] 
   });
 }
 
+/** `广告：正鼎汽车、…` for a page's ads, as the slug line and changes.html name them. */
+export function adClients(page: LoadedPage): string {
+  return page.ads.length ? `广告：${page.ads.map((ad) => ad.config.client ?? ad.config.file).join('、')}` : '';
+}
+
 export interface AdCheck {
   messages: ReportMessage[];
   /** Ads with an error: the page is not built. */

@@ -31,6 +31,19 @@ export interface PageReport {
   audit: { rule: string; story: string; text: string; message: string }[];
   /** Milliseconds per render step in the browser; null when the page came from the cache. */
   timings?: Record<string, number> | null;
+  /** Supplied ads on the page, as placed (absent when the page has none). */
+  ads?: AdReport[];
+}
+
+export interface AdReport {
+  file: string;
+  client: string | null;
+  kind: string;
+  box: { col: number; cols: number; row: number; rows: number };
+  /** The ad's own size in mm and the scale it was placed at (1 unless `fit: scale`). */
+  widthMm: number;
+  heightMm: number;
+  scale: number;
 }
 
 export interface EditionReport {

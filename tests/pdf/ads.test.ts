@@ -11,6 +11,7 @@ import { createCmykConverter } from '../../src/pdf/cmyk-converter.js';
 import { convertDocumentColours } from '../../src/pdf/convert-colours.js';
 import { isSuppliedAd, placeAds } from '../../src/pdf/place-ads.js';
 import { resolveCmykProfile } from '../../src/pdf/pdfx.js';
+import { describePage, pageHash, type HashInputs } from '../../src/pipeline/page-hash.js';
 import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
@@ -86,6 +87,15 @@ describe('supplied ads in a real build', () => {
     expect(execFileSync('pdffonts', [plate], { encoding: 'utf8' })).toMatch(/\+NotoSansSC-Black +CID TrueType/);
   });
 
+  it('names the ads\' clients in the slug line and the report', () => {
+    const plate = join(out, 'edition', report.pages.find((p) => p.id === 'A1')!.plate!);
+    expect(execFileSync('pdftotext', [plate, '-'], { encoding: 'utf8' })).toMatch(/A1版\s+广告：测试日报社、ads\/car\.jpg\s+制版/);
+    expect(report.pages.find((p) => p.id === 'A1')?.ads).toEqual([
+      { file: 'ads/house.pdf', client: '测试日报社', kind: 'pdf', box: HOUSE, widthMm: 130.2, heightMm: 106.7, scale: 1 },
+      { file: 'ads/car.jpg', client: null, kind: 'jpeg', box: CAR, widthMm: 130.2, heightMm: 81.3, scale: 1 },
+    ]);
+  });
+
   it('keeps the CMYK JPEG ad CMYK on the plate, at its own resolution and values', async () => {
     const plate = join(out, 'edition', report.pages.find((p) => p.id === 'A1')!.plate!);
     const images = execFileSync('pdfimages', ['-list', plate], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
@@ -148,6 +158,18 @@ describe('loading ads', () => {
     expect(unscaled.messages[0]).toMatch(/ad-size .*132\.1 × 108\.3 mm \(TrimBox\) but its box is 130\.2 × 106\.7 mm/);
     const far = await load(ad('house.pdf', HOUSE, '        fit: scale\n'), { 'house.pdf': await makeHouseAd(130.175 * 1.05, 106.68 * 1.05) });
     expect(far.messages[0]).toMatch(/ad-size .*`fit: scale` would scale it by -4\.8 %/);
+  });
+
+  it('puts the ad\'s bytes in the page hash, so a replaced ad re-renders its page', async () => {
+    const inputs = { build: { presswork: 'test' } as HashInputs['build'], fileDigest: async () => 'unused' };
+    const hashWith = async (bytes: Uint8Array) => {
+      const { loaded } = await load(ad('house.pdf', HOUSE), { 'house.pdf': bytes });
+      const input = await describePage(inputs, loaded!, 'A1', { images: () => [] });
+      return { hash: pageHash(input), files: Object.keys(input.files) };
+    };
+    const first = await hashWith(await makeHouseAd());
+    expect(first.files).toContain('ads/house.pdf');
+    expect((await hashWith(await makeHouseAd(130.0, 106.68))).hash).not.toBe(first.hash);
   });
 
   it('keeps ad paths inside the edition, refuses files that are not ads, and counts ads as boxes', async () => {
