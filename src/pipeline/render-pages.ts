@@ -122,13 +122,16 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       const rendered = await renderWithRetry(options, pageId, browser);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
       const pdf = options.layoutOnly ? undefined : pdfPath;
+      if (pdf) await writeFileAtomic(pdf, rendered.pdf);
+      // Chromium's fonts only: an ad brings the client's own fonts, which its preflight checked.
+      const fontMessages = pdf ? await checkPageFonts(pdf, pageId, prepared.fonts.pdfFontNames) : [];
       // Supplied ads go in after printing, as they are: Chromium never sees them.
-      if (pdf) await writeFileAtomic(pdf, await placeAds(rendered.pdf, adPlacements(edition, page)));
+      if (pdf && page.ads.length > 0) await writeFileAtomic(pdf, await placeAds(rendered.pdf, adPlacements(edition, page)));
       const result = { copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit };
       results.set(pageId, { ...result, pdf, hash, timings: rendered.timings });
       if (pdf) options.onPdf?.(pageId, pdf, hash);
       if (pdf && hash) await options.cache!.pages.store(hash, pdf, result).catch((error: Error) => messages.push({ ...pageError(pageId, `Page ${pageId} not cached: ${error.message}`, 'cache'), severity: 'warning' }));
-      messages.push(...renderWarnings(pageId, rendered), ...(pdf ? await checkPageFonts(pdf, pageId, prepared.fonts.pdfFontNames) : []));
+      messages.push(...renderWarnings(pageId, rendered), ...fontMessages);
       report(true);
     } catch (error) {
       const stories = page.stories.map((s) => s.id).join(', ');

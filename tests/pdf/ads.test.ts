@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFStream, rgb, type PDFRawStream } from 'pdf-lib';
+import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFStream, rgb, StandardFonts, type PDFRawStream } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 import { ownInks, plateInks } from '../../src/tools/ad-inks.js';
-import { makeCarAdJpeg, makeHouseAd, makeRgbAd } from '../../src/tools/make-sample-ads.js';
+import { createAdCanvas, INKS, makeCarAdJpeg, makeHouseAd, makeRgbAd, saveAd } from '../../src/tools/make-sample-ads.js';
+import fontkit from '@pdf-lib/fontkit';
 import { article, numberedSentences, writeEdition } from '../helpers/fixture-edition.js';
 import { MM } from '../helpers/pdf.js';
 
@@ -27,7 +28,7 @@ const CAR = { col: 6, cols: 3, row: 30, rows: 16 };
 const story = (title: string, from: number) => article(title, [numberedSentences(12, from).join(''), numberedSentences(12, from + 50).join('')]);
 
 function edition(pages: string, ads: Record<string, Uint8Array>): string {
-  const dir = writeEdition({ 'edition.yaml': `paper: 测试日报\nslug: ceshi\ndate: 2026-11-26\npages:\n${pages}`, 'one.md': story('第一篇稿件', 1), 'two.md': story('第二篇稿件', 200), 'three.md': story('第三篇稿件', 400) });
+  const dir = writeEdition({ 'edition.yaml': `paper: 测试日报\nslug: ceshi\ndate: 2026-11-26\npages:\n${pages}`, 'one.md': story('第一篇稿件', 1), 'two.md': story('第二篇稿件', 200), 'three.md': story('第三篇稿件', 400), 'four.md': story('第四篇稿件', 600), 'five.md': story('第五篇稿件', 800) });
   mkdirSync(join(dir, 'ads'), { recursive: true });
   for (const [name, bytes] of Object.entries(ads)) writeFileSync(join(dir, 'ads', name), bytes);
   return dir;
@@ -37,6 +38,18 @@ const page = (id: string, file: string, ads: string) =>
   `  - id: ${id}\n    template: news\n    section: 综合\n    stories:\n      - file: ${file}\n        box: {col: 1, cols: 5, row: 1, rows: 40}\n    ads:\n${ads}`;
 const yamlBox = (box: Record<string, number>) => `{${Object.entries(box).map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
 const ad = (file: string, box: Record<string, number>, extra = '') => `      - file: ads/${file}\n        box: ${yamlBox(box)}\n${extra}`;
+
+/** A CMYK ad set in a font that is not a house font: LiberationSans embedded, or Helvetica not embedded. */
+async function fontAd(embedded: boolean): Promise<Uint8Array> {
+  const canvas = await createAdCanvas(130.175, 81.28);
+  canvas.doc.registerFontkit(fontkit);
+  const font = embedded
+    ? await canvas.doc.embedFont(readFileSync('node_modules/pdfjs-dist/standard_fonts/LiberationSans-Regular.ttf'), { subset: true })
+    : await canvas.doc.embedFont(StandardFonts.Helvetica);
+  canvas.page.drawRectangle({ x: 0, y: 0, width: canvas.width, height: canvas.height, color: INKS.blue });
+  canvas.page.drawText('Zhengding Motors', { x: 20, y: 100, size: 28, font, color: INKS.white });
+  return saveAd(canvas, 'font test ad');
+}
 
 describe('supplied ads in a real build', () => {
   let browser: Browser;
@@ -49,12 +62,16 @@ describe('supplied ads in a real build', () => {
     dir = edition(
       page('A1', 'one.md', ad('house.pdf', HOUSE, '        client: 测试日报社\n') + ad('car.jpg', CAR)) +
         page('A2', 'two.md', ad('rgb.pdf', HOUSE)) +
-        page('A3', 'three.md', ad('low.jpg', CAR)),
+        page('A3', 'three.md', ad('low.jpg', CAR)) +
+        page('A4', 'four.md', ad('latin.pdf', CAR)) +
+        page('A5', 'five.md', ad('helvetica.pdf', CAR)),
       {
         'house.pdf': await house,
         'car.jpg': await makeCarAdJpeg(),
         'rgb.pdf': await makeRgbAd(130.175, 106.68),
         'low.jpg': await makeCarAdJpeg(130.175, 81.28, 150),
+        'latin.pdf': await fontAd(true),
+        'helvetica.pdf': await fontAd(false),
       },
     );
     out = mkdtempSync(join(tmpdir(), 'pw-ads-'));
@@ -123,6 +140,14 @@ describe('supplied ads in a real build', () => {
     expect(report.pages.find((p) => p.id === 'A2')?.ok).toBe(false);
     expect(report.pages.find((p) => p.id === 'A1')?.ok).toBe(true);
     expect(report.pages.find((p) => p.id === 'A1')?.plate).toBeTruthy();
+  });
+
+  it('takes an ad\'s own embedded fonts, and rejects an ad whose font is not embedded', () => {
+    expect(report.pages.find((p) => p.id === 'A4')?.ok).toBe(true);
+    expect(report.messages.filter((m) => m.page === 'A4' && m.severity === 'error')).toEqual([]);
+    const a5 = report.messages.filter((m) => m.page === 'A5' && m.severity === 'error').map((m) => `${m.ruleId} ${m.message}`);
+    expect(a5.join('\n')).toMatch(/^ad\/font-embedded Ad `ads\/helvetica\.pdf`: Font Helvetica is not embedded \(font Helvetica \(object \d+ 0 R\)\)$/m);
+    expect(report.pages.find((p) => p.id === 'A5')?.ok).toBe(false);
   });
 
   it('checks an image ad\'s resolution', () => {
