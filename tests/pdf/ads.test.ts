@@ -16,7 +16,7 @@ import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 import { ownInks, plateInks } from '../../src/tools/ad-inks.js';
-import { createAdCanvas, INKS, makeCarAdJpeg, makeHouseAd, makeRgbAd, saveAd } from '../../src/tools/make-sample-ads.js';
+import { createAdCanvas, INKS, makeCarAdArtwork, makeCarAdJpeg, makeHouseAd, makeRgbAd, saveAd } from '../../src/tools/make-sample-ads.js';
 import fontkit from '@pdf-lib/fontkit';
 import { article, numberedSentences, writeEdition } from '../helpers/fixture-edition.js';
 import { MM } from '../helpers/pdf.js';
@@ -222,5 +222,28 @@ describe('the plate colour pass and a placed ad', () => {
     expect(forms).toHaveLength(1);
     const content = Buffer.from(decodePDFRawStream(forms[0] as PDFRawStream).decode()).toString('latin1');
     expect(content).toMatch(/0\.1 0\.4 0\.9 rg/);
+  });
+});
+
+describe('image ads placed as their own pixels', () => {
+  it('embeds a CMYK TIFF losslessly as DeviceCMYK, every value kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-tiff-'));
+    const art = join(dir, 'art.pdf');
+    const tiff = join(dir, 'art.tif');
+    writeFileSync(art, await makeCarAdArtwork(40, 20));
+    execFileSync('gs', ['-q', '-dSAFER', '-dBATCH', '-dNOPAUSE', '-sDEVICE=tiff32nc', '-r200', `-sOutputFile=${tiff}`, art]);
+    const bytes = readFileSync(tiff);
+    const pageDoc = await PDFDocument.create();
+    pageDoc.addPage([400, 400]);
+    const placed = await PDFDocument.load(await placeAds(await pageDoc.save(), [{ label: 'ads/art.tif', kind: 'tiff', bytes, rect: { left: 10, top: 10, width: 40 * MM, height: 20 * MM } }]));
+    const xobjects = placed.getPage(0).node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
+    const image = placed.context.lookup(xobjects.values()[0]!, PDFStream) as PDFRawStream;
+    expect(isSuppliedAd(image.dict)).toBe(true);
+    expect(image.dict.get(PDFName.of('ColorSpace'))).toBe(PDFName.of('DeviceCMYK'));
+    const { data, info } = await sharp(bytes).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
+    expect([image.dict.get(PDFName.of('Width'))!.toString(), image.dict.get(PDFName.of('Height'))!.toString()]).toEqual([String(info.width), String(info.height)]);
+    expect(Buffer.from(decodePDFRawStream(image).decode()).equals(data)).toBe(true);
+    // and the values are Ghostscript's own separation of the artwork: the blue ground C100 M70 Y0 K30
+    expect([...data.subarray(0, 4)]).toEqual([255, 179, 0, 76]);
   });
 });
