@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFStream, rgb, StandardFonts, type PDFRawStream } from 'pdf-lib';
+import { cmyk, decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFStream, rgb, StandardFonts, type PDFRawStream } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { loadEdition } from '../../src/edition/load-edition.js';
 import { createCmykConverter } from '../../src/pdf/cmyk-converter.js';
 import { convertDocumentColours } from '../../src/pdf/convert-colours.js';
 import { isSuppliedAd, placeAds } from '../../src/pdf/place-ads.js';
+import { preflightAd } from '../../src/pdf/preflight-ad.js';
 import { resolveCmykProfile } from '../../src/pdf/pdfx.js';
 import { describePage, pageHash, type HashInputs } from '../../src/pipeline/page-hash.js';
 import { buildEdition } from '../../src/pipeline/build-edition.js';
@@ -245,5 +246,25 @@ describe('image ads placed as their own pixels', () => {
     expect(Buffer.from(decodePDFRawStream(image).decode()).equals(data)).toBe(true);
     // and the values are Ghostscript's own separation of the artwork: the blue ground C100 M70 Y0 K30
     expect([...data.subarray(0, 4)]).toEqual([255, 179, 0, 76]);
+  });
+});
+
+describe('ad preflight on its own', () => {
+  const check = async (bytes: Uint8Array, variant: 'x1a' | 'x3' = 'x1a') =>
+    preflightAd({ label: 'ads/test.pdf', kind: 'pdf', bytes, pageId: 'A1', sizeMm: { width: 60, height: 40 }, scale: 1, variant, inkLimit: 240 });
+
+  it('rejects total ink over the edition\'s limit', async () => {
+    const canvas = await createAdCanvas(60, 40);
+    canvas.page.drawRectangle({ x: 0, y: 0, width: canvas.width, height: canvas.height, color: cmyk(1, 1, 1, 1) });
+    const findings = await check(await saveAd(canvas, 'rich black'));
+    expect(findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual(['pdf/ink-limit Ad `ads/test.pdf`: Total ink reaches 400 %, expected at most 240 %']);
+  });
+
+  it('rejects transparency for PDF/X-1a but not for X-3', async () => {
+    const canvas = await createAdCanvas(60, 40);
+    canvas.page.drawRectangle({ x: 0, y: 0, width: 50, height: 50, color: INKS.blue, opacity: 0.5 });
+    const bytes = await saveAd(canvas, 'see-through');
+    expect((await check(bytes)).map((f) => f.ruleId)).toEqual(['pdf/transparency']);
+    expect(await check(bytes, 'x3')).toEqual([]);
   });
 });
