@@ -43,7 +43,7 @@ export interface Copyfit {
   writeToFit?: { cut?: number; add?: number };
   headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
   /** Boxes (notes, sidebars, tables) that fit nowhere whole, at their Markdown position. */
-  blocks?: { message: string; src?: string }[];
+  blocks?: { message: string; src?: string; rule: UnplacedBlock['rule'] }[];
   /** Layout passes the story took (the fit search is bounded) and their time. */
   layout?: { passes: number; ms: number };
 }
@@ -209,9 +209,9 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const placements = whole.map((block) => ({ block, place: placementOf(block, blocks.indexOf(block), blocks.length) }));
   const deferred = options.deferBottom ? placements.filter((p) => p.place === 'bottom').map((p) => p.block) : [];
   const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)));
-  for (const block of whole) if (block.isConnected) own(block);
+  for (const { block } of placed) own(block);
   const fixes: LineFix[] = [];
-  if (source.lineRules) for (const block of whole) if (block.isConnected) fixes.push(...typesetInPlace(el, block));
+  if (source.lineRules) for (const { block } of placed) fixes.push(...typesetInPlace(el, block));
   const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)), settings.trackingEm, pitchPx);
   fixes.push(...bodyFixes);
 

@@ -1,4 +1,5 @@
-import { boxesOverlap, columnLeftPt, positionPt, rowsFor, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
+import { PX_PER_PT, boxesOverlap, columnLeftPt, positionPt, rowsFor, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
+import { cutTable, MIN_PART_ROWS, rowHeights } from './split-table.js';
 
 /** Notes, sidebars and tables: set whole on the grid, never split by the flow. */
 export function isWholeBlock(block: HTMLElement): boolean {
@@ -10,6 +11,8 @@ export type Placement = 'top' | 'bottom';
 export interface UnplacedBlock {
   block: HTMLElement;
   message: string;
+  /** `block-no-room`, or `table-too-wide` for a table wider than its story's box. */
+  rule: 'block-no-room' | 'table-too-wide';
 }
 
 /**
@@ -23,26 +26,56 @@ export function placementOf(block: HTMLElement, index: number, count: number): P
   return index < count / 3 ? 'top' : 'bottom';
 }
 
+const MM_PER_PX = 25.4 / 96;
+
 function columnsOf(block: HTMLElement, grid: BrowserGrid, boxCols: number): number {
   const asked = Number(block.dataset.cols);
   if (Number.isInteger(asked) && asked > 0) return Math.min(asked, boxCols);
   if (block.classList.contains('note')) return Math.min(boxCols, 3);
-  if (block.tagName === 'TABLE') {
-    // As many columns as its widest row needs.
-    block.style.width = 'max-content';
-    const need = block.getBoundingClientRect().width / (96 / 72);
-    block.style.width = '';
-    const step = grid.columnWidthPt + grid.gutterPt;
-    return Math.min(boxCols, Math.max(1, Math.ceil((need + grid.gutterPt) / step)));
-  }
+  if (block.tagName === 'TABLE') return Math.min(boxCols, columnsFor(grid, widthAs(block, 'max-content')));
   return 1;
+}
+
+/** The block's width in px when set at `width` (max-content: widest rows; min-content: narrowest). */
+function widthAs(block: HTMLElement, width: string): number {
+  block.style.width = width;
+  const px = block.getBoundingClientRect().width;
+  block.style.width = '';
+  return px;
+}
+
+/** Grid columns a width in px takes. */
+function columnsFor(grid: BrowserGrid, px: number): number {
+  const step = grid.columnWidthPt + grid.gutterPt;
+  return Math.max(1, Math.ceil((px / PX_PER_PT + grid.gutterPt) / step - 0.001));
+}
+
+/** Why a table cannot be set in the box's width at all (its short cells never wrap), or undefined. */
+function tooWide(table: HTMLElement, grid: BrowserGrid, boxCols: number): string | undefined {
+  const need = widthAs(table, 'min-content');
+  const room = spanWidthPt(grid, boxCols) * PX_PER_PT;
+  if (need <= room + 0.5) return undefined;
+  const cols = columnsFor(grid, need);
+  const mm = (px: number) => (px * MM_PER_PX).toFixed(1);
+  return `${describe(table)} is ${mm(need)} mm wide at its narrowest (${cols} columns) and its story's box is ${boxCols} ${boxCols === 1 ? 'column' : 'columns'} (${mm(room)} mm) wide; shorten its cells, drop a column or give the story a wider box`;
+}
+
+interface Queued {
+  block: HTMLElement;
+  place: Placement;
+}
+
+/** A block set on the grid: a table cut between rows is one of these per part. */
+export interface PlacedBlock extends Queued {
+  box: GridBox;
 }
 
 /**
  * Place each whole block as a rectangle of whole columns and whole lines inside the story's
  * body (rows `firstRow`…`rows` of the box, clear of `taken`): top blocks as high and as far
- * left as they go, bottom blocks as low and as far right. A block that fits nowhere is
- * returned, with the reason, and set nowhere.
+ * left as they go, bottom blocks as low and as far right. A table taller than a column is
+ * cut between rows into parts that repeat its header (see placeTablePart). A block that fits
+ * nowhere is returned, with the reason, and set nowhere.
  */
 export function placeBlocks(
   el: HTMLElement,
@@ -51,34 +84,114 @@ export function placeBlocks(
   firstRow: number,
   rows: number,
   taken: GridBox[],
-  blocks: { block: HTMLElement; place: Placement }[],
-): { placed: { box: GridBox; place: Placement }[]; unplaced: UnplacedBlock[] } {
-  const placed: { box: GridBox; place: Placement }[] = [];
+  blocks: Queued[],
+): { placed: PlacedBlock[]; unplaced: UnplacedBlock[] } {
+  const placed: PlacedBlock[] = [];
   const unplaced: UnplacedBlock[] = [];
-  for (const { block, place } of blocks) {
+  const queue = [...blocks];
+  const occupied = () => [...taken, ...placed.map((p) => p.box)];
+  const unplace = (block: HTMLElement) => {
+    block.remove();
+    block.classList.remove('block-placed');
+    block.style.width = '';
+  };
+  while (queue.length > 0) {
+    const { block, place } = queue.shift()!;
     block.classList.add('block-placed');
     el.append(block);
+    const isTable = block.tagName === 'TABLE';
+    const wide = isTable ? tooWide(block, grid, boxCols) : undefined;
+    if (wide) {
+      unplace(block);
+      unplaced.push({ block, message: wide, rule: 'table-too-wide' });
+      continue;
+    }
     const cols = columnsOf(block, grid, boxCols);
     const width = spanWidthPt(grid, cols);
     block.style.width = `${width}pt`;
-    const air = block.tagName === 'TABLE' ? grid.linePitchPt / 2 : 0;
-    const height = rowsFor(grid, block.getBoundingClientRect().height + air * (96 / 72));
-    const spot = findSpot(boxCols, firstRow, rows, [...taken, ...placed.map((p) => p.box)], cols, height, place);
-    if (!spot) {
-      block.remove();
-      block.classList.remove('block-placed');
-      block.style.width = '';
-      const free = rows - firstRow;
-      unplaced.push({
-        block,
-        message: `${describe(block)} is ${height} lines tall in ${cols} ${cols === 1 ? 'column' : 'columns'} and fits nowhere whole in its story (${free} body lines in ${boxCols} ${boxCols === 1 ? 'column' : 'columns'})`,
-      });
-      continue;
+    if (isTable) {
+      const part = placeTablePart(block, place, grid, { boxCols, firstRow, rows, cols, taken: occupied() });
+      if (part) {
+        placed.push({ box: part.box, place, block: part.block });
+        if (part.rest) queue.unshift({ block: part.rest, place });
+        continue;
+      }
+    } else {
+      const height = rowsFor(grid, block.getBoundingClientRect().height);
+      const spot = findSpot(boxCols, firstRow, rows, occupied(), cols, height, place);
+      if (spot) {
+        positionPt(block, columnLeftPt(grid, spot.col), spot.row * grid.linePitchPt, width, height * grid.linePitchPt);
+        placed.push({ box: spot, place, block });
+        continue;
+      }
     }
-    positionPt(block, columnLeftPt(grid, spot.col), spot.row * grid.linePitchPt, width, height * grid.linePitchPt - air);
-    placed.push({ box: spot, place });
+    const height = rowsFor(grid, block.getBoundingClientRect().height) + (isTable ? TABLE_AIR_LINES : 0);
+    unplace(block);
+    unplaced.push({
+      block,
+      rule: 'block-no-room',
+      message: `${describe(block)} is ${height} lines tall in ${cols} ${cols === 1 ? 'column' : 'columns'} and fits nowhere whole in its story (${rows - firstRow} body lines in ${boxCols} ${boxCols === 1 ? 'column' : 'columns'})`,
+    });
   }
   return { placed, unplaced };
+}
+
+/** A table keeps a line of air from the text: under it at the top of a story, over it at the bottom. */
+const TABLE_AIR_LINES = 1;
+
+interface Room {
+  boxCols: number;
+  firstRow: number;
+  rows: number;
+  cols: number;
+  taken: GridBox[];
+}
+
+/**
+ * Set a table (already at its width) whole where it fits. One taller than a column is cut
+ * between rows: the most rows that fit go here, the first rows when it is placed at the top
+ * (the rest goes on to the right), the last rows at the bottom (the rest goes on to the
+ * left of them, so the parts still read left to right). Returns the part set here and the
+ * rest, or undefined when nothing of it fits.
+ */
+function placeTablePart(table: HTMLElement, place: Placement, grid: BrowserGrid, room: Room): { box: GridBox; block: HTMLElement; rest?: HTMLElement } | undefined {
+  const linesFor = (px: number) => rowsFor(grid, px) + TABLE_AIR_LINES;
+  const spotFor = (lines: number) => findSpot(room.boxCols, room.firstRow, room.rows, room.taken, room.cols, lines, place);
+  const set = (part: HTMLElement, spot: GridBox) => {
+    // Air above a table at the bottom; its own height is its rows, never stretched.
+    const top = spot.row + (place === 'bottom' ? TABLE_AIR_LINES : 0);
+    part.style.left = `${columnLeftPt(grid, spot.col)}pt`;
+    part.style.top = `${top * grid.linePitchPt}pt`;
+    return spot;
+  };
+  const whole = spotFor(linesFor(table.getBoundingClientRect().height));
+  if (whole) return { box: set(table, whole), block: table };
+  const { head, rows } = rowHeights(table);
+  // Only a table that no column could hold is cut; a shorter one waits for room (or is reported).
+  if (rows.length < 2 || linesFor(table.getBoundingClientRect().height) <= room.rows - room.firstRow) return undefined;
+  const least = Math.min(MIN_PART_ROWS, Math.floor(rows.length / 2));
+  const partLines = (count: number) => {
+    const slice = place === 'top' ? rows.slice(0, count) : rows.slice(rows.length - count);
+    return linesFor(head + slice.reduce((a, b) => a + b, 0));
+  };
+  for (let count = rows.length - least; count >= least; count--) {
+    const spot = spotFor(partLines(count));
+    if (!spot) continue;
+    if (place === 'top') {
+      const rest = cutTable(table, count);
+      return { box: set(table, spot), block: table, rest };
+    }
+    // At the bottom the part set here is the table's end: the head of the table goes on.
+    const end = cutTable(table, rows.length - count);
+    table.classList.remove('block-placed');
+    end.classList.add('block-placed');
+    end.style.width = table.style.width;
+    table.parentElement!.append(end);
+    table.remove();
+    table.style.width = '';
+    return { box: set(end, spot), block: end, rest: table };
+  }
+  return undefined;
 }
 
 /** Top boxes: the highest row, then the leftmost column. Bottom boxes end the reading order: the rightmost column, then the lowest row. */

@@ -11,6 +11,7 @@ import { remarkCheckLinks } from './remark-check-links.js';
 import { rehypeFigures, type FigureImage } from './rehype-figures.js';
 import { rehypeNobreak } from './rehype-nobreak.js';
 import { rehypeSourcePositions } from './rehype-source-positions.js';
+import { rehypeTables } from './rehype-tables.js';
 import { remarkCjkNormalize } from './remark-cjk-normalize.js';
 import { remarkCopyCharacters } from './remark-copy-characters.js';
 import { remarkFontCoverage } from './remark-font-coverage.js';
@@ -56,6 +57,7 @@ export function createProcessor(options: ProcessorOptions) {
     .use(rehypeFigures, { root: options.root, urlPrefix: options.urlPrefix, images: options.images })
     .use(rehypeSourcePositions)
     .use(rehypeNobreak)
+    .use(rehypeTables)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeCollectText)
     .use(rehypeStringify);

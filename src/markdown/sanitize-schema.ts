@@ -14,6 +14,8 @@ export const sanitizeSchema: Options = {
     h3: [['className', 'note-title', 'sidebar-title']],
     figure: [['className', 'figure'], 'dataCols'],
     span: [['className', 'caption', 'credit', 'nobreak']],
+    th: [['className', 'num', 'nowrap']],
+    td: [['className', 'num', 'nowrap']],
     img: [...(defaultSchema.attributes?.img ?? []), 'dataWidth', 'dataHeight'],
   },
   protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto'], src: ['http', 'https'] },

@@ -44,7 +44,9 @@ export function copyfitMessages(fit: Copyfit, dir: string, edition: Edition): Re
   }
   for (const block of fit.blocks ?? []) {
     const [line, column] = (block.src ?? '').split(':').map(Number);
-    messages.push(at(line || null, column || null, `${fit.page} ${fit.story}: ${block.message}; shorten it, give it fewer columns or the story a bigger box`, 'block-no-room'));
+    // A too-wide table's message says what to change; a box with no room gets the desk's choices.
+    const advice = block.rule === 'table-too-wide' ? '' : '; shorten it, give it fewer columns or the story a bigger box';
+    messages.push(at(line || null, column || null, `${fit.page} ${fit.story}: ${block.message}${advice}`, block.rule ?? 'block-no-room'));
   }
   return messages;
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { plainLine, rowCells } from '../markdown/table-row-text.js';
 
 export interface StoryText {
   story: string;
@@ -44,12 +45,27 @@ function runWithInput(command: string, args: string[], input: Uint8Array): Promi
   });
 }
 
+/**
+ * A row is there when its cells are, one after the other. When it is not, the cell whose
+ * loss explains it is the missing text; failing that, whatever does not match in order.
+ */
+function matchRow(cells: string[], haystack: string): { missing: number; firstMissing: string } {
+  if (haystack.includes(cells.join(''))) return { missing: 0, firstMissing: '' };
+  for (const [i, cell] of cells.entries()) {
+    if (cell && haystack.includes(cells.filter((_, j) => j !== i).join(''))) return { missing: [...cell].length, firstMissing: cell };
+  }
+  const line = cells.join('');
+  const match = matchLine(line, haystack, 0, 0);
+  const missing = Math.max(1, match.missing);
+  return { missing, firstMissing: line.slice(Math.max(0, match.firstMissingAt), Math.max(0, match.firstMissingAt) + 40) };
+}
+
 const CHUNK = 8;
 /** How far ahead a lone character may be found, when a chunk straddles a jump line or a pseudo-element. */
 const WINDOW = 24;
 
 /** Characters of `line` not found, in order, in `haystack` from `from`; and where matching ended. */
-function matchLine(line: string, haystack: string, from: number): { missing: number; firstMissingAt: number; end: number } {
+function matchLine(line: string, haystack: string, from: number, window = WINDOW): { missing: number; firstMissingAt: number; end: number } {
   let at = from;
   let missing = 0;
   let firstMissingAt = -1;
@@ -64,7 +80,7 @@ function matchLine(line: string, haystack: string, from: number): { missing: num
     }
     // Fall back to one character, close to where we are.
     const single = haystack.indexOf(line[i]!, at);
-    if (single >= 0 && single - at <= WINDOW) {
+    if (single >= 0 && single - at <= window) {
       at = single + 1;
     } else {
       missing += 1;
@@ -104,13 +120,24 @@ export async function verifyPdfText(pdf: Uint8Array, pageIds: string[], stories:
     const haystack = pages.map((id) => pageTexts[pageIds.indexOf(id)] ?? '').join('');
     let missing = 0;
     let firstMissing = '';
-    const lines = withoutOverset(story.text.split('\n').map(comparable).filter(Boolean), comparable(story.oversetText));
+    const overset = comparable(story.oversetText);
+    const all = story.text.split('\n').filter((line) => comparable(plainLine(line)));
+    // A table row is checked whole, or not at all when the report counts it as overset.
+    const rows = all.filter((line) => rowCells(line));
+    const lines = withoutOverset(all.filter((line) => !rowCells(line)).map(comparable), overset);
     for (const line of lines) {
       const match = matchLine(line, haystack, 0);
       if (match.missing > 0) {
         missing += match.missing;
         firstMissing ||= line.slice(match.firstMissingAt, match.firstMissingAt + 40);
       }
+    }
+    for (const row of rows) {
+      const cells = rowCells(row)!.map(comparable);
+      if (overset.includes(cells.join(''))) continue;
+      const match = matchRow(cells, haystack);
+      missing += match.missing;
+      if (match.missing > 0) firstMissing ||= match.firstMissing;
     }
     if (missing > 0) {
       result.missingChars += missing;

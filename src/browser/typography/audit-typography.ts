@@ -60,6 +60,7 @@ export function auditTypography(doc: Document): TypographyFinding[] {
     for (const frame of story.querySelectorAll<HTMLElement>(':scope > .frame, :scope > .jump-line')) {
       for (const block of textBlocksIn(frame)) auditGrid(block, top, pitchPx, report);
     }
+    for (const table of story.querySelectorAll<HTMLTableElement>(':scope > table')) auditTableGrid(table, top, pitchPx, report);
   }
   findings.push(...auditFontSizes(doc));
   return findings;
@@ -135,6 +136,34 @@ function auditGrid(block: HTMLElement, typeTop: number, pitchPx: number, report:
   const extra = height - lines.length * lineHeight;
   if (Math.abs(extra) > GRID_TOLERANCE_PX) {
     report('off-grid', block, text, `${lines.length} lines take ${pt(height)}, ${pt(extra)} more than ${lines.length} × ${pt(lineHeight)}: a line box grew and pushed the lines below it off the grid`);
+  }
+}
+
+/**
+ * A table keeps the grid when every row starts on a body line and is whole body lines tall,
+ * and every cell's lines are the body pitch: then its text lines up with the columns beside
+ * it, and the text under it stays on the grid.
+ */
+function auditTableGrid(table: HTMLTableElement, typeTop: number, pitchPx: number, report: Report): void {
+  const pt = (value: number) => `${(value / PX_PER_PT).toFixed(2)} pt`;
+  const offGrid = (value: number) => Math.abs(value - Math.round(value / pitchPx) * pitchPx) > GRID_TOLERANCE_PX;
+  for (const row of table.rows) {
+    const rect = row.getBoundingClientRect();
+    const text = short(row.textContent ?? '');
+    if (offGrid(rect.top - typeTop)) {
+      report('off-grid', row, text, `Table row sits ${pt(rect.top - typeTop - Math.round((rect.top - typeTop) / pitchPx) * pitchPx)} off the body grid, expected a whole number of ${pt(pitchPx)} lines`);
+      continue;
+    }
+    if (offGrid(rect.height) || rect.height < pitchPx / 2) {
+      report('off-grid', row, text, `Table row is ${pt(rect.height)} tall, expected a whole number of ${pt(pitchPx)} body lines`);
+      continue;
+    }
+    for (const cell of row.cells) {
+      const lineHeight = parseFloat(getComputedStyle(cell).lineHeight) || 0;
+      if (offGrid(lineHeight) || lineHeight < pitchPx / 2) {
+        report('off-grid', cell, short(cell.textContent ?? ''), `Line height is ${pt(lineHeight)}, expected a whole number of ${pt(pitchPx)} body lines`);
+      }
+    }
   }
 }
 
