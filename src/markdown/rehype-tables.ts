@@ -1,4 +1,4 @@
-import type { Element, Root } from 'hast';
+import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -27,9 +27,31 @@ function addClass(cell: Element, name: string): void {
 }
 
 /**
+ * Each digit in a `<span class="fig">`, which the stylesheet sets one `0` wide: tabular
+ * figures, so that a column of numbers lines up digit under digit. The house fonts have no
+ * `tnum` feature (font-variant-numeric: tabular-nums does nothing with them); the text is
+ * unchanged.
+ */
+function boxDigits(cell: Element): void {
+  cell.children = cell.children.flatMap((child): ElementContent[] => {
+    if (child.type === 'element') {
+      boxDigits(child);
+      return [child];
+    }
+    if (child.type !== 'text') return [child];
+    return child.value.split(/(\d)/).flatMap((part): ElementContent[] => {
+      if (!part) return [];
+      if (!/^\d$/.test(part)) return [{ type: 'text', value: part }];
+      return [{ type: 'element', tagName: 'span', properties: { className: ['fig'] }, children: [{ type: 'text', value: part }] }];
+    });
+  });
+}
+
+/**
  * Mark a table's cells for the house style: a column whose body cells are all figures is
- * `num` (right-aligned, header too) unless the Markdown gives it an alignment, and a cell
- * of at most SHORT_CELL_CHARS characters is `nowrap`.
+ * `num` (right-aligned, header too, unless the Markdown gives the column an alignment; its
+ * digits in tabular boxes; never wrapped), and a cell of at most SHORT_CELL_CHARS
+ * characters is `nowrap`.
  */
 export function markTableCells(table: Element): void {
   const [head = [], ...body] = rowsOf(table);
@@ -37,11 +59,21 @@ export function markTableCells(table: Element): void {
   for (let col = 0; col < columns; col++) {
     const cells = body.map((row) => row[col]).filter((c): c is Element => Boolean(c));
     const texts = cells.map(cellText);
-    const numeric = texts.some((t) => NUMBER.test(t)) && texts.every((t) => NUMBER.test(t) || NO_VALUE.test(t));
+    if (!texts.some((t) => NUMBER.test(t)) || !texts.every((t) => NUMBER.test(t) || NO_VALUE.test(t))) continue;
     const aligned = [head[col], ...cells].some((c) => c?.properties.align);
-    if (numeric && !aligned) for (const cell of [head[col], ...cells]) if (cell) addClass(cell, 'num');
+    for (const cell of [head[col], ...cells]) {
+      if (!cell) continue;
+      if (!aligned) addClass(cell, 'num');
+      if (cell.tagName === 'td') {
+        boxDigits(cell);
+        addClass(cell, 'nowrap');
+      }
+    }
   }
-  for (const cell of [...head, ...body.flat()]) if ([...cellText(cell)].length <= SHORT_CELL_CHARS) addClass(cell, 'nowrap');
+  for (const cell of [...head, ...body.flat()]) {
+    const classes = cell.properties.className;
+    if ([...cellText(cell)].length <= SHORT_CELL_CHARS && !(Array.isArray(classes) && classes.includes('nowrap'))) addClass(cell, 'nowrap');
+  }
 }
 
 /** GFM tables in newsprint style: see markTableCells. */

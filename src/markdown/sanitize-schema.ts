@@ -13,7 +13,7 @@ export const sanitizeSchema: Options = {
     aside: [['className', 'note', 'sidebar'], 'dataCols', 'dataPlace'],
     h3: [['className', 'note-title', 'sidebar-title']],
     figure: [['className', 'figure'], 'dataCols'],
-    span: [['className', 'caption', 'credit', 'nobreak']],
+    span: [['className', 'caption', 'credit', 'nobreak', 'fig']],
     th: [['className', 'num', 'nowrap']],
     td: [['className', 'num', 'nowrap']],
     img: [...(defaultSchema.attributes?.img ?? []), 'dataWidth', 'dataHeight'],

@@ -32,3 +32,24 @@ export async function pageSizesMm(path: string): Promise<{ width: number; height
 export async function pageTexts(path: string): Promise<string[]> {
   return (await extractPageTexts(new Uint8Array(readFileSync(path)))).map((t) => t.replace(/\s+/g, ''));
 }
+
+export interface PdfWord {
+  /** 1-based page number. */
+  page: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  text: string;
+}
+
+/** Every word `pdftotext -bbox` finds, with its box in pt from the page's top left (it cuts Han runs at digits). */
+export function pdfWords(pdf: string): PdfWord[] {
+  const xml = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
+  return [...xml.matchAll(/<page[^>]*>([\s\S]*?)<\/page>/g)].flatMap((page, index) =>
+    [...page[1]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => {
+      const [x0, y0, x1, y1] = m.slice(1, 5).map(Number) as [number, number, number, number];
+      return { page: index + 1, x0, y0, x1, y1, text: m[5]! };
+    }),
+  );
+}

@@ -1,11 +1,10 @@
-import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TypographyFinding } from '../../src/browser/typography/index.js';
 import { LINE_END_PROHIBITED, LINE_START_PROHIBITED } from '../../src/cjk/index.js';
 import { launchChromium } from '../../src/render/chromium.js';
-import { serveFixtureEdition, type FixtureEdition } from './fixture-page.js';
+import { addTypographyApi, serveFixtureEdition, type FixtureEdition } from './fixture-page.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/typography', import.meta.url));
 // Paragraph n of line-rules.md starts on Markdown line 5 + 2(n − 1) (see the fixture's README).
@@ -154,14 +153,7 @@ describe('the audit', () => {
 
   it('reports text below 7.5 pt and lines off the baseline grid', async () => {
     const { page } = await fixture.open('A1');
-    const script = await build({
-      entryPoints: [fileURLToPath(new URL('../../src/browser/typography/index.ts', import.meta.url))],
-      bundle: true,
-      format: 'iife',
-      globalName: 'pwTypography',
-      write: false,
-    });
-    await page.addScriptTag({ content: script.outputFiles[0]!.text });
+    await addTypographyApi(page);
     const findings = await page.evaluate(() => {
       const frames = document.querySelectorAll<HTMLElement>('.frame');
       const small = frames[0]!.querySelector<HTMLElement>('p')!;

@@ -1,6 +1,8 @@
+import { build } from 'esbuild';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import type { LineFix, TypographyFinding } from '../../src/browser/typography/index.js';
 import { prepareEdition, singlePageView, staticMounts } from '../../src/pipeline/prepare-edition.js';
@@ -52,4 +54,16 @@ export async function serveFixtureEdition(browser: Browser, editionDir: string):
       await rm(htmlDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Put the typography module on the page as `window.pwTypography`, so a test can audit the page again after changing it. */
+export async function addTypographyApi(page: Page): Promise<void> {
+  const script = await build({
+    entryPoints: [fileURLToPath(new URL('../../src/browser/typography/index.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    globalName: 'pwTypography',
+    write: false,
+  });
+  await page.addScriptTag({ content: script.outputFiles[0]!.text });
 }
