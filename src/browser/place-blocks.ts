@@ -149,10 +149,10 @@ interface Room {
 
 /**
  * Set a table (already at its width) whole where it fits. One taller than a column is cut
- * between rows: the most rows that fit go here, the first rows when it is placed at the top
- * (the rest goes on to the right), the last rows at the bottom (the rest goes on to the
- * left of them, so the parts still read left to right). Returns the part set here and the
- * rest, or undefined when nothing of it fits.
+ * between rows into as few parts as the room allows, of even length: the first rows go here
+ * when it is placed at the top (the rest goes on to the right), the last rows at the bottom
+ * (the rest goes on to the left of them, so the parts still read left to right). Returns
+ * the part set here and the rest, or undefined when nothing of it fits.
  */
 function placeTablePart(table: HTMLElement, place: Placement, grid: BrowserGrid, room: Room): { box: GridBox; block: HTMLElement; rest?: HTMLElement } | undefined {
   const linesFor = (px: number) => rowsFor(grid, px) + TABLE_AIR_LINES;
@@ -174,9 +174,13 @@ function placeTablePart(table: HTMLElement, place: Placement, grid: BrowserGrid,
     const slice = place === 'top' ? rows.slice(0, count) : rows.slice(rows.length - count);
     return linesFor(head + slice.reduce((a, b) => a + b, 0));
   };
-  for (let count = rows.length - least; count >= least; count--) {
-    const spot = spotFor(partLines(count));
-    if (!spot) continue;
+  for (let most = rows.length - least; most >= least; most--) {
+    if (!spotFor(partLines(most))) continue;
+    // As many parts as that takes, of even length: the earlier parts take the odd rows.
+    const parts = Math.ceil(rows.length / most);
+    const even = place === 'top' ? Math.ceil(rows.length / parts) : Math.floor(rows.length / parts);
+    const count = Math.max(least, Math.min(most, even));
+    const spot = spotFor(partLines(count))!;
     if (place === 'top') {
       const rest = cutTable(table, count);
       return { box: set(table, spot), block: table, rest };
