@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
-import { pageSizesMm, pageTexts, pdfFonts } from '../helpers/pdf.js';
+import { inkStats, renderCmyk } from '../../src/pdf/ink-raster.js';
+import { MM, pageSizesMm, pageTexts, pdfFonts, pdfWords } from '../helpers/pdf.js';
 
 const SAMPLE = resolve('articles/2026-11-26');
 let browser: Browser;
@@ -149,6 +150,22 @@ describe('the sample edition, built in Chromium', () => {
     expect(overset).toEqual([]);
     expect(report.verify.missingChars).toBe(0);
     expect(report.pages.every((p) => p.stories.length > 0)).toBe(true);
+  });
+
+  it('prints the results table on A2 with every row, its rules and text in K only on the plate', async () => {
+    const a2 = texts[1]!;
+    for (const row of ['名次代表队胜负场均得分积分', '1戴村镇9176.419', '3城厢街道7371.817', '8义桥镇4662.914']) expect(a2).toContain(row);
+    const plate = join(out, '2026-11-26', report.pages[1]!.plate!);
+    const words = pdfWords(plate);
+    const head = words.find((w) => w.text === '场均得分')!;
+    const inHeader = (text: string) => words.find((w) => w.text === text && Math.abs(w.y0 - head.y0) < 1)!;
+    const [first, last] = [inHeader('名次'), words.find((w) => w.text === '义桥镇' && w.y0 > head.y0)!];
+    const heightPt = (await pageSizesMm(plate))[0]!.height * MM;
+    // The table's rectangle, from a column left of its first header to past its last figure, rules included.
+    const box = { x: first.x0 - 12, y: heightPt - last.y1 - 6, width: inHeader('积分').x1 + 12 - first.x0 + 12, height: last.y1 - first.y0 + 12 };
+    const ink = inkStats(await renderCmyk(plate, heightPt, { dpi: 300 }), box);
+    expect(ink.inkedPixels).toBeGreaterThan(1000);
+    expect(ink.max).toEqual({ c: 0, m: 0, y: 0, k: 100 });
   });
 
   it('writes a press plate per page', () => {
