@@ -107,7 +107,7 @@ function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGrid): Cop
     result.headline = { sizePt, naturalPt, lines, ...(overflow ? { overflow } : {}) };
   }
   if (pass.unplaced.length > 0) {
-    result.blocks = pass.unplaced.map((u) => ({ message: u.message, rule: u.rule, src: u.block.dataset.src ?? u.block.querySelector<HTMLElement>('[data-src]')?.dataset.src }));
+    result.blocks = pass.unplaced.map((u) => ({ message: u.message, rule: u.rule, src: u.src ?? u.block.dataset.src ?? u.block.querySelector<HTMLElement>('[data-src]')?.dataset.src }));
   }
   return result;
 }

@@ -11,8 +11,10 @@ export type Placement = 'top' | 'bottom';
 export interface UnplacedBlock {
   block: HTMLElement;
   message: string;
-  /** `block-no-room`, or `table-too-wide` for a table wider than its story's box. */
+  /** `block-no-room`, or `table-too-wide` for a table wider than its room. */
   rule: 'block-no-room' | 'table-too-wide';
+  /** Where the fault is in the Markdown (`line:column`), when not the block's own start: a table in a box. */
+  src?: string;
 }
 
 /**
@@ -31,16 +33,31 @@ const MM_PER_PX = 25.4 / 96;
 function columnsOf(block: HTMLElement, grid: BrowserGrid, boxCols: number): number {
   const asked = Number(block.dataset.cols);
   if (Number.isInteger(asked) && asked > 0) return Math.min(asked, boxCols);
-  if (block.classList.contains('note')) return Math.min(boxCols, 3);
-  if (block.tagName === 'TABLE') return Math.min(boxCols, columnsFor(grid, widthAs(block, 'max-content')));
-  return 1;
+  // As many columns as its widest table row needs (a box: with its padding), at least its default.
+  const tables = tablesIn(block);
+  const need = tables.length > 0 ? columnsFor(grid, Math.max(...tables.map((t) => widthAs(t, 'max-content'))) + paddingOf(block)) : 1;
+  if (block.classList.contains('note')) return Math.min(boxCols, Math.max(3, need));
+  return Math.min(boxCols, need);
 }
 
-/** The block's width in px when set at `width` (max-content: widest rows; min-content: narrowest). */
-function widthAs(block: HTMLElement, width: string): number {
-  block.style.width = width;
-  const px = block.getBoundingClientRect().width;
-  block.style.width = '';
+/** The block itself when it is a table, else the tables inside it. */
+function tablesIn(block: HTMLElement): HTMLElement[] {
+  return block.tagName === 'TABLE' ? [block] : [...block.querySelectorAll<HTMLElement>('table')];
+}
+
+/** Horizontal padding in px between a box and the tables in it (none for a table itself). */
+function paddingOf(block: HTMLElement): number {
+  if (block.tagName === 'TABLE') return 0;
+  const style = getComputedStyle(block);
+  return (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
+}
+
+/** The table's width in px when set at `width` (max-content: widest rows; min-content: narrowest). */
+function widthAs(table: HTMLElement, width: string): number {
+  const before = table.style.width;
+  table.style.width = width;
+  const px = table.getBoundingClientRect().width;
+  table.style.width = before;
   return px;
 }
 
@@ -50,14 +67,29 @@ function columnsFor(grid: BrowserGrid, px: number): number {
   return Math.max(1, Math.ceil((px / PX_PER_PT + grid.gutterPt) / step - 0.001));
 }
 
-/** Why a table cannot be set in the box's width at all (its short cells never wrap), or undefined. */
-function tooWide(table: HTMLElement, grid: BrowserGrid, boxCols: number): string | undefined {
-  const need = widthAs(table, 'min-content');
-  const room = spanWidthPt(grid, boxCols) * PX_PER_PT;
-  if (need <= room + 0.5) return undefined;
-  const cols = columnsFor(grid, need);
+/**
+ * A table that cannot be set in the room it has even with its long cells wrapped (its short
+ * cells never wrap): the story's box, or for one in a note or sidebar with `cols`, that box.
+ */
+function tooWide(block: HTMLElement, grid: BrowserGrid, boxCols: number): { message: string; src?: string } | undefined {
+  const asked = Number(block.dataset.cols);
+  const cols = block.tagName !== 'TABLE' && Number.isInteger(asked) && asked > 0 ? Math.min(asked, boxCols) : boxCols;
+  const room = spanWidthPt(grid, cols) * PX_PER_PT;
   const mm = (px: number) => (px * MM_PER_PX).toFixed(1);
-  return `${describe(table)} is ${mm(need)} mm wide at its narrowest (${cols} columns) and its story's box is ${boxCols} ${boxCols === 1 ? 'column' : 'columns'} (${mm(room)} mm) wide; shorten its cells, drop a column or give the story a wider box`;
+  const columns = (n: number) => `${n} ${n === 1 ? 'column' : 'columns'}`;
+  for (const table of tablesIn(block)) {
+    const need = widthAs(table, 'min-content') + paddingOf(block);
+    if (need <= room + 0.5) continue;
+    const kind = block.classList.contains('note') ? 'note' : 'sidebar';
+    const what = table === block ? 'Table' : `Table in ${describe(block)}`;
+    const setIn = cols < boxCols ? `the ${kind} is set` : "its story's box is";
+    const fix = cols < boxCols ? `give the ${kind} more \`cols\`` : 'give the story a wider box';
+    return {
+      message: `${what} is ${mm(need)} mm wide at its narrowest (${columns(columnsFor(grid, need))}) and ${setIn} ${columns(cols)} (${mm(room)} mm) wide; shorten its cells, drop a column or ${fix}`,
+      src: table.dataset.src,
+    };
+  }
+  return undefined;
 }
 
 interface Queued {
@@ -100,10 +132,10 @@ export function placeBlocks(
     block.classList.add('block-placed');
     el.append(block);
     const isTable = block.tagName === 'TABLE';
-    const wide = isTable ? tooWide(block, grid, boxCols) : undefined;
+    const wide = tooWide(block, grid, boxCols);
     if (wide) {
       unplace(block);
-      unplaced.push({ block, message: wide, rule: 'table-too-wide' });
+      unplaced.push({ block, message: wide.message, rule: 'table-too-wide', src: wide.src });
       continue;
     }
     const cols = columnsOf(block, grid, boxCols);

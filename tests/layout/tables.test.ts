@@ -40,6 +40,16 @@ const story = (title: string, blocks: string[]) => `---\ntitle: ${title}\n---\n\
 
 const WIDE_MD = story('宽表', [...lines('宽', 4), table(WIDE_HEADER, TOWNS.slice(0, 3).map((t) => [t, '12345', '23456', '34567', '45678', '56789', '67890', '78901', '89012'])), ...lines('宽后', 6)]);
 
+const BOXED_TABLE = '| 代表队 | 胜 | 负 | 场均得分 | 积分 |\n| --- | --- | --- | --- | --- |\n| 城厢街道 | 7 | 3 | 71.8 | 17 |\n| 瓜沥镇 | 7 | 3 | 69.5 | 17 |';
+/** The same table in a sidebar that may widen to hold it, and in one held to one column. */
+const BOXED_MD = story('框中表', [
+  ...lines('框', 6),
+  `:::sidebar{title="积分榜"}\n${BOXED_TABLE}\n:::`,
+  ...lines('中', 10),
+  `:::sidebar{title="窄栏" cols=1}\n${BOXED_TABLE}\n:::`,
+  ...lines('末', 10),
+]);
+
 const FILES: Record<string, string> = {
   'edition.yaml': [
     'paper: 测试日报',
@@ -55,10 +65,13 @@ const FILES: Record<string, string> = {
     '        box: {col: 5, cols: 4, row: 1, rows: 40}',
     '      - file: wide.md',
     '        box: {col: 1, cols: 2, row: 42, rows: 20}',
+    '      - file: boxed.md',
+    '        box: {col: 3, cols: 6, row: 42, rows: 30}',
   ].join('\n'),
   'results.md': story('成绩表', [...lines('前', 4), table(HEADER, RESULTS), ...lines('后', 30)]),
   'long.md': story('长表', [...lines('长', 4), table(HEADER, LONG), ...lines('尾', 10)]),
   'wide.md': WIDE_MD,
+  'boxed.md': BOXED_MD,
 };
 
 let browser: Browser;
@@ -168,7 +181,7 @@ describe('a results table', () => {
     expect(styles.townWrap).toBe('nowrap');
     expect(styles.rowHeights).toEqual([PITCH.toFixed(2)]);
     // In the proof too: the name is one word on one line.
-    expect(words.filter((w) => w.text === '城厢街道')).toHaveLength(1);
+    expect(words.filter((w) => inBox(w, storyOf('results').box!) && w.text === '城厢街道')).toHaveLength(1);
   });
 
   it('is checked by the grid audit: a table moved 3 pt, or a row grown, is off the grid', async () => {
@@ -253,7 +266,7 @@ describe('table text in the PDF', () => {
 
 describe('a table too wide for its box', () => {
   it('is a table-too-wide error at its file, line and column, naming both widths, and is not printed clipped', () => {
-    const errors = report.messages.filter((m) => m.ruleId === 'table-too-wide');
+    const errors = report.messages.filter((m) => m.ruleId === 'table-too-wide' && m.story === 'wide');
     const line = WIDE_MD.split('\n').findIndex((l) => l.startsWith('| 代表队')) + 1;
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ severity: 'error', line, column: 1, page: 'A1', story: 'wide' });
@@ -264,5 +277,29 @@ describe('a table too wide for its box', () => {
     expect(words.some((w) => w.text === '八月' || w.text === '89012')).toBe(false);
     expect(storyOf('wide').overset.chars).toBeGreaterThan(3 * 8 * 5);
     expect(words.filter((w) => w.text === '宽后').length).toBe(6);
+  });
+});
+
+describe('a table in a sidebar', () => {
+  it('widens the sidebar to the columns the table needs, and sets the table across it', () => {
+    const box = storyOf('boxed').box!;
+    const title = words.find((w) => inBox(w, box) && w.text === '积分榜')!;
+    const town = words.find((w) => inBox(w, box) && w.text === '城厢街道')!;
+    const line = words.filter((w) => inBox(w, box) && Math.abs(w.y0 - town.y0) < 1).sort((a, b) => a.x0 - b.x0);
+    const row = line.slice(line.indexOf(town), line.indexOf(town) + 5);
+    expect(title).toBeDefined();
+    // Its team name and its last figure are in two grid columns: the sidebar is two wide.
+    expect(columnOf(row[row.length - 1]!) - columnOf(row[0]!)).toBe(1);
+    expect(row.map((w) => w.text).join('')).toBe('城厢街道7371.817');
+  });
+
+  it('reports a table too wide for a sidebar held to one column at the line of the table, and sets none of that sidebar', () => {
+    const errors = report.messages.filter((m) => m.ruleId === 'table-too-wide' && m.story === 'boxed');
+    const line = BOXED_MD.split('\n').findIndex((l, i, all) => l.startsWith('| 代表队') && all[i - 1]!.includes('窄栏')) + 1;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ severity: 'error', line, column: 1 });
+    expect(errors[0]!.message).toMatch(/^A1 boxed: Table in Sidebar “窄栏” is [\d.]+ mm wide at its narrowest \(2 columns\) and the sidebar is set 1 column \([\d.]+ mm\) wide; .* give the sidebar more `cols`$/);
+    expect(words.some((w) => w.text === '窄栏')).toBe(false);
+    expect(words.filter((w) => inBox(w, storyOf('boxed').box!) && w.text === '城厢街道')).toHaveLength(1);
   });
 });

@@ -60,7 +60,7 @@ export function auditTypography(doc: Document): TypographyFinding[] {
     for (const frame of story.querySelectorAll<HTMLElement>(':scope > .frame, :scope > .jump-line')) {
       for (const block of textBlocksIn(frame)) auditGrid(block, top, pitchPx, report);
     }
-    for (const table of story.querySelectorAll<HTMLTableElement>(':scope > table')) auditTableGrid(table, top, pitchPx, report);
+    for (const table of story.querySelectorAll<HTMLTableElement>(':scope > table, :scope > aside table')) auditTableGrid(table, top, pitchPx, report);
   }
   findings.push(...auditFontSizes(doc));
   return findings;
