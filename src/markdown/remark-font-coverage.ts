@@ -1,6 +1,7 @@
 import type { Root } from 'mdast';
 import { relative } from 'node:path';
 import type { Plugin } from 'unified';
+import type { VFile } from 'vfile';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import type { FontChains } from '../fonts/font-chain.js';
 import { createOffsetLocator } from '../cjk/create-offset-locator.js';
@@ -13,7 +14,7 @@ declare module 'vfile' {
   }
 }
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
   role: string;
@@ -45,34 +46,47 @@ export const remarkFontCoverage: Plugin<[{ chains?: FontChains; root?: string }?
   const spans: Span[] = [];
   collectSpans(tree as Node, 'body', source, spans);
   const fallbacks: NonNullable<typeof file.data.fontFallbacks> = [];
-  for (const span of spans) {
-    const text = source.slice(span.start, span.end);
-    const skip = new Set<number>();
-    for (const found of findCopyCharacters(text)) for (let i = 0; i < found.text.length; i++) skip.add(found.index + i);
-    const chain = chains.get(span.role) ?? chains.get('body')!;
-    for (let i = 0; i < text.length; ) {
-      const cp = text.codePointAt(i)!;
-      const width = cp > 0xffff ? 2 : 1;
-      const at = i;
-      i += width;
-      if (cp < 0x80 || skip.has(at) || /\s/u.test(String.fromCodePoint(cp))) continue;
-      if (!isPrivateUse(cp) && chain[0]!.has(cp)) continue;
-      const place = locate(span.start + at);
-      const where = `${codePoints(String.fromCodePoint(cp))} at ${name}:${place.line}:${place.column}`;
-      const setter = isPrivateUse(cp) ? undefined : chain.find((font) => font.has(cp));
-      if (setter) {
-        fallbacks.push({ codePoint: cp, role: span.role, font: setter.name });
-        file.info(`${String.fromCodePoint(cp)} ${where} set in ${setter.name} (not in ${chain[0]!.name}, the ${span.role} font)`, { place, ruleId: 'font-fallback', source: 'presswork' });
-        continue;
-      }
-      const reason = isPrivateUse(cp)
-        ? `${where} is a private-use character: it has no agreed meaning and no font is trusted to draw it; type the character meant, or describe it in words`
-        : `${String.fromCodePoint(cp)} ${where} is in no font of the ${span.role} chain (${chain.map((f) => f.name).join(' → ')}); replace it, or add a house font that has it`;
-      file.message(`${reason}; the page is not built`, { place, ruleId: 'missing-glyph', source: 'presswork' }).fatal = true;
-    }
-  }
+  for (const span of spans) checkSpan(file, source, span, chains, name, locate, fallbacks);
   file.data.fontFallbacks = fallbacks;
 };
+
+/**
+ * Check one stretch of the source against its role's chain: an info for a character set
+ * from a later font, an error for one no font has (or a private-use one).
+ */
+export function checkSpan(
+  file: VFile,
+  source: string,
+  span: Span,
+  chains: FontChains,
+  name: string,
+  locate: ReturnType<typeof createOffsetLocator>,
+  fallbacks: { codePoint: number; role: string; font: string }[],
+): void {
+  const text = source.slice(span.start, span.end);
+  const skip = new Set<number>();
+  for (const found of findCopyCharacters(text)) for (let i = 0; i < found.text.length; i++) skip.add(found.index + i);
+  const chain = chains.get(span.role) ?? chains.get('body')!;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const at = i;
+    i += cp > 0xffff ? 2 : 1;
+    if (cp < 0x80 || skip.has(at) || /\s/u.test(String.fromCodePoint(cp))) continue;
+    if (!isPrivateUse(cp) && chain[0]!.has(cp)) continue;
+    const place = locate(span.start + at);
+    const where = `${codePoints(String.fromCodePoint(cp))} at ${name}:${place.line}:${place.column}`;
+    const setter = isPrivateUse(cp) ? undefined : chain.find((font) => font.has(cp));
+    if (setter) {
+      fallbacks.push({ codePoint: cp, role: span.role, font: setter.name });
+      file.info(`${String.fromCodePoint(cp)} ${where} set in ${setter.name} (not in ${chain[0]!.name}, the ${span.role} font)`, { place, ruleId: 'font-fallback', source: 'presswork' });
+      continue;
+    }
+    const reason = isPrivateUse(cp)
+      ? `${where} is a private-use character: it has no agreed meaning and no font is trusted to draw it; type the character meant, or describe it in words`
+      : `${String.fromCodePoint(cp)} ${where} is in no font of the ${span.role} chain (${chain.map((f) => f.name).join(' → ')}); replace it, or add a house font that has it`;
+    file.message(`${reason}; the page is not built`, { place, ruleId: 'missing-glyph', source: 'presswork' }).fatal = true;
+  }
+}
 
 /** Where the printed text was typed, and the role that sets it, from the Markdown tree. */
 function collectSpans(node: Node, inherited: string, source: string, spans: Span[]): void {

@@ -9,6 +9,7 @@ import { loadHouseStyle } from '../fonts/load-house-style.js';
 import { reportFontCoverage } from '../fonts/font-coverage-report.js';
 import { applyCopyRule } from '../markdown/copy-characters.js';
 import { FALLBACK_FONT } from '../fonts/font-chain.js';
+import { checkEditionGlyphs } from './check-edition-glyphs.js';
 import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
 import { createEditionRenderer, type EditionRenderer } from '../templates/render-edition.js';
 import { createEditionView, type EditionView } from '../templates/view-model.js';
@@ -49,7 +50,9 @@ export async function prepareEdition(
   const fonts = await time('fonts', async () => {
     const house = await loadHouseStyle(edition.dir, files[0]!, edition.config.house, options.fontCacheDir ?? DEFAULT_FONT_CACHE);
     if (house.file) files.push(house.file);
-    return createFontSet(house);
+    const set = await createFontSet(house);
+    checkEditionGlyphs(files[0]!, set.chains);
+    return set;
   });
   const storyHtml = new Map<string, string>();
   const storyText = new Map<string, string>();

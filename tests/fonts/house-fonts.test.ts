@@ -180,6 +180,23 @@ describe('house fonts and rare characters in real builds', () => {
     expect(report.ok).toBe(false);
   }, 120_000);
 
+  it('checks the text edition.yaml prints: a rare character reported where typed, one no font has stops its page', async () => {
+    // LXGW WenKai (the masthead's 楷) has 𬌗 but not 𫝀.
+    const yaml = EDITION.replace('paper: 测试日报', 'paper: 测试𬌗𫝀报').replace('section: 要闻', 'section: 要闻\uE000');
+    const { dir } = paper({ 'edition.yaml': yaml, 'a.md': story() });
+    const report = await build(dir);
+    const rare = placeOf(yaml, '𫝀');
+    const pua = placeOf(yaml, '\uE000');
+    expect(messages(report, 'font-fallback').map((m) => [m.file, m.line, m.column, m.message])).toEqual([
+      ['edition.yaml', rare.line, rare.column, `𫝀 U+2B740 at edition.yaml:${rare.line}:${rare.column} set in BabelStone Han (not in LXGW WenKai, the kai font)`],
+    ]);
+    expect(messages(report, 'missing-glyph').map((m) => [m.file, m.line, m.column, m.severity])).toEqual([['edition.yaml', pua.line, pua.column, 'error']]);
+    const failed = messages(report, 'render-failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.message).toContain('Page A1 was not built: its text from edition.yaml or a template has characters no font has (\uE000 U+E000)');
+    expect(report.pages[0]!.ok).toBe(false);
+  }, 120_000);
+
   it('warns of emoji, control and bidi characters where typed, and applies the house rule', async () => {
     const body = '今天天气好😀，大家\u0007都来了\u202E。看👍这里。';
     const text = story(body);
