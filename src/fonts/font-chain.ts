@@ -14,6 +14,14 @@ export interface ChainLink {
   has(codePoint: number): boolean;
 }
 
+/** A character set from a later font of its role's chain than the first. */
+export interface FontFallback {
+  codePoint: number;
+  role: string;
+  /** The chain font that sets it. */
+  font: string;
+}
+
 /** Role → its fonts in the order the page tries them: the house font, the npm font (with its ` Extended` slices), the fallback. */
 export type FontChains = Map<string, ChainLink[]>;
 

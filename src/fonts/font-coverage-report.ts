@@ -1,3 +1,4 @@
+import type { FontFallback } from './font-chain.js';
 import type { HouseStyle } from './load-house-style.js';
 
 /**
@@ -5,7 +6,7 @@ import type { HouseStyle } from './load-house-style.js';
  * at the font's line, listing the characters of its role it lacks and where they went. The
  * characters themselves are reported where they were typed (remark-font-coverage).
  */
-export function reportFontCoverage(house: HouseStyle, fallbacks: { codePoint: number; role: string; font: string }[]): void {
+export function reportFontCoverage(house: HouseStyle, fallbacks: FontFallback[]): void {
   if (!house.file) return;
   for (const role of new Set(house.faces.map((f) => f.role))) {
     const faces = house.faces.filter((f) => f.role === role);

@@ -2,6 +2,7 @@ import { VFile } from 'vfile';
 import { findDeepLine, findEmphasisFlood, findTreeDepth, MAX_EMPHASIS_MARKS, MAX_LINE_NESTING, MAX_TREE_DEPTH } from './check-nesting.js';
 import { createProcessor, type ProcessorOptions } from './create-processor.js';
 import type { FigureImage } from './rehype-figures.js';
+import type { FontFallback } from '../fonts/font-chain.js';
 
 export interface ProcessedArticle {
   html: string;
@@ -9,7 +10,7 @@ export interface ProcessedArticle {
   text: string;
   images: FigureImage[];
   /** Characters set from a later font of their role's chain (see remark-font-coverage). */
-  fontFallbacks: { codePoint: number; role: string; font: string }[];
+  fontFallbacks: FontFallback[];
 }
 
 const NOTHING: ProcessedArticle = { html: '', text: '', images: [], fontFallbacks: [] };

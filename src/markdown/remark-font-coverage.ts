@@ -3,14 +3,14 @@ import { relative } from 'node:path';
 import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import type { FontChains } from '../fonts/font-chain.js';
+import type { FontChains, FontFallback } from '../fonts/font-chain.js';
 import { createOffsetLocator } from '../cjk/create-offset-locator.js';
 import { codePoints, findCopyCharacters, isPrivateUse } from './copy-characters.js';
 
 declare module 'vfile' {
   interface DataMap {
     /** Characters set from a later font of their role's chain than its first. */
-    fontFallbacks: { codePoint: number; role: string; font: string }[];
+    fontFallbacks: FontFallback[];
   }
 }
 
@@ -61,7 +61,7 @@ export function checkSpan(
   chains: FontChains,
   name: string,
   locate: ReturnType<typeof createOffsetLocator>,
-  fallbacks: { codePoint: number; role: string; font: string }[],
+  fallbacks: FontFallback[],
 ): void {
   const text = source.slice(span.start, span.end);
   const skip = new Set<number>();

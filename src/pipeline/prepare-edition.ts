@@ -8,7 +8,7 @@ import { createFontSet, type FontSet } from '../fonts/font-set.js';
 import { loadHouseStyle } from '../fonts/load-house-style.js';
 import { reportFontCoverage } from '../fonts/font-coverage-report.js';
 import { applyCopyRule } from '../markdown/copy-characters.js';
-import { FALLBACK_FONT } from '../fonts/font-chain.js';
+import { FALLBACK_FONT, type FontFallback } from '../fonts/font-chain.js';
 import { checkEditionGlyphs } from './check-edition-glyphs.js';
 import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
 import { createEditionRenderer, type EditionRenderer } from '../templates/render-edition.js';
@@ -58,7 +58,7 @@ export async function prepareEdition(
   const storyText = new Map<string, string>();
   const images: FigureImage[] = [];
   const imagesByStory = new Map<string, FigureImage[]>();
-  const fallbacks: { codePoint: number; role: string; font: string }[] = [];
+  const fallbacks: FontFallback[] = [];
   await time('process', async () => {
     for (const story of edition.pages.flatMap((p) => p.stories)) {
       const result = await process(story.file, {
