@@ -199,7 +199,7 @@ describe('house fonts and rare characters in real builds', () => {
 
   it('warns of emoji, control and bidi characters where typed, and applies the house rule', async () => {
     const body = '今天天气好😀，大家\u0007都来了\u202E。看👍这里。';
-    const text = story(body);
+    const text = story(body, '好消息🎉来了');
     const { dir } = paper({
       'edition.yaml': EDITION,
       'a.md': text,
@@ -212,19 +212,21 @@ describe('house fonts and rare characters in real builds', () => {
       return ['a.md', at.line, at.column];
     };
     expect(found.map((m) => [m.ruleId, m.severity, m.file, m.line, m.column])).toEqual([
+      ['copy-emoji', 'warning', ...place('🎉')],
       ['copy-emoji', 'warning', ...place('😀')],
       ['copy-control', 'warning', ...place('\u0007')],
       ['copy-bidi', 'warning', ...place('\u202E')],
       ['copy-emoji', 'warning', ...place('👍')],
     ]);
-    expect(found[0]!.message).toContain('😀 U+1F600');
-    expect(found[0]!.message).toContain('replaced by 〓');
-    expect(found[1]!.message).toContain('U+0007');
-    expect(found[1]!.message).toContain('removed');
-    expect(found[2]!.message).toContain('U+202E');
+    expect(found[1]!.message).toContain('😀 U+1F600');
+    expect(found[1]!.message).toContain('replaced by 〓');
+    expect(found[2]!.message).toContain('U+0007');
+    expect(found[2]!.message).toContain('removed');
+    expect(found[3]!.message).toContain('U+202E');
     expect(report.messages.filter((m) => m.severity === 'error')).toEqual([]);
     const printed = pdfText(join(out, 'edition', 'pages', 'A1.pdf'));
     expect(printed).toContain('今天天气好〓，大家都来了。看〓这里。');
+    expect(printed).toContain('好消息〓来了');
     expect(pdfFonts(join(out, 'edition', 'pages', 'A1.pdf')).filter((f) => !/NotoSerifSC|NotoSansSC|LXGWWenKai/.test(f.name))).toEqual([]);
   }, 120_000);
 });
