@@ -2,7 +2,7 @@ import { flowIntoFrames, usedLines } from './flow.js';
 import { balancedHeights, carveFrames, type FrameSpec } from './frames.js';
 import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, type BrowserGrid, type GridBox } from './geometry.js';
 import { fitHeadline, type HeadlineFit } from './headline-fit.js';
-import { isWholeBlock, placeBlocks, placementOf, type UnplacedBlock } from './place-blocks.js';
+import { isWholeBlock, placeBlocks, placementOf, withoutTooWide, type UnplacedBlock } from './place-blocks.js';
 import { placeFigures } from './place-figures.js';
 import { typesetBlocks, typesetInPlace, type LineFix } from './typography/index.js';
 
@@ -212,7 +212,10 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   for (const { block } of placed) own(block);
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const { block } of placed) fixes.push(...typesetInPlace(el, block));
-  const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)), settings.trackingEm, pitchPx);
+  // A quote or list holding a table too wide for a column is reported, never clipped.
+  const copy = withoutTooWide(el, grid, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)));
+  unplaced.push(...copy.unplaced);
+  const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, copy.body, settings.trackingEm, pitchPx);
   fixes.push(...bodyFixes);
 
   const specs = carveFrames(box.cols, row, box.rows, [...bylineBox, ...figures, ...placed.map((p) => p.box)]);

@@ -1,4 +1,5 @@
 import { PX_PER_PT, boxesOverlap, columnLeftPt, positionPt, rowsFor, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
+import { columnProbe } from './probe.js';
 import { cutTable, MIN_PART_ROWS, rowHeights } from './split-table.js';
 
 /** Notes, sidebars and tables: set whole on the grid, never split by the flow. */
@@ -35,7 +36,7 @@ function columnsOf(block: HTMLElement, grid: BrowserGrid, boxCols: number): numb
   if (Number.isInteger(asked) && asked > 0) return Math.min(asked, boxCols);
   // As many columns as its widest table row needs (a box: with its padding), at least its default.
   const tables = tablesIn(block);
-  const need = tables.length > 0 ? columnsFor(grid, Math.max(...tables.map((t) => widthAs(t, 'max-content'))) + paddingOf(block)) : 1;
+  const need = tables.length > 0 ? columnsFor(grid, Math.max(...tables.map((t) => widthAs(t, 'max-content') + paddingOf(block, t)))) : 1;
   if (block.classList.contains('note')) return Math.min(boxCols, Math.max(3, need));
   return Math.min(boxCols, need);
 }
@@ -45,11 +46,13 @@ function tablesIn(block: HTMLElement): HTMLElement[] {
   return block.tagName === 'TABLE' ? [block] : [...block.querySelectorAll<HTMLElement>('table')];
 }
 
-/** Horizontal padding in px between a box and the tables in it (none for a table itself). */
-function paddingOf(block: HTMLElement): number {
-  if (block.tagName === 'TABLE') return 0;
-  const style = getComputedStyle(block);
-  return (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
+/** Horizontal room in px that `block` takes round the content box `table` sits in (none for a table itself). */
+function paddingOf(block: HTMLElement, table: HTMLElement): number {
+  const parent = table.parentElement;
+  if (table === block || !parent) return 0;
+  const style = getComputedStyle(parent);
+  const content = parent.clientWidth - (parseFloat(style.paddingLeft) || 0) - (parseFloat(style.paddingRight) || 0);
+  return block.getBoundingClientRect().width - content;
 }
 
 /** The table's width in px when set at `width` (max-content: widest rows; min-content: narrowest). */
@@ -69,27 +72,51 @@ function columnsFor(grid: BrowserGrid, px: number): number {
 
 /**
  * A table that cannot be set in the room it has even with its long cells wrapped (its short
- * cells never wrap): the story's box, or for one in a note or sidebar with `cols`, that box.
+ * cells never wrap): the story's box, a note or sidebar held to `cols`, or in running copy
+ * (`within: 'column'`) one column.
  */
-function tooWide(block: HTMLElement, grid: BrowserGrid, boxCols: number): { message: string; src?: string } | undefined {
+function tooWide(block: HTMLElement, grid: BrowserGrid, boxCols: number, within: 'box' | 'column' = 'box'): { message: string; src?: string } | undefined {
   const asked = Number(block.dataset.cols);
   const cols = block.tagName !== 'TABLE' && Number.isInteger(asked) && asked > 0 ? Math.min(asked, boxCols) : boxCols;
   const room = spanWidthPt(grid, cols) * PX_PER_PT;
   const mm = (px: number) => (px * MM_PER_PX).toFixed(1);
   const columns = (n: number) => `${n} ${n === 1 ? 'column' : 'columns'}`;
   for (const table of tablesIn(block)) {
-    const need = widthAs(table, 'min-content') + paddingOf(block);
+    const need = widthAs(table, 'min-content') + paddingOf(block, table);
     if (need <= room + 0.5) continue;
-    const kind = block.classList.contains('note') ? 'note' : 'sidebar';
-    const what = table === block ? 'Table' : `Table in ${describe(block)}`;
-    const setIn = cols < boxCols ? `the ${kind} is set` : "its story's box is";
-    const fix = cols < boxCols ? `give the ${kind} more \`cols\`` : 'give the story a wider box';
+    const kind = block.tagName === 'ASIDE' ? (block.classList.contains('note') ? 'note' : 'sidebar') : block.tagName === 'BLOCKQUOTE' ? 'quote' : 'list';
+    const what = table === block ? 'Table' : `Table in ${block.tagName === 'ASIDE' ? describe(block) : `a ${kind}`}`;
+    const [setIn, fix] =
+      within === 'column'
+        ? ['running copy is set', 'set it on its own, outside the ' + kind]
+        : cols < boxCols
+          ? [`the ${kind} is set`, `give the ${kind} more \`cols\``]
+          : ["its story's box is", 'give the story a wider box'];
     return {
       message: `${what} is ${mm(need)} mm wide at its narrowest (${columns(columnsFor(grid, need))}) and ${setIn} ${columns(cols)} (${mm(room)} mm) wide; shorten its cells, drop a column or ${fix}`,
       src: table.dataset.src,
     };
   }
   return undefined;
+}
+
+/**
+ * Copy blocks (a quote, a list) holding a table too wide for a column: the flow could only
+ * clip it. They are returned as unplaced, with the reason, and the rest to be flowed.
+ */
+export function withoutTooWide(el: HTMLElement, grid: BrowserGrid, blocks: HTMLElement[]): { body: HTMLElement[]; unplaced: UnplacedBlock[] } {
+  const suspects = blocks.filter((b) => b.querySelector('table'));
+  if (suspects.length === 0) return { body: blocks, unplaced: [] };
+  const probe = columnProbe(el, 'table-probe');
+  const unplaced: UnplacedBlock[] = [];
+  for (const block of suspects) {
+    probe.append(block);
+    const wide = tooWide(block, grid, 1, 'column');
+    block.remove();
+    if (wide) unplaced.push({ block, message: wide.message, rule: 'table-too-wide', src: wide.src });
+  }
+  probe.remove();
+  return { body: blocks.filter((b) => !unplaced.some((u) => u.block === b)), unplaced };
 }
 
 interface Queued {

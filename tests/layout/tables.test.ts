@@ -50,6 +50,16 @@ const BOXED_MD = story('框中表', [
   ...lines('末', 10),
 ]);
 
+const quoted = (markdown: string) => markdown.replace(/^/gm, '> ');
+/** A table in a quote that fits its column, and one that does not. */
+const QUOTED_MD = story('引表', [
+  ...lines('引', 4),
+  quoted('| 队 | 分 |\n| --- | --- |\n| 城厢街道 | 17 |\n| 瓜沥镇 | 16 |'),
+  ...lines('中', 4),
+  quoted(BOXED_TABLE),
+  ...lines('末', 4),
+]);
+
 const FILES: Record<string, string> = {
   'edition.yaml': [
     'paper: 测试日报',
@@ -67,11 +77,14 @@ const FILES: Record<string, string> = {
     '        box: {col: 1, cols: 2, row: 42, rows: 20}',
     '      - file: boxed.md',
     '        box: {col: 3, cols: 6, row: 42, rows: 30}',
+    '      - file: quoted.md',
+    '        box: {col: 3, cols: 2, row: 73, rows: 20}',
   ].join('\n'),
   'results.md': story('成绩表', [...lines('前', 4), table(HEADER, RESULTS), ...lines('后', 30)]),
   'long.md': story('长表', [...lines('长', 4), table(HEADER, LONG), ...lines('尾', 10)]),
   'wide.md': WIDE_MD,
   'boxed.md': BOXED_MD,
+  'quoted.md': QUOTED_MD,
 };
 
 let browser: Browser;
@@ -301,5 +314,21 @@ describe('a table in a sidebar', () => {
     expect(errors[0]!.message).toMatch(/^A1 boxed: Table in Sidebar “窄栏” is [\d.]+ mm wide at its narrowest \(2 columns\) and the sidebar is set 1 column \([\d.]+ mm\) wide; .* give the sidebar more `cols`$/);
     expect(words.some((w) => w.text === '窄栏')).toBe(false);
     expect(words.filter((w) => inBox(w, storyOf('boxed').box!) && w.text === '城厢街道')).toHaveLength(1);
+  });
+});
+
+describe('a table in running copy', () => {
+  it('sets one that fits a column in the flow, and reports one too wide for it at its line instead of clipping it', () => {
+    const box = storyOf('quoted').box!;
+    const errors = report.messages.filter((m) => m.ruleId === 'table-too-wide' && m.story === 'quoted');
+    const line = QUOTED_MD.split('\n').findIndex((l) => l.startsWith('> | 代表队')) + 1;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ severity: 'error', line, column: 3 });
+    expect(errors[0]!.message).toMatch(/^A1 quoted: Table in a quote is [\d.]+ mm wide at its narrowest \(2 columns\) and running copy is set 1 column \(41\.3 mm\) wide/);
+    const printed = words.filter((w) => inBox(w, box));
+    expect(printed.filter((w) => w.text === '城厢街道')).toHaveLength(1);
+    expect(printed.some((w) => w.text === '场均得分')).toBe(false);
+    expect(printed.filter((w) => w.text === '末')).toHaveLength(4);
+    expect(storyOf('quoted').overset.chars).toBeGreaterThan(20);
   });
 });
