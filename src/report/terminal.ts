@@ -23,6 +23,10 @@ export function formatEditionSummary(report: EditionReport): string {
     for (const story of page.stories) {
       lines.push(`  ${page.id} ${story.story}${story.part === 'cont' ? ' (continued)' : ''}: ${describeCopyfit(story)}`);
     }
+    for (const ad of page.ads ?? []) {
+      const scaled = ad.scale === 1 ? 'as supplied' : `scaled ${((ad.scale - 1) * 100).toFixed(1)} %`;
+      lines.push(`  ${page.id} ad ${ad.file}${ad.client ? ` (${ad.client})` : ''}: ${ad.widthMm} × ${ad.heightMm} mm ${ad.kind}, ${scaled}`);
+    }
   }
   const { errors, warnings } = countBySeverity(report.messages);
   const body = formatMessages(report.messages);

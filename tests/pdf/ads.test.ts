@@ -16,6 +16,7 @@ import { describePage, pageHash, type HashInputs } from '../../src/pipeline/page
 import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
+import { formatEditionSummary } from '../../src/report/terminal.js';
 import { ownInks, plateInks } from '../../src/tools/ad-inks.js';
 import { createAdCanvas, INKS, makeCarAdArtwork, makeCarAdJpeg, makeHouseAd, makeRgbAd, saveAd } from '../../src/tools/make-sample-ads.js';
 import fontkit from '@pdf-lib/fontkit';
@@ -105,13 +106,14 @@ describe('supplied ads in a real build', () => {
     expect(execFileSync('pdffonts', [plate], { encoding: 'utf8' })).toMatch(/\+NotoSansSC-Black +CID TrueType/);
   });
 
-  it('names the ads\' clients in the slug line and the report', () => {
+  it('names the ads\' clients in the slug line, the report and the terminal', () => {
     const plate = join(out, 'edition', report.pages.find((p) => p.id === 'A1')!.plate!);
     expect(execFileSync('pdftotext', [plate, '-'], { encoding: 'utf8' })).toMatch(/A1版\s+广告：测试日报社、ads\/car\.jpg\s+制版/);
     expect(report.pages.find((p) => p.id === 'A1')?.ads).toEqual([
       { file: 'ads/house.pdf', client: '测试日报社', kind: 'pdf', box: HOUSE, widthMm: 130.2, heightMm: 106.7, scale: 1 },
       { file: 'ads/car.jpg', client: null, kind: 'jpeg', box: CAR, widthMm: 130.2, heightMm: 81.3, scale: 1 },
     ]);
+    expect(formatEditionSummary(report)).toContain('  A1 ad ads/house.pdf (测试日报社): 130.2 × 106.7 mm pdf, as supplied\n  A1 ad ads/car.jpg: 130.2 × 81.3 mm jpeg, as supplied');
   });
 
   it('keeps the CMYK JPEG ad CMYK on the plate, at its own resolution and values', async () => {
