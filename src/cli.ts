@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBuild, type BuildCommandOptions } from './commands/build.js';
 import { parseShard } from './pipeline/page-selection.js';
+import { markOnce } from './util/startup-timing.js';
 
 const USAGE = `Usage: presswork <command> [EDITION_DIR...] [options]
 
@@ -161,6 +162,7 @@ const COMMANDS: Record<string, (dirs: string[], values: Values) => Promise<numbe
 };
 
 async function main(argv: string[]): Promise<number> {
+  markOnce('cli-loaded');
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });

@@ -26,6 +26,7 @@ import { prepareEdition, staticMounts } from './prepare-edition.js';
 import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import { verifyPdfText, type StoryText } from './verify-text.js';
 import { copyfitMessages } from './copyfit-messages.js';
+import { markOnce } from '../util/startup-timing.js';
 
 export interface BuildOptions {
   /** Output root; the edition goes to `<out>/<edition name>/`. */
@@ -142,6 +143,7 @@ async function buildLocked(
   files: VFile[],
 ): Promise<void> {
   const loaded = await prepareEdition(dir, time, options.processArticle, { fontCacheDir: join(options.out, '.cache', 'fonts') });
+  markOnce('edition-prepared');
   files.push(...loaded.files);
   const prepared = loaded.prepared;
   if (!prepared) return;

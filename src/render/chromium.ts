@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { addExitCleanup } from '../util/exit-cleanup.js';
 import { createChromiumProfile } from './chromium-profile.js';
+import { markOnce } from '../util/startup-timing.js';
 
 /** Where we look for a system Chromium when PRESSWORK_CHROMIUM is not set. */
 const CANDIDATES = [
@@ -72,6 +73,7 @@ export interface LaunchOptions {
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  markOnce('browser-launch');
   const executablePath = resolveChromium();
   const profile = await createChromiumProfile();
   const launching = puppeteer.launch({
@@ -95,6 +97,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     profile.remove();
     throw error;
   });
+  markOnce('browser-ready');
   // Gone with the process, not at `disconnected`: Chromium still writes to it while it quits.
   const child = browser.process();
   const unregister = addExitCleanup(() => {

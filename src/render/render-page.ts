@@ -3,6 +3,7 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { LineFix, TypographyFinding } from '../browser/typography/index.js';
 import { restrictToOrigin } from './chromium.js';
 import { waitForLayout } from './wait-for-layout.js';
+import { markOnce } from '../util/startup-timing.js';
 
 export interface RenderTimeouts {
   navigationMs: number;
@@ -87,6 +88,7 @@ export async function renderPage(
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     await options.hooks?.beforeLoad?.(page);
     const started = performance.now();
+    markOnce('first-render');
     await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, () =>
       page.goto(options.layoutOnly ? `${url}?layout-only` : url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
     );
