@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import { runBuild, type BuildCommandOptions } from '../commands/build.js';
+import { parseShard } from '../pipeline/page-selection.js';
+import { editionDirs, positiveNumber, UsageError } from './arguments.js';
+import type { CommandRunner } from './commands.js';
+
+function shardOption(text: string) {
+  const shard = parseShard(text);
+  if (!shard) throw new UsageError(`--shard needs K/N with 1 ≤ K ≤ N, got \`${text}\``);
+  return shard;
+}
+
+export const run: CommandRunner = async (dirs, values) => {
+  const logFormat = values['log-format'];
+  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format must be text or json, got \`${String(logFormat)}\``);
+  const pages = values.pages as string | undefined;
+  const shard = values.shard as string | undefined;
+  const options: BuildCommandOptions = {
+    editions: editionDirs(dirs),
+    out: resolve(values.out as string),
+    strict: values.strict === true,
+    timeoutSeconds: positiveNumber(values.timeout as string | undefined, '--timeout'),
+    json: values.json === true,
+    proofOnly: values['proof-only'] === true,
+    concurrency: positiveNumber(values.concurrency as string | undefined, '--concurrency'),
+    cache: values['no-cache'] !== true,
+    pages: pages?.split(',').map((id) => id.trim()).filter(Boolean),
+    shard: shard === undefined ? undefined : shardOption(shard),
+    waitForLock: values.wait === true,
+    logFormat,
+    write: (text: string) => process.stderr.write(text),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+  if (values.watch) return watch(options);
+  const { reports, ok } = await runBuild(options);
+  if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  return ok ? 0 : 1;
+};
+
+async function watch(options: BuildCommandOptions): Promise<number> {
+  const { watchBuilds } = await import('../commands/build-watch.js');
+  const watching = watchBuilds(options);
+  let signals = 0;
+  const stop = new Promise<NodeJS.Signals>((resolve) =>
+    (['SIGINT', 'SIGTERM'] as const).forEach((signal) =>
+      process.on(signal, () => {
+        // A second Ctrl-C while closing: stop now (the exit cleanups still run).
+        if (++signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+        resolve(signal);
+      }),
+    ),
+  );
+  const signal = await Promise.race([watching.ready.then(() => stop), stop]);
+  if (watching.building()) {
+    // Abandon the build in progress: every output is written whole or not at all, and the
+    // exit cleanups remove its temp files and lock; the browser ends with its pipe.
+    process.stderr.write(`presswork: ${signal}: stopped the build in progress; every output file is whole, from the last finished build or this one\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  }
+  await watching.close();
+  return 0;
+}
