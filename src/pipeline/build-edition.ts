@@ -27,6 +27,7 @@ import { pageError, renderPages, type PageResult, type RenderPagesOptions } from
 import { verifyPdfText, type StoryText } from './verify-text.js';
 import { copyfitMessages } from './copyfit-messages.js';
 import { markOnce } from '../util/startup-timing.js';
+import { PACKAGE_VERSION } from '../util/package-root.js';
 
 export interface BuildOptions {
   /** Output root; the edition goes to `<out>/<edition name>/`. */
@@ -61,8 +62,6 @@ export interface BuildOptions {
   server?: (mounts: Record<string, string>) => Promise<StaticServer>;
 }
 
-const PRESSWORK_VERSION = '0.1.0';
-
 /** A report with nothing built yet: the start of every build, and the whole of one that could not start. */
 export function newReport(dir: string, chromiumVersion?: string): EditionReport {
   return {
@@ -71,7 +70,7 @@ export function newReport(dir: string, chromiumVersion?: string): EditionReport 
     dir,
     pdf: null,
     builtAt: new Date().toISOString(),
-    versions: { presswork: PRESSWORK_VERSION, chromium: chromiumVersion ?? null, pagedjs: pagedjsVersion() },
+    versions: { presswork: PACKAGE_VERSION, chromium: chromiumVersion ?? null, pagedjs: pagedjsVersion() },
     pages: [],
     messages: [],
     timings: {},

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import subsetFont from 'subset-font';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { userCacheDir } from '../util/package-root.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
 import { roleVariablesCss, type FontSet } from '../fonts/font-set.js';
@@ -46,10 +46,11 @@ interface Subset {
 
 /**
  * Where the whole faces are kept decoded to TrueType (1.5 s of work on the build's main
- * thread): they depend only on the installed font packages, so they are made once per
- * install, like other tools' caches under node_modules/.cache, not once per output folder.
+ * thread): they depend only on the font files (named by size and mtime), so they are kept in
+ * the user's cache folder (XDG), once per machine, not once per output folder; never inside
+ * the package, which may be read-only.
  */
-export const DECODED_FONTS_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'presswork', 'fonts');
+export const DECODED_FONTS_DIR = userCacheDir('fonts');
 
 /**
  * Subsets written to `<assetsDir>/fonts/`, served as `/assets/fonts/`. The stylesheet and the

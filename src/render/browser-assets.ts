@@ -1,17 +1,18 @@
-import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildFontsCss, fontFaceRule } from '../templates/fonts.js';
 import { FALLBACK_FAMILY, roleVariablesCss, type FontSet } from '../fonts/font-set.js';
 import { FALLBACK_FONT } from '../fonts/font-chain.js';
 import { basename } from 'node:path';
+import { loadBundle, type BundleSpec } from '../util/browser-bundle.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 
 const require = createRequire(import.meta.url);
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** presswork's package folder (templates/, styles/), in a clone or an install. */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 /** Exact Paged.js version in use, for reports and cache keys. */
 // pagedjs's exports map hides its files; find the package folder from its main entry.
@@ -23,18 +24,12 @@ export function pagedjsVersion(): string {
 
 let bundled: Promise<string> | undefined;
 
-/** The browser-side layout code, bundled once per process. */
+/** The browser-side layout code. Kept as UTF-8, not \u escapes: page-fonts.ts reads the characters the script can add. */
+export const LAYOUT_BUNDLE: BundleSpec = { name: 'layout', entries: ['src/browser/entry.ts'], utf8: true };
+
+/** The browser-side layout code, prebuilt in the package or bundled once per process from source. */
 export function bundleLayoutScript(): Promise<string> {
-  bundled ??= build({
-    entryPoints: [join(REPO_ROOT, 'src', 'browser', 'entry.ts')],
-    bundle: true,
-    format: 'iife',
-    target: 'chrome120',
-    // Kept as UTF-8, not \u escapes: page-fonts.ts reads the characters the script can add.
-    charset: 'utf8',
-    write: false,
-    logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.text);
+  bundled ??= loadBundle(LAYOUT_BUNDLE).then((files) => files.get('entry.js')!);
   return bundled;
 }
 
