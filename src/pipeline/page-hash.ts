@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import type { Edition, LoadedStory } from '../edition/load-edition.js';
 import type { PageConfig } from '../edition/schema.js';
-import { pagedjsVersion, REPO_ROOT } from '../render/browser-assets.js';
+import { pagedjsVersion } from '../render/browser-assets.js';
 import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
+import { PACKAGE_ROOT, RUNNING_FROM_SOURCE } from '../util/package-root.js';
 
 /**
  * A page's content hash: the cache key for its PDF. It covers everything that shapes the
@@ -14,9 +16,9 @@ import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
  */
 
 /** Bump when the meaning of the hash input changes, so old cache entries stop matching. */
-export const PAGE_HASH_FORMAT = 1;
+export const PAGE_HASH_FORMAT = 2;
 
-/** What every page of a build shares: code, templates, styles, fonts and tool versions. */
+/** What every page of a build shares: presswork's version and code, templates, styles, fonts and tool versions. */
 export interface BuildFingerprint {
   presswork: string;
   /** `chromium --version`; null when unknown (then it is simply not part of the key). */
@@ -24,16 +26,17 @@ export interface BuildFingerprint {
   pagedjs: string;
   /** Font package → version. */
   fonts: Record<string, string>;
-  /** Digests of whole trees (path, size and bytes of every file). */
+  /** Installed version of each of presswork's dependencies (what a lockfile pins in a clone). */
+  dependencies: Record<string, string>;
+  /** Digests of the templates and styles in use (path, size and bytes of every file). */
   templates: string;
   styles: string;
-  browser: string;
   /**
-   * The rest of `src/` (Markdown processing, CJK rules, view model, print options all shape
-   * the PDF) and `package-lock.json` (dependency versions). Any code change re-renders.
+   * Digest of `src/` when running from a source checkout, where the code (Markdown
+   * processing, CJK rules, layout, print options) changes without a version change; null
+   * in the published package, whose version names its code.
    */
-  code: string;
-  lockfile: string | null;
+  source: string | null;
 }
 
 /** The edition-level settings a page shows or is laid out with (`print` only shapes plates). */
@@ -109,8 +112,10 @@ export interface CollectHashInputsOptions {
   /** `chromium --version` (see commands/build.ts); it needs no running browser. */
   chromiumVersion?: string | null;
   pressworkVersion?: string;
-  /** Defaults to the presswork checkout; tests point it at a fixture tree. */
+  /** Defaults to presswork's package folder; tests point it at a fixture tree. */
   repoRoot?: string;
+  /** Hash `src/` too (default: when running from source, see util/package-root.ts). */
+  fromSource?: boolean;
 }
 
 /**
@@ -119,25 +124,22 @@ export interface CollectHashInputsOptions {
  * sees template and code edits on its next build.
  */
 export async function collectHashInputs(options: CollectHashInputsOptions = {}): Promise<HashInputs> {
-  const root = options.repoRoot ?? REPO_ROOT;
-  const [templates, styles, browser, code, lockfile, presswork] = await Promise.all([
+  const root = options.repoRoot ?? PACKAGE_ROOT;
+  const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version?: string; dependencies?: Record<string, string> };
+  const [templates, styles, source] = await Promise.all([
     treeDigest(join(root, 'templates')),
     treeDigest(join(root, 'styles')),
-    treeDigest(join(root, 'src', 'browser')),
-    treeDigest(join(root, 'src'), (path) => !path.startsWith(`browser${sep}`)),
-    readFile(join(root, 'package-lock.json')).then(sha256, () => null),
-    options.pressworkVersion ?? packageVersion(root),
+    (options.fromSource ?? RUNNING_FROM_SOURCE) ? treeDigest(join(root, 'src')) : null,
   ]);
   const build: BuildFingerprint = {
-    presswork,
+    presswork: options.pressworkVersion ?? manifest.version ?? '0.0.0',
     chromium: options.chromiumVersion ?? null,
     pagedjs: pagedjsVersion(),
     fonts: await fontVersions(),
+    dependencies: await dependencyVersions(root, Object.keys(manifest.dependencies ?? {})),
     templates,
     styles,
-    browser,
-    code,
-    lockfile,
+    source,
   };
   const digests = new Map<string, Promise<string>>();
   const fileDigest = (path: string) => {
@@ -151,9 +153,24 @@ export async function collectHashInputs(options: CollectHashInputsOptions = {}):
   return { build, fileDigest };
 }
 
-async function packageVersion(root: string): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
+/** The version of each dependency as Node resolves it from `root`, hoisted or nested. */
+async function dependencyVersions(root: string, names: string[]): Promise<Record<string, string>> {
+  const lookup = createRequire(join(root, 'package.json')).resolve.paths;
+  const versions: Record<string, string> = {};
+  for (const name of names.sort()) {
+    const manifests = (lookup(name) ?? []).map((dir) => join(dir, name, 'package.json'));
+    const found = await firstReadable(manifests);
+    versions[name] = found ? ((JSON.parse(found) as { version?: string }).version ?? 'unknown') : 'missing';
+  }
+  return versions;
+}
+
+async function firstReadable(paths: string[]): Promise<string | undefined> {
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 async function fontVersions(): Promise<Record<string, string>> {

@@ -126,7 +126,7 @@ describe('pageHash', () => {
     expect(changed(before, await hashes())).toEqual(['A2']);
   });
 
-  it('changes every page when a page config, edition setting, template, style, browser code or version changes', async () => {
+  it('changes every page when a page config, edition setting, template, style, source code (in a checkout) or version changes', async () => {
     const before = await hashes();
     await writeFile(join(editionDir, 'edition.yaml'), EDITION_YAML.replace('section: 要闻', 'section: 要闻 ·'));
     expect(changed(before, await hashes())).toEqual(['A1']);
@@ -153,6 +153,29 @@ describe('pageHash', () => {
     expect(await hashes()).toEqual(before);
     const other = await collectHashInputs({ repoRoot: repo, chromiumVersion: 'Chromium 141' });
     expect(changed(before, await hashes(other))).toEqual(['A1', 'A2', 'A3']);
+  });
+
+  it('keys the published package on its version, templates, styles and dependencies, not on src/', async () => {
+    const packaged = () => collectHashInputs({ repoRoot: repo, chromiumVersion: 'Chromium 140', fromSource: false });
+    const before = await hashes(await packaged());
+    const source = join(repo, 'src/markdown/process.ts');
+    await writeFile(source, 'export const y = 2;');
+    expect(await hashes(await packaged())).toEqual(before);
+    await writeFile(source, 'export {};');
+    const manifest = join(repo, 'package.json');
+    await writeFile(manifest, '{"version": "9.9.10"}');
+    expect(changed(before, await hashes(await packaged()))).toEqual(['A1', 'A2', 'A3']);
+    // A dependency that resolves to another version (here: one that is missing) re-renders too.
+    await writeFile(manifest, '{"version": "9.9.9", "dependencies": {"no-such-package-here": "^1.0.0"}}');
+    const inputs = await packaged();
+    expect(inputs.build.dependencies).toEqual({ 'no-such-package-here': 'missing' });
+    expect(changed(before, await hashes(inputs))).toEqual(['A1', 'A2', 'A3']);
+    await writeFile(manifest, '{"version": "9.9.9"}');
+    const style = join(repo, 'styles/newspaper.css');
+    await writeFile(style, 'body { margin: 2px }');
+    expect(changed(before, await hashes(await packaged()))).toEqual(['A1', 'A2', 'A3']);
+    await writeFile(style, 'body { margin: 0 }');
+    expect(await hashes(await packaged())).toEqual(before);
   });
 
   it('ignores editor scratch files in the trees it digests', async () => {
