@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { run } = await spec.load();
+    markOnce('command-loaded');
     return await run(positionals, values);
   } catch (error) {
     if (error instanceof UsageError) error.command ??= command;
