@@ -12,7 +12,7 @@ const dist = join(root, 'dist');
 const load = (path) => import(pathToFileURL(join(dist, path)).href);
 
 await rm(dist, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] }); // stdout stays clean for `npm pack --json`
 if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status})`);
 
 // Files the compiled code reads beside itself (the preview's stylesheet).
@@ -32,4 +32,4 @@ for (const spec of specs) {
 
 await (await load('edition/json-schema.js')).writeJsonSchemas(join(root, 'schema'));
 await chmod(join(dist, 'cli.js'), 0o755);
-process.stdout.write(`presswork: built ${relative(process.cwd(), dist) || '.'}/ and schema/\n`);
+process.stderr.write(`presswork: built ${relative(process.cwd(), dist) || '.'}/ and schema/\n`);
