@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
-import { runBuild, type BuildCommandOptions } from '../commands/build.js';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import type { BuildCommandOptions } from '../commands/build.js';
+import { hasCachedPages } from '../pipeline/page-cache.js';
 import { parseShard } from '../pipeline/page-selection.js';
 import { editionDirs, positiveNumber, UsageError } from './arguments.js';
 import type { CommandRunner } from './commands.js';
@@ -32,10 +34,26 @@ export const run: CommandRunner = async (dirs, values) => {
     isTTY: Boolean(process.stderr.isTTY),
   };
   if (values.watch) return watch(options);
-  const { reports, ok } = await runBuild(options);
+  const early = await launchEarly(options);
+  const { runBuild } = await import('../commands/build.js');
+  const { reports, ok } = await runBuild(options, early?.browser);
   if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   return ok ? 0 : 1;
 };
+
+/**
+ * Chromium takes about 0.5 s to start. When the page cache is off or empty, some page will
+ * surely be rendered, so it starts now, while the build's modules load and the edition is
+ * prepared; otherwise the build starts it at the first page the cache does not hold (and
+ * none at all when nothing changed).
+ */
+async function launchEarly(options: BuildCommandOptions): Promise<{ browser: Promise<Browser> } | undefined> {
+  if (options.cache && (await hasCachedPages(join(options.out, '.cache')))) return undefined;
+  const { launchChromium } = await import('../render/chromium.js');
+  const browser = launchChromium();
+  browser.catch(() => undefined); // a failed launch is retried, and reported, by the first page
+  return { browser };
+}
 
 async function watch(options: BuildCommandOptions): Promise<number> {
   const { watchBuilds } = await import('../commands/build-watch.js');

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readTextFile } from '../edition/read-text-file.js';
@@ -36,17 +36,23 @@ export interface BuildCommandOptions {
   isTTY: boolean;
 }
 
-export function chromiumVersion(): string | undefined {
-  try {
-    return execFileSync(resolveChromium(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
+/** `chromium --version`, asked in the background: the build goes on while the tool starts. */
+export function chromiumVersion(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    try {
+      execFile(resolveChromium(), ['--version'], { encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
+    } catch {
+      resolve(undefined);
+    }
+  });
 }
 
-/** Build each edition with one shared browser; returns the reports and whether all passed. */
-export async function runBuild(options: BuildCommandOptions): Promise<{ reports: EditionReport[]; ok: boolean }> {
-  const session = createBuildSession(options);
+/**
+ * Build each edition with one shared browser; returns the reports and whether all passed.
+ * `browser`: one the caller launched already (see cli/run-build.ts), used for the first page.
+ */
+export async function runBuild(options: BuildCommandOptions, browser?: Promise<Browser>): Promise<{ reports: EditionReport[]; ok: boolean }> {
+  const session = createBuildSession(options, launchChromium, browser);
   try {
     return await session.build(options.editions);
   } finally {
@@ -64,14 +70,18 @@ export interface BuildSession {
  * One warm browser for every page and edition, started only when a page needs it (a new
  * one if it crashed), kept across builds until `close`: `build --watch` rebuilds with it.
  */
-export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'>, launch: () => Promise<Browser> = launchChromium): BuildSession {
-  let browser: Promise<Browser> | undefined;
+export function createBuildSession(
+  options: Omit<BuildCommandOptions, 'editions'>,
+  launch: () => Promise<Browser> = launchChromium,
+  launched?: Promise<Browser>,
+): BuildSession {
+  let browser = launched;
   const getBrowser = async () => {
     const current = browser && (await browser.catch(() => undefined));
     if (!current || !current.connected) browser = launch();
     return browser!;
   };
-  const version = chromiumVersion();
+  const versionAsked = chromiumVersion();
   const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
   const log = createBuildLog(options.logFormat, options.write, options.isTTY);
   const pages = options.cache ? createPageCache<CachedPage>(join(options.out, '.cache')) : undefined;
@@ -82,6 +92,7 @@ export function createBuildSession(options: Omit<BuildCommandOptions, 'editions'
   return {
     async build(editions, extra = {}) {
       const reports: EditionReport[] = [];
+      const version = await versionAsked;
       // A read-only or full output folder is refused here, before any browser starts.
       await checkOutputFolder(options.out);
       await removeStaleProfiles(); // left in /tmp by builds that were killed

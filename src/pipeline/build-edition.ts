@@ -12,19 +12,16 @@ import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer, type StaticServer } from '../server/static-server.js';
-import { writeChangesHtml } from '../report/changes-html.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
-import { createPlateMaker } from './make-plates.js';
+import type { PlateMaker } from './make-plates.js';
 import { adClients } from './page-ads.js';
 import { acquireOutputLock } from './output-lock.js';
-import { comparePages } from './page-changes.js';
 import { createPageFontSubsetter } from './page-fonts.js';
-import { mergePagePdfs } from './merge-pages.js';
 import { shardPages, withJumpSources } from './page-selection.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
 import { prepareEdition, staticMounts } from './prepare-edition.js';
 import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
-import { verifyPdfText, type StoryText } from './verify-text.js';
+import type { StoryText } from './verify-text.js';
 import { copyfitMessages } from './copyfit-messages.js';
 import { markOnce } from '../util/startup-timing.js';
 import { PACKAGE_VERSION } from '../util/package-root.js';
@@ -75,6 +72,21 @@ export function newReport(dir: string, chromiumVersion?: string): EditionReport 
     messages: [],
     timings: {},
     verify: { missingChars: 0, stories: [] },
+  };
+}
+
+/**
+ * What comes after the render (plates, proof merge, text check, changes) is imported when
+ * first used: pdf-lib, pdfjs and sharp take ~0.4 s of CPU to load, which would otherwise
+ * delay a fresh process's first page.
+ */
+function deferredPlateMaker(load: () => Promise<PlateMaker>): PlateMaker {
+  let maker: Promise<PlateMaker> | undefined;
+  const loaded = () => (maker ??= load());
+  return {
+    // A failed import is reported by `finish`, which every build awaits.
+    add: (pageId, pdf, hash) => void loaded().then((m) => m.add(pageId, pdf, hash), () => undefined),
+    finish: (order) => loaded().then((m) => m.finish(order)),
   };
 }
 
@@ -170,10 +182,10 @@ async function buildLocked(
   // Plates start on each page as soon as its PDF is written, while other pages still render.
   const plating = options.proofOnly
     ? undefined
-    : createPlateMaker(edition, outDir, new Date(report.builtAt), {
+    : deferredPlateMaker(async () => (await import('./make-plates.js')).createPlateMaker(edition, outDir, new Date(report.builtAt), {
         reuseDir: options.cache ? join(options.out, '.cache', 'plates') : undefined,
         concurrency: options.concurrency,
-      });
+      }));
   const mounts = staticMounts(edition.dir, htmlDir);
   const server = await (options.server ?? ((m) => startStaticServer({ mounts: m })))(mounts);
   let pageResults = new Map<string, PageResult>();
@@ -226,6 +238,7 @@ async function buildLocked(
   if (built.length === pages.length) {
     // A partial build (--pages, --shard) never overwrites the whole edition's proof.
     const proofPath = join(outDir, whole ? `${report.edition}.pdf` : `${report.edition}.${pageIds.join('-')}.pdf`);
+    const { mergePagePdfs } = await import('./merge-pages.js');
     const proof = await time('merge', () =>
       mergePagePdfs(
         built,
@@ -258,6 +271,7 @@ async function buildLocked(
     }
     await collectPlates();
     report.changes = await time('changes', () => recordChanges(pages, pageResults, outDir, edition.config.paper, view.dateText, report.builtAt));
+    const { verifyPdfText } = await import('./verify-text.js');
     report.verify = await time('verify', () => verifyPdfText(proof, pageIds, expected));
     for (const miss of report.verify.stories) {
       extraMessages.push(pageError(miss.page, `Text of story \`${miss.story}\` is missing from the PDF (${miss.missing} characters), first missing passage: “${miss.firstMissing}”`, 'missing-text'));
@@ -283,6 +297,7 @@ async function recordChanges(
     const result = results.get(p.config.id);
     return result?.pdf ? [{ id: p.config.id, pdf: result.pdf, hash: result.hash }] : [];
   });
+  const [{ comparePages }, { writeChangesHtml }] = await Promise.all([import('./page-changes.js'), import('../report/changes-html.js')]);
   const changes = await comparePages(pages, { changesDir: join(outDir, 'changes') });
   await writeChangesHtml(changes, {
     title: `${paper} ${dateText}`,

@@ -191,3 +191,9 @@ async function pruneCache(pagesDir: string, maxBytes: number, maxAgeMs: number):
   }
   return result;
 }
+
+/** Whether the cache in `dir` holds any entry; when it holds none, every page will be rendered. */
+export async function hasCachedPages(dir: string): Promise<boolean> {
+  const names: string[] = await readdir(join(dir, 'pages')).catch(() => []);
+  return names.some((name) => name.endsWith('.json'));
+}
