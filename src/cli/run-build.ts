@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { BuildCommandOptions } from '../commands/build.js';
+import { checkOutputFolder } from '../pipeline/output-preflight.js';
 import { hasCachedPages } from '../pipeline/page-cache.js';
 import { parseShard } from '../pipeline/page-selection.js';
 import { editionDirs, positiveNumber, UsageError } from './arguments.js';
@@ -45,10 +46,12 @@ export const run: CommandRunner = async (dirs, values) => {
  * Chromium takes about 0.5 s to start. When the page cache is off or empty, some page will
  * surely be rendered, so it starts now, while the build's modules load and the edition is
  * prepared; otherwise the build starts it at the first page the cache does not hold (and
- * none at all when nothing changed).
+ * none at all when nothing changed). Nor when the output folder is unusable: the build
+ * refuses it before any browser starts.
  */
 async function launchEarly(options: BuildCommandOptions): Promise<{ browser: Promise<Browser> } | undefined> {
   if (options.cache && (await hasCachedPages(join(options.out, '.cache')))) return undefined;
+  if (!(await checkOutputFolder(options.out).then(() => true, () => false))) return undefined;
   const { launchChromium } = await import('../render/chromium.js');
   const browser = launchChromium();
   browser.catch(() => undefined); // a failed launch is retried, and reported, by the first page
