@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: run the TypeScript CLI through tsx so no build step is needed.
+// Launcher for a clone: runs the TypeScript CLI through tsx, no build step (tests and benches
+// use it). The published package's bin is dist/cli.js (`npm run build`).
 import { register } from 'tsx/esm/api';
 register();
 await import('../cli.ts');
