@@ -15,9 +15,9 @@ await rm(dist, { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] }); // stdout stays clean for `npm pack --json`
 if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status})`);
 
-// Files the compiled code reads beside itself (the preview's stylesheet).
+// Files the compiled code reads beside itself (the preview's stylesheet, the font converter script).
 for (const entry of await readdir(join(root, 'src'), { recursive: true, withFileTypes: true })) {
-  if (!entry.isFile() || !entry.name.endsWith('.css')) continue;
+  if (!entry.isFile() || /\.(ts|mjs|md)$/.test(entry.name)) continue;
   const from = join(entry.parentPath, entry.name);
   await cp(from, join(dist, relative(join(root, 'src'), from)));
 }

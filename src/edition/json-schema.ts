@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { houseSchema } from '../fonts/house-schema.js';
 import { editionSchema, frontMatterSchema } from './schema.js';
 
 /**
- * JSON Schemas of edition.yaml and of an article's front matter, made from the zod schemas
+ * JSON Schemas of edition.yaml, of an article's front matter and of house.yaml, made from the zod schemas
  * (zod's own toJSONSchema), for editors: the YAML language server completes and checks a
  * file that names one in a `# yaml-language-server: $schema=…` line. They describe what may be
  * typed (zod's input side); the checks written as code (a stack's fields, a tracking range
@@ -13,6 +14,7 @@ import { editionSchema, frontMatterSchema } from './schema.js';
 export const JSON_SCHEMAS = {
   'edition.schema.json': { schema: editionSchema, title: 'presswork edition.yaml', description: 'An edition of the paper: its settings and its pages with their stories.' },
   'front-matter.schema.json': { schema: frontMatterSchema, title: 'presswork article front matter', description: 'The YAML front matter of an article (.md) of an edition.' },
+  'house.schema.json': { schema: houseSchema, title: 'presswork house.yaml', description: "The paper's house style: its fonts by role and what happens to emoji, control and bidi characters." },
 } as const;
 
 export type JsonSchemaFile = keyof typeof JSON_SCHEMAS;

@@ -2,10 +2,11 @@ import fontkit from '@pdf-lib/fontkit';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { fontPackageDir, packageFontFiles, ROLE_DEFAULTS } from '../templates/fonts.js';
+import { packageFontFiles, ROLE_DEFAULTS } from '../templates/fonts.js';
 import type { HouseFace } from './load-house-style.js';
+import { userCacheDir } from '../util/package-root.js';
 
 /** One font of a role's fallback chain. */
 export interface ChainLink {
@@ -32,8 +33,8 @@ export type FontChains = Map<string, ChainLink[]>;
 export const FALLBACK_FONT = process.env.PRESSWORK_FALLBACK_FONT || '/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf';
 export const FALLBACK_NAME = 'BabelStone Han';
 
-/** Characters of the npm and fallback fonts, computed once per install (reading 100 woff2 slices, or 51 MB, takes a second). */
-const COVERAGE_DIR = join(dirname(dirname(fontPackageDir(ROLE_DEFAULTS.body.pkg))), '.cache', 'presswork', 'coverage');
+/** Characters of the npm and fallback fonts, computed once per machine (reading 100 woff2 slices, or 51 MB, takes a second), in the user's cache folder. */
+const COVERAGE_DIR = userCacheDir('coverage');
 
 async function coverageOf(files: string[]): Promise<Set<number>> {
   const key = createHash('sha256');

@@ -13,6 +13,7 @@ import { checkEditionGlyphs } from './check-edition-glyphs.js';
 import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
 import { createEditionRenderer, type EditionRenderer } from '../templates/render-edition.js';
 import { createEditionView, type EditionView } from '../templates/view-model.js';
+import { userCacheDir } from '../util/package-root.js';
 
 export interface PreparedEdition {
   edition: Edition;
@@ -31,7 +32,7 @@ export interface PreparedEdition {
 }
 
 /** Where converted house fonts are kept (by content) when the caller names no output folder. */
-export const DEFAULT_FONT_CACHE = join(REPO_ROOT, 'output', '.cache', 'fonts');
+export const DEFAULT_FONT_CACHE = userCacheDir('house-fonts');
 
 /**
  * Steps 1–3 shared by build and preview: load and validate the edition, process every

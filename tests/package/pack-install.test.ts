@@ -44,7 +44,7 @@ describe('the published package', () => {
   it('ships the compiled code, prebuilt bundles, templates, styles and schemas, and no sources, tests or articles', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball], { maxBuffer: 16 << 20 });
     const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const file of ['dist/cli.js', 'dist/bundles/layout/entry.js', 'dist/bundles/preview-client/page-view.js', 'dist/server/preview-client/preview.css', 'templates/edition.hbs', 'styles/newspaper.css', 'schema/edition.schema.json', 'schema/front-matter.schema.json', 'package.json']) {
+    for (const file of ['dist/cli.js', 'dist/bundles/layout/entry.js', 'dist/bundles/preview-client/page-view.js', 'dist/server/preview-client/preview.css', 'templates/edition.hbs', 'styles/newspaper.css', 'schema/edition.schema.json', 'schema/front-matter.schema.json', 'schema/house.schema.json', 'dist/fonts/to-truetype.py', 'package.json']) {
       expect(files, file).toContain(file);
     }
     expect(files.filter((f) => /^(src|tests|articles|output|scripts)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
