@@ -34,11 +34,22 @@ export interface HeadlineLimits {
   shift?: number;
   /** A short title may grow to fill its measure (default); off when the lines it takes are needed. */
   grow?: boolean;
+  /**
+   * The size the desk gave (`headline: {size: 一号}`): the size to start at, stepped down only
+   * when it does not fit, never grown beyond, and the least size when it is below 14 pt.
+   */
+  givenPt?: number;
+}
+
+/** The sizes a headline may take, largest first: the house scale and its own size, within its limits. */
+export function headlineScale(naturalPt: number, givenPt?: number): number[] {
+  const least = Math.min(MIN_HEADLINE_PT, givenPt ?? MIN_HEADLINE_PT);
+  return [...new Set([...HEADLINE_SCALE_PT, naturalPt])].filter((s) => s >= least && s <= (givenPt ?? Infinity) + 0.01).sort((a, b) => b - a);
 }
 
 /**
- * Size the headline to its box: the template's size when the title keeps to the box's width
- * and `maxLines`, else the next sizes down the house scale. The block takes whole body lines
+ * Size the headline to its box: the template's (or the given) size when the title keeps to
+ * the box's width and `maxLines`, else the next sizes down the house scale. The block takes whole body lines
  * (plus a third of a line of air under it) and, when nothing fits, is clipped to its rows
  * so that it never prints over the text below.
  */
@@ -47,8 +58,9 @@ export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: He
   const pitchPx = grid.linePitchPt * PX_PER_PT;
   const measureRows = () => rowsFor(grid, headline.getBoundingClientRect().height + pitchPx / 3);
   if (!title) return { rows: measureRows(), sizePt: 0, naturalPt: 0, lines: 0, maxLines: limits.maxLines };
-  const naturalPt = parseFloat(getComputedStyle(title).fontSize) / PX_PER_PT;
-  const scale = [...new Set([...HEADLINE_SCALE_PT, naturalPt])].filter((s) => s >= MIN_HEADLINE_PT).sort((a, b) => b - a);
+  // A given size is taken as given: the computed one is off by CSS px rounding.
+  const naturalPt = limits.givenPt ?? parseFloat(getComputedStyle(title).fontSize) / PX_PER_PT;
+  const scale = headlineScale(naturalPt, limits.givenPt);
   const measure = (sizePt: number) => {
     title.style.fontSize = `${sizePt}pt`;
     // Above 36 pt the glyphs reach far enough past a 1.3 line to touch the kicker: pad them.
@@ -60,7 +72,7 @@ export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: He
     return { sizePt, lines, rows: measureRows(), tooWide };
   };
   const fits = (m: ReturnType<typeof measure>) => !m.tooWide && m.lines <= limits.maxLines && m.rows <= limits.maxRows;
-  const key = `${title.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}|${limits.grow !== false}`;
+  const key = `${title.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}|${limits.grow !== false}|${limits.givenPt ?? ''}`;
   const known = chosenSizes.get(title)?.get(key);
   let index = known === undefined ? chooseSize(scale, naturalPt, measure, fits, () => fill(title), limits.shift ?? 0, limits.grow !== false) : scale.indexOf(known);
   if (known === undefined) {

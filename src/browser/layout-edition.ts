@@ -103,8 +103,10 @@ function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGrid): Cop
   if (result.overset.chars > 0) result.writeToFit = { cut: result.overset.chars };
   else if (pass.short > 1 && !pass.jumped) result.writeToFit = { add: charsToAdd(pass, grid) };
   if (pass.headline?.naturalPt) {
-    const { sizePt, naturalPt, lines, overflow } = pass.headline;
-    result.headline = { sizePt, naturalPt, lines, ...(overflow ? { overflow } : {}) };
+    const { sizePt, naturalPt, lines, overflow, vertical } = pass.headline;
+    // A vertical head's rectangle, in page grid units like `box`.
+    const at = vertical && { col: data.box.col + vertical.col, cols: vertical.cols, row: data.box.row + vertical.row, rows: vertical.rows };
+    result.headline = { sizePt, naturalPt, lines, ...(overflow ? { overflow } : {}), ...(at ? { vertical: at } : {}) };
   }
   if (pass.unplaced.length > 0) {
     result.blocks = pass.unplaced.map((u) => ({ message: u.message, rule: u.rule, src: u.src ?? u.block.dataset.src ?? u.block.querySelector<HTMLElement>('[data-src]')?.dataset.src }));

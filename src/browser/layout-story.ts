@@ -1,7 +1,8 @@
 import { flowIntoFrames, usedLines } from './flow.js';
 import { balancedHeights, carveFrames, type FrameSpec } from './frames.js';
-import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, type BrowserGrid, type GridBox } from './geometry.js';
+import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
 import { fitHeadline, type HeadlineFit } from './headline-fit.js';
+import { fitVerticalHeadline } from './vertical-headline.js';
 import { isWholeBlock, placeBlocks, placementOf, withoutTooWide, type UnplacedBlock } from './place-blocks.js';
 import { placeFigures } from './place-figures.js';
 import { typesetBlocks, typesetInPlace, type LineFix } from './typography/index.js';
@@ -23,6 +24,8 @@ export interface StoryLayoutData {
   /** One of the stories stacked in `stack.box`, top to bottom. */
   stack?: { id: string; index: number; count: number; box: GridBox };
   fit?: FitLimits;
+  /** `headline:` of the story: the size given (pt), the most lines, vertical (see templates/headline-view.ts). */
+  headline?: { sizePt?: number; lines?: number; vertical?: boolean };
 }
 
 export interface Copyfit {
@@ -41,7 +44,7 @@ export interface Copyfit {
   fitted?: { trackingEm?: number; headlineSteps?: number; figureLines?: number; spacingLines?: number };
   /** Characters to cut or to add for the story to fit at its current settings. */
   writeToFit?: { cut?: number; add?: number };
-  headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
+  headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string; vertical?: GridBox };
   /** Boxes (notes, sidebars, tables) that fit nowhere whole, at their Markdown position. */
   blocks?: { message: string; src?: string; rule: UnplacedBlock['rule'] }[];
   /** Layout passes the story took (the fit search is bounded) and their time. */
@@ -84,7 +87,7 @@ export interface StoryPass {
   capacity: number;
   used: number;
   short: number;
-  headline?: HeadlineFit;
+  headline?: HeadlineFit & { vertical?: GridBox };
   unplaced: UnplacedBlock[];
   /** The lowest box row the text and the top and in-text boxes reach. */
   contentRows: number;
@@ -161,14 +164,33 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   };
   const blocks = source.blocks.map((b) => b.cloneNode(true) as HTMLElement);
   let row = 0;
-  let headline: HeadlineFit | undefined;
+  let headline: StoryPass['headline'];
+  const style = data.headline ?? {};
   const headlineEl = el.querySelector<HTMLElement>(':scope > .headline');
+  // A vertical head is a rectangle of the box's right-hand columns; the body flows round it.
+  const headBoxes: GridBox[] = [];
   if (headlineEl) {
     // Stories below another get half a line of air under the rule; the block stays whole lines.
     headlineEl.style.paddingTop = `${box.row > 1 ? pitch / 2 : 0}pt`;
-    const maxLines = box.cols <= 2 || el.classList.contains('size-small') ? 3 : 2;
+  }
+  if (headlineEl && style.vertical) {
+    const fit = fitVerticalHeadline(headlineEl, grid, box.cols, 0, {
+      maxRowsFor: (cols) => freeRowsAtRight(data, cols),
+      maxCols: box.cols - 1,
+      maxLines: style.lines ?? 2,
+      givenPt: style.sizePt,
+      shift: settings.headlineSteps,
+      grow: settings.growHeadline,
+    });
+    const { box: headBox, ...sized } = fit;
+    headline = { ...sized, vertical: headBox };
+    headBoxes.push(headBox);
+  } else if (headlineEl) {
+    const maxLines = style.lines ?? (box.cols <= 2 || el.classList.contains('size-small') ? 3 : 2);
     const maxRows = blocks.length > 0 ? box.rows - MIN_BODY_LINES : box.rows;
-    headline = fitHeadline(headlineEl, grid, { maxRows, maxLines, shift: settings.headlineSteps, grow: settings.growHeadline && box.cols >= WIDE_FROM });
+    // A head the desk sized keeps to its size: it steps down to fit, never grows.
+    const grow = settings.growHeadline && box.cols >= WIDE_FROM && style.sizePt === undefined;
+    headline = fitHeadline(headlineEl, grid, { maxRows, maxLines, shift: settings.headlineSteps, grow, givenPt: style.sizePt });
     const rows = headline.rows + settings.spacingLines;
     headlineEl.style.height = `${rows * pitch}pt`;
     headlineEl.style.boxSizing = 'border-box';
@@ -185,13 +207,16 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     row += 1;
   }
   const byline = el.querySelector<HTMLElement>(':scope > .byline');
-  const inColumn = Boolean(byline) && box.cols >= WIDE_FROM && !data.figures?.length;
+  // The columns left of a vertical head: the byline and the unplaced photos keep to them.
+  const bodyCols = box.cols - (headBoxes[0]?.cols ?? 0);
+  const inColumn = Boolean(byline) && bodyCols >= WIDE_FROM && !data.figures?.length;
   if (byline && !inColumn) {
     byline.classList.remove('byline-in-column');
     byline.style.top = `${row * pitch}pt`;
+    if (headBoxes[0]) byline.style.right = `${spanWidthPt(grid, headBoxes[0].cols) + grid.gutterPt}pt`;
     row += rowsFor(grid, byline.getBoundingClientRect().height);
   }
-  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines);
+  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines, bodyCols);
   const bylineBox: GridBox[] = [];
   if (byline && inColumn) {
     // Wide stories open their first column with the byline (本报记者 …), as dailies set it:
@@ -208,7 +233,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const whole = blocks.filter(isWholeBlock);
   const placements = whole.map((block) => ({ block, place: placementOf(block, blocks.indexOf(block), blocks.length) }));
   const deferred = options.deferBottom ? placements.filter((p) => p.place === 'bottom').map((p) => p.block) : [];
-  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)));
+  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)));
   for (const { block } of placed) own(block);
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const { block } of placed) fixes.push(...typesetInPlace(el, block));
@@ -218,7 +243,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, copy.body, settings.trackingEm, pitchPx);
   fixes.push(...bodyFixes);
 
-  const specs = carveFrames(box.cols, row, box.rows, [...bylineBox, ...figures, ...placed.map((p) => p.box)]);
+  const specs = carveFrames(box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures, ...placed.map((p) => p.box)]);
   const frames = specs.map((spec) => {
     const frame = own(doc.createElement('div'));
     frame.className += ' frame';
@@ -227,7 +252,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   });
   const capacity = specs.reduce((sum, s) => sum + s.rows, 0);
   const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
-  const topBoxes = [...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
+  const topBoxes = [...headBoxes, ...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
     source.ms += performance.now() - started;
     const linesIn = frames.map((frame) => usedLines([frame], pitchPx));
@@ -281,6 +306,20 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     return layoutPass(source, grid, { ...settings, growHeadline: false }, options);
   }
   return pass(rest, false);
+}
+
+/**
+ * Rows from the top of the box down to the first placed photo in its last `cols` columns
+ * (or the foot of the box): what a vertical head there may take.
+ */
+function freeRowsAtRight(data: StoryLayoutData, cols: number): number {
+  const { box } = data;
+  const first = box.cols - cols;
+  const below = (data.figures ?? [])
+    .map((f) => ({ col: f.col - box.col, cols: f.cols, row: f.row - box.row }))
+    .filter((f) => f.col < box.cols && f.col + f.cols > first)
+    .map((f) => f.row);
+  return Math.max(0, Math.min(box.rows, ...below));
 }
 
 /**

@@ -17,6 +17,8 @@ export function placeFigures(
   figures: HTMLElement[],
   firstRow: number,
   deltaLines = 0,
+  /** Columns the unplaced photos may take, from the left (those left of a vertical head). */
+  bandCols = data.box.cols,
 ): { boxes: GridBox[]; changedLines: number } {
   const pitch = grid.linePitchPt;
   const placed: GridBox[] = [];
@@ -27,7 +29,7 @@ export function placeFigures(
   let bandRows = 0;
   figures.forEach((figure, index) => {
     const explicit = data.figures?.[index];
-    const cols = Math.min(data.box.cols, explicit?.cols ?? (Number(figure.dataset.cols) || 2));
+    const cols = Math.min(explicit ? data.box.cols : bandCols, explicit?.cols ?? (Number(figure.dataset.cols) || 2));
     figure.classList.add('figure-placed');
     el.append(figure);
     const width = spanWidthPt(grid, cols);
@@ -46,7 +48,7 @@ export function placeFigures(
       rows = explicit.rows - (row - (explicit.row - data.box.row));
       box = { col: explicit.col - data.box.col, cols, row, rows };
     } else {
-      if (cursorCol + cols > data.box.cols) {
+      if (cursorCol + cols > bandCols) {
         bandRow += bandRows;
         cursorCol = 0;
         bandRows = 0;

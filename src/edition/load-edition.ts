@@ -3,6 +3,7 @@ import { VFile } from 'vfile';
 import { pageTemplateLayout } from '../templates/page-templates.js';
 import { checkEmptyPages } from './empty-pages.js';
 import { loadAds, type LoadedAd } from './load-ads.js';
+import { mergeHeadlineStyles, type HeadlineStyle } from './headline-style.js';
 import { boxInsideGrid, boxesOverlap, gridInputFor, resolveGrid, type GridBox, type ResolvedGrid } from './grid.js';
 import { parseYamlWithSchema, reportError } from './parse-yaml.js';
 import { PathEscapeError, resolveInside } from './paths.js';
@@ -31,6 +32,8 @@ export interface LoadedStory {
   box: GridBox;
   /** `rows: auto`: the browser gives the box the lines its content needs, up to `box.rows`. */
   auto?: boolean;
+  /** The headline's style: front matter's `headline:` with edition.yaml's on top. */
+  headline: HeadlineStyle;
 }
 
 export interface LoadedPage {
@@ -107,8 +110,10 @@ async function readEdition(dir: string, configFile: VFile, files: VFile[]): Prom
       if (loaded) files.push(loaded.file);
       const box = resolveBox(configFile, page, story, grid, locate, pageIndex);
       const auto = story.box?.rows === 'auto' || undefined;
-      if (loaded?.frontMatter && box) stories.push({ ...loaded, frontMatter: loaded.frontMatter, config: story, box, auto });
-      else failedStories.push(story.file);
+      if (loaded?.frontMatter && box) {
+        const headline = storyHeadline(loaded, story, configFile, (path) => locate(['pages', pageIndex, ...story.at, ...path]));
+        stories.push({ id: loaded.id, file: loaded.file, frontMatter: loaded.frontMatter, config: story, box, auto, headline });
+      } else failedStories.push(story.file);
     }
     const ads = await loadAds(dir, page, pageIndex, grid, configFile, locate);
     pages.push({ config: page, stories, failedStories, ads });
@@ -168,7 +173,7 @@ async function loadStory(
   story: StoryConfig,
   at: { line: number; column: number },
   configFile: VFile,
-): Promise<{ id: string; file: VFile; frontMatter?: FrontMatter } | undefined> {
+): Promise<LoadedArticle | undefined> {
   let path: string;
   try {
     path = resolveInside(dir, story.file);
@@ -198,18 +203,45 @@ async function loadStory(
     });
     return { id: storyId(story.file), file };
   }
-  return { id: storyId(story.file), file, frontMatter: parseFrontMatter(file, text) };
+  return { id: storyId(story.file), file, ...parseFrontMatter(file, text) };
+}
+
+interface LoadedArticle {
+  id: string;
+  file: VFile;
+  frontMatter?: FrontMatter;
+  /** Where a front matter field is in the article. */
+  locate?: Locate;
+}
+
+/**
+ * The story's headline style. A vertical headline takes columns of a box of its own: in a
+ * stack or a `rows: auto` box, whose height comes from the story, it is an error and the
+ * headline is set across.
+ */
+function storyHeadline(article: LoadedArticle, story: StoryConfig, configFile: VFile, locateEntry: Locate): HeadlineStyle {
+  const headline = mergeHeadlineStyles(article.frontMatter?.headline, story.headline);
+  const shared = story.stack ? 'is in a stack' : story.box?.rows === 'auto' ? 'has `rows: auto`' : undefined;
+  if (headline.direction !== 'vertical' || !shared) return headline;
+  const fromEdition = story.headline?.direction === 'vertical';
+  const field = ['headline', 'direction'];
+  reportError(
+    fromEdition ? configFile : article.file,
+    `\`${story.file}\` has a vertical headline (\`headline.direction: vertical\`) but ${shared}; a vertical headline needs a box of fixed rows of its own, so it was set across`,
+    { place: fromEdition ? locateEntry(field) : article.locate?.(field), ruleId: 'headline-vertical-box' },
+  );
+  return { ...headline, direction: 'horizontal' };
 }
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
-function parseFrontMatter(file: VFile, text: string): FrontMatter | undefined {
+function parseFrontMatter(file: VFile, text: string): { frontMatter?: FrontMatter; locate?: Locate } {
   if (text.trim() === '') {
     reportError(file, `Article is empty (${text.length === 0 ? 'no characters' : 'only white space'}); expected front matter with a \`title:\` and the story text`, {
       place: { line: 1, column: 1 },
       ruleId: 'empty-article',
     });
-    return undefined;
+    return {};
   }
   const match = FRONT_MATTER.exec(text);
   if (!match) {
@@ -217,17 +249,17 @@ function parseFrontMatter(file: VFile, text: string): FrontMatter | undefined {
       place: { line: 1, column: 1 },
       ruleId: 'front-matter',
     });
-    return undefined;
+    return {};
   }
-  const parsed = parseYamlWithSchema(file, match[1] ?? '', frontMatterSchema, 1).data;
+  const { data: parsed, locate } = parseYamlWithSchema(file, match[1] ?? '', frontMatterSchema, 1);
   if (parsed && text.slice(match[0].length).trim() === '') {
     reportError(file, 'Article body is empty: found front matter but no text below it; expected the story text after the closing `---`', {
       place: { line: text.slice(0, match[0].length).split('\n').length, column: 1 },
       ruleId: 'empty-article',
     });
-    return undefined;
+    return {};
   }
-  return parsed;
+  return { frontMatter: parsed, locate };
 }
 
 function storyId(file: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { headlineStyleSchema, type HeadlineStyle } from './headline-style.js';
 
 /** The schemas here are the one source of the edition's types. */
 
@@ -34,6 +35,7 @@ const stackMemberSchema = z.strictObject({
   file: z.string().min(1),
   continue: continueSchema.optional(),
   figures: z.array(boxSchema).optional(),
+  headline: headlineStyleSchema.optional(),
 });
 
 /**
@@ -49,6 +51,8 @@ const entrySchema = z
     continue: continueSchema.optional(),
     /** Explicit figure placements, in the order the figures appear in the article. */
     figures: z.array(boxSchema).optional(),
+    /** The headline's style on this page; its fields win over the article's front matter. */
+    headline: headlineStyleSchema.optional(),
     /** A rectangle filled top to bottom by `stories`. */
     stack: boxSchema.optional(),
     stories: z.array(stackMemberSchema).min(1).optional(),
@@ -56,7 +60,7 @@ const entrySchema = z
   .superRefine((entry, ctx) => {
     if (entry.stack) {
       if (!entry.stories) ctx.addIssue({ code: 'custom', path: ['stories'], message: 'expected the stack\'s `stories: [{file: a.md}, …]`' });
-      for (const key of ['file', 'box', 'slot', 'continue', 'figures'] as const) {
+      for (const key of ['file', 'box', 'slot', 'continue', 'figures', 'headline'] as const) {
         if (entry[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `expected no \`${key}\` beside \`stack\`: it belongs to each story in \`stories\`` });
       }
     } else {
@@ -79,6 +83,7 @@ export interface StoryConfig {
   slot?: string;
   continue?: z.infer<typeof continueSchema>;
   figures?: z.infer<typeof boxSchema>[];
+  headline?: HeadlineStyle;
   stack?: StackPlace;
   /** The entry's path under its page in edition.yaml, for messages: `['stories', 2]` or `['stories', 2, 'stories', 0]`. */
   at: (string | number)[];
@@ -195,6 +200,8 @@ export const frontMatterSchema = z.strictObject({
   tags: z.array(z.string()).optional(),
   /** `house-ad`: the paper's own notice (启事, 征订), set as a framed ad block. */
   kind: z.enum(['story', 'house-ad']).optional(),
+  /** The headline's style: `{size: 一号, font: heading, color: red, lines: 2, direction: vertical}`. */
+  headline: headlineStyleSchema.optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -11,6 +11,16 @@ export interface CmykConverterOptions {
   inkLimit: number;
   /** Largest spread between R, G and B (0..1) still treated as neutral grey. */
   neutralTolerance?: number;
+  /**
+   * Colours with a set ink (a house palette): a vector colour equal to `rgb` (0–255 a
+   * channel, as 8-bit values) becomes `cmyk` exactly, not what the profile makes of it.
+   */
+  fixedColours?: FixedColour[];
+}
+
+export interface FixedColour {
+  rgb: readonly [number, number, number];
+  cmyk: readonly [number, number, number, number];
 }
 
 /** An image's pixels after conversion: K-only greys as DeviceGray, the rest as DeviceCMYK. */
@@ -69,6 +79,15 @@ export function limitInk(cmyk: Uint8Array, limit: number): number {
 export function createCmykConverter(options: CmykConverterOptions): CmykConverter {
   const tolerance = options.neutralTolerance ?? DEFAULT_NEUTRAL_TOLERANCE;
   const limit = Math.floor((options.inkLimit / 100) * 255);
+  const eightBit = (rgb: readonly number[]) => rgb.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 255)).join(',');
+  const fixed = new Map(
+    (options.fixedColours ?? []).map((f): [string, Cmyk] => {
+      // Under the ink limit like everything else on the plate.
+      const ink = Uint8Array.from(f.cmyk.map((v) => Math.round(v * 255)));
+      limitInk(ink, limit);
+      return [f.rgb.join(','), [...ink].map((v) => v / 255) as Cmyk];
+    }),
+  );
 
   async function iccToCmyk(image: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
     const { data, info } = await image
@@ -83,7 +102,9 @@ export function createCmykConverter(options: CmykConverterOptions): CmykConverte
   return {
     async convertColours(colours) {
       const result: Cmyk[] = colours.map(([r, g, b]) => [0, 0, 0, 1 - (r + g + b) / 3]);
-      const chromatic = colours.map((c, i) => (isNeutral(c, tolerance) ? -1 : i)).filter((i) => i >= 0);
+      const set = colours.map((c) => fixed.get(eightBit(c)));
+      set.forEach((cmyk, i) => cmyk && (result[i] = [...cmyk]));
+      const chromatic = colours.map((c, i) => (set[i] || isNeutral(c, tolerance) ? -1 : i)).filter((i) => i >= 0);
       if (chromatic.length === 0) return result;
       const pixels = Buffer.alloc(chromatic.length * 3);
       chromatic.forEach((index, j) => {

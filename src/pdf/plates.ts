@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cmyk, PDFArray, PDFDocument, PDFName, type PDFPage } from 'pdf-lib';
 import { produceFileAtomic } from './atomic-write.js';
-import { createCmykConverter } from './cmyk-converter.js';
+import { createCmykConverter, type FixedColour } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
 import { expandToUnicodeRanges } from './expand-to-unicode.js';
 import { findTransparency } from './find-transparency.js';
@@ -45,6 +45,8 @@ export interface CreatePlatesOptions {
   outputIntent?: Omit<OutputIntentInput, 'iccProfile'>;
   /** Total ink limit in percent. Default 240 (newsprint). */
   inkLimit?: number;
+  /** Vector colours with a set ink (the house palette), see CmykConverterOptions. */
+  fixedColours?: FixedColour[];
   /** Ghostscript timeout per page, ms. Default 120 000. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -156,7 +158,7 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
     ...(options.iccProfile || process.env.PRESSWORK_CMYK_PROFILE ? {} : DEFAULT_PROFILE_INTENT),
     ...options.outputIntent,
   };
-  const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240 });
+  const converter = createCmykConverter({ iccProfile, inkLimit: options.inkLimit ?? 240, fixedColours: options.fixedColours });
   await mkdir(options.platesDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'presswork-plates-'));
   const buildTime = options.buildTime ?? new Date();

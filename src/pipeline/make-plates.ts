@@ -4,6 +4,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import type { Edition } from '../edition/load-edition.js';
+import { HOUSE_PALETTE } from '../edition/palette.js';
 import { createPlates } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
@@ -86,6 +87,7 @@ export function createPlateMaker(
       variant: config.print.pdfx,
       iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,
       inkLimit: config.print.inkLimit,
+      fixedColours: Object.values(HOUSE_PALETTE),
     });
     const path = relative(outDir, plate!.path);
     const checkStarted = performance.now();

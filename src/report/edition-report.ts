@@ -14,8 +14,8 @@ export interface StoryReport {
   fitted?: CopyfitFacts['fitted'];
   /** Characters to cut (overset) or to write (short) for the story to fit at its current settings. */
   writeToFit?: CopyfitFacts['writeToFit'];
-  /** The headline's size as set, and why it did not fit when it did not. */
-  headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string };
+  /** The headline's size as set, and why it did not fit when it did not; a vertical head's rectangle on the page grid. */
+  headline?: { sizePt: number; naturalPt: number; lines: number; overflow?: string; vertical?: { col: number; cols: number; row: number; rows: number } };
   /** Layout passes the story took in the browser, and their time in ms. */
   layout?: { passes: number; ms: number };
 }

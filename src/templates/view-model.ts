@@ -2,7 +2,9 @@ import { relative } from 'node:path';
 import { boxRect, type GridBox, type ResolvedGrid } from '../edition/grid.js';
 import type { EditionConfig } from '../edition/schema.js';
 import type { Edition, LoadedPage, LoadedStory } from '../edition/load-edition.js';
+import { paletteCssVars } from '../edition/palette.js';
 import { chineseDate, lunarDate, weekday } from './dates.js';
+import { headlineLayout, headlineStyleVars, verticalTitleParts, type HeadlineLayout, type TitleRun } from './headline-view.js';
 import { pageTemplateLayout } from './page-templates.js';
 
 /** What the browser layout needs to know about one story box. */
@@ -20,6 +22,8 @@ export interface StoryLayout {
   stack?: { id: string; index: number; count: number; box: GridBox };
   /** typography.fit: what the browser may change to make the story fit. */
   fit?: NonNullable<EditionConfig['typography']['fit']>;
+  /** The headline's given size, line limit and direction (headline: in front matter or edition.yaml). */
+  headline?: HeadlineLayout;
 }
 
 export interface StoryView {
@@ -31,6 +35,8 @@ export interface StoryView {
   layout: StoryLayout;
   kicker?: string;
   title: string;
+  /** A vertical title's phrases, as runs that stand upright or not. */
+  verticalTitle?: TitleRun[][];
   subtitle?: string;
   byline?: string;
   html?: string;
@@ -94,6 +100,7 @@ export function gridCssVars(grid: ResolvedGrid): Record<string, string> {
     '--gutter': pt(grid.gutterPt),
     '--pitch': pt(grid.linePitchPt),
     '--body-size': pt(grid.bodySizePt),
+    ...paletteCssVars(),
   };
 }
 
@@ -159,12 +166,13 @@ export function createEditionView(
       const jump = story.config.continue;
       const file = relative(edition.dir, story.file.path);
       const fm = story.frontMatter;
+      const vertical = story.headline.direction === 'vertical';
       pages[index]!.stories.push({
         id: story.id,
         part: 'main',
         file,
-        classes: [sizeClass(page, story, grid), ...ruleClasses(story.box), stackRule(story), story.frontMatter.kind === 'house-ad' ? 'house-ad' : ''].filter(Boolean).join(' '),
-        style: boxStyle(grid, story.box),
+        classes: [sizeClass(page, story, grid), ...ruleClasses(story.box), stackRule(story), story.frontMatter.kind === 'house-ad' ? 'house-ad' : '', vertical ? 'head-vertical' : ''].filter(Boolean).join(' '),
+        style: [boxStyle(grid, story.box), headlineStyleVars(story.headline)].filter(Boolean).join(';'),
         layout: {
           box: story.box,
           figures: story.config.figures,
@@ -172,9 +180,11 @@ export function createEditionView(
           auto: story.auto ? { maxRows: story.box.rows } : undefined,
           stack: stackView(page, story),
           fit: config.typography.fit,
+          headline: headlineLayout(story.headline),
         },
         kicker: fm.kicker,
         title: fm.title,
+        verticalTitle: vertical ? verticalTitleParts(fm.title) : undefined,
         subtitle: fm.subtitle && page.config.template === 'feature' ? `——${fm.subtitle}` : fm.subtitle,
         byline: fm.byline,
         html: htmlByStory.get(story.id) ?? '',

@@ -53,16 +53,21 @@ export function charRect(range: Range, pos: TextPosition): DOMRect | undefined {
   return rect && rect.height > 0 ? rect : undefined;
 }
 
-/** Group characters into lines: a character whose top is below the current line's middle starts a new one. */
+/**
+ * Group characters into lines: a character whose top is below the current line's middle
+ * starts a new one. In vertical text (a 竖排 head, vertical-rl) lines run right to left, and
+ * `mid` is the viewport x of the line's middle.
+ */
 export function readLines(block: Element, nested?: (el: Element) => boolean): TextLine[] {
   const range = block.ownerDocument.createRange();
   const lines: TextLine[] = [];
+  const vertical = getComputedStyle(block).writingMode.startsWith('vertical');
   let line: TextLine | undefined;
   for (const pos of textPositions(block, nested)) {
     const rect = charRect(range, pos);
     if (!rect) continue;
-    if (!line || rect.top >= line.mid) {
-      line = { chars: [], text: '', mid: rect.top + rect.height / 2 };
+    if (!line || (vertical ? rect.right <= line.mid : rect.top >= line.mid)) {
+      line = { chars: [], text: '', mid: vertical ? rect.left + rect.width / 2 : rect.top + rect.height / 2 };
       lines.push(line);
     }
     line.chars.push({ ...pos, rect });
