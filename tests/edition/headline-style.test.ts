@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { FONT_ROLES } from '../../src/edition/font-roles.js';
+import { headlineSizePt, headlineStyleSchema, mergeHeadlineStyles, ZIHAO_PT } from '../../src/edition/headline-style.js';
+import { loadEdition } from '../../src/edition/load-edition.js';
+import { messagesFromFiles } from '../../src/report/messages.js';
+import { headlineStyleVars, verticalTitleParts } from '../../src/templates/headline-view.js';
+import { writeEdition } from '../helpers/fixture-edition.js';
+
+describe('headline sizes', () => {
+  it('maps every 字号 name to its size in pt', () => {
+    expect(ZIHAO_PT).toEqual({
+      初号: 42,
+      小初: 36,
+      一号: 26,
+      小一: 24,
+      二号: 22,
+      小二: 18,
+      三号: 16,
+      小三: 15,
+      四号: 14,
+      小四: 12,
+      五号: 10.5,
+      小五: 9,
+    });
+    for (const [name, pt] of Object.entries(ZIHAO_PT)) expect(headlineSizePt(name), name).toBe(pt);
+  });
+
+  it('takes a size in pt, and nothing else', () => {
+    expect(headlineSizePt('26pt')).toBe(26);
+    expect(headlineSizePt('10.5 pt')).toBe(10.5);
+    expect(headlineSizePt('七号')).toBeUndefined();
+    expect(headlineSizePt('26')).toBeUndefined();
+    expect(headlineSizePt('26px')).toBeUndefined();
+    expect(headlineSizePt('200pt')).toBeUndefined();
+  });
+
+  it('parses the whole style, with weights as CSS numbers', () => {
+    expect(headlineStyleSchema.parse({ size: '一号', font: 'heading', weight: 'bold', color: 'red', align: 'center', lines: 2 })).toEqual({
+      size: 26,
+      font: 'heading',
+      weight: 700,
+      color: 'red',
+      align: 'center',
+      lines: 2,
+    });
+    expect(headlineStyleSchema.parse({ direction: 'vertical' })).toEqual({ direction: 'vertical' });
+  });
+
+  it('knows the font roles the styles define', () => {
+    expect(FONT_ROLES).toEqual(['body', 'heading', 'kai']);
+    expect(headlineStyleSchema.safeParse({ font: 'kai' }).success).toBe(true);
+    expect(headlineStyleSchema.safeParse({ font: 'comic' }).success).toBe(false);
+  });
+
+  it('lets edition.yaml win field by field', () => {
+    expect(mergeHeadlineStyles({ size: 26, color: 'red' }, { size: 36, lines: 1 })).toEqual({ size: 36, color: 'red', lines: 1 });
+    expect(mergeHeadlineStyles(undefined, undefined)).toEqual({});
+  });
+
+  it('sets only the given fields as custom properties, palette colours and font roles by variable', () => {
+    expect(headlineStyleVars({ size: 36, font: 'kai', weight: 700, color: 'red', align: 'left' })).toBe(
+      '--head-size:36pt;--head-font:var(--font-kai);--head-weight:700;--head-color:var(--ink-red);--head-align:left',
+    );
+    expect(headlineStyleVars({})).toBe('');
+  });
+
+  it('splits a vertical title at its spaces and stands Latin and digits of up to 4 characters upright', () => {
+    expect(verticalTitleParts('2026年再出发 AI赋能 GDP增长12.5% Huawei')).toEqual([
+      [{ text: '2026', upright: true }, { text: '年再出发', upright: false }],
+      [{ text: 'AI', upright: true }, { text: '赋能', upright: false }],
+      [{ text: 'GDP', upright: true }, { text: '增长', upright: false }, { text: '12', upright: true }, { text: '.', upright: false }, { text: '5', upright: true }, { text: '%', upright: false }],
+      [{ text: 'Huawei', upright: false }],
+    ]);
+  });
+});
+
+const PAGE = (stories: string) => `paper: 测试日报
+date: 2026-11-26
+pages:
+  - id: A1
+    template: news
+    section: 要闻
+    stories:
+${stories}`;
+const ARTICLE = (headline: string) => `---\ntitle: 标题\n${headline}---\n\n正文。\n`;
+
+async function load(files: Record<string, string>) {
+  const dir = writeEdition(files);
+  const { edition, files: read } = await loadEdition(dir);
+  return { edition, messages: messagesFromFiles(read, dir) };
+}
+
+describe('headline: in front matter and edition.yaml', () => {
+  it('merges the two, edition.yaml winning, per story', async () => {
+    const { edition, messages } = await load({
+      'edition.yaml': PAGE('      - file: a.md\n        box: {col: 1, cols: 4, row: 1, rows: 20}\n        headline: {size: 小初, lines: 1}\n'),
+      'a.md': ARTICLE('headline: {size: 一号, color: red, align: left}\n'),
+    });
+    expect(messages.filter((m) => m.severity === 'error')).toEqual([]);
+    expect(edition!.pages[0]!.stories[0]!.headline).toEqual({ size: 36, color: 'red', align: 'left', lines: 1 });
+  });
+
+  it('reports a bad size or font role in front matter at its field, with what is expected', async () => {
+    const { messages } = await load({
+      'edition.yaml': PAGE('      - file: a.md\n        box: {col: 1, cols: 4, row: 1, rows: 20}\n'),
+      'a.md': ARTICLE('headline:\n  size: 七号\n  font: comic\n'),
+    });
+    const errors = messages.filter((m) => m.severity === 'error').map((m) => `${m.file}:${m.line}:${m.column} ${m.message}`);
+    expect(errors).toEqual([
+      expect.stringMatching(/^a\.md:4:9 Invalid `headline\.size`: found .*`七号`, expected a 字号 name \(初号, 小初, .*\) or a size in pt like `26pt`/),
+      expect.stringMatching(/^a\.md:5:9 Invalid `headline\.font`: found .*`comic`, expected a font role of the house style: `body`, `heading`, `kai`/),
+    ]);
+  });
+
+  it('reports a colour outside the house palette in edition.yaml at its field', async () => {
+    const { messages } = await load({
+      'edition.yaml': PAGE('      - file: a.md\n        box: {col: 1, cols: 4, row: 1, rows: 20}\n        headline: {color: blue}\n'),
+      'a.md': ARTICLE(''),
+    });
+    const errors = messages.filter((m) => m.severity === 'error').map((m) => `${m.file}:${m.line}:${m.column} ${m.message}`);
+    expect(errors).toEqual(['edition.yaml:10:27 Invalid `pages[0].stories[0].headline.color`: found the text `blue`, expected one of `black`, `red`']);
+  });
+
+  it('refuses a vertical headline in a stack, at the front matter field, and sets it across', async () => {
+    const { edition, messages } = await load({
+      'edition.yaml': PAGE('      - stack: {col: 1, cols: 4, row: 1, rows: 40}\n        stories: [{file: a.md}, {file: b.md}]\n'),
+      'a.md': ARTICLE('headline: {direction: vertical}\n'),
+      'b.md': ARTICLE(''),
+    });
+    const error = messages.find((m) => m.ruleId === 'headline-vertical-box');
+    expect(error).toMatchObject({ file: 'a.md', line: 3, severity: 'error' });
+    expect(error!.message).toContain('is in a stack');
+    expect(edition!.pages[0]!.stories[0]!.headline.direction).toBe('horizontal');
+  });
+});
