@@ -18,9 +18,11 @@ export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimi
   if (!limits || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
   // The passes keep the headline as the plain pass set it (grown, or at the template's size).
   const at = (settings: Partial<StorySettings>) => layoutPass(source, grid, { ...plain.settings, ...settings });
-  // A story with no photo has no photo lines to change.
+  // A story with no photo has no photo lines to change; a head the desk sized keeps its size.
   const hasFigures = source.blocks.some((b) => b.tagName === 'FIGURE');
-  const search = new FitSearch(at, hasFigures ? limits : { ...limits, figureLines: 0 }, plain, source, grid);
+  const sized = source.data.headline?.sizePt !== undefined;
+  const allowed = { ...limits, ...(hasFigures ? {} : { figureLines: 0 }), ...(sized ? { headlineSteps: 0 } : {}) };
+  const search = new FitSearch(at, allowed, plain, source, grid);
   return search.run();
 }
 

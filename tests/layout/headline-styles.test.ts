@@ -27,6 +27,7 @@ const FILES: Record<string, string> = {
   'edition.yaml': `paper: 测试日报
 slug: ceshi
 date: 2026-11-26
+typography: {fit: {tracking: {min: -0.03, max: 0.03}, headlineSteps: 1}}
 pages:
   - id: A1
     template: news
@@ -102,9 +103,14 @@ const storyOf = (id: string): StoryReport => {
 };
 
 describe('headline styles', () => {
-  it('sets a sized head at its size in a wide box, without growing it', () => {
-    expect(storyOf('red').headline).toMatchObject({ sizePt: 26, naturalPt: 26, lines: 1 });
-    expect(storyOf('red').headline!.overflow).toBeUndefined();
+  it('sets a sized head at its size in a wide box: it does not grow, and the fit search does not step it', () => {
+    const red = storyOf('red');
+    expect(red.headline).toMatchObject({ sizePt: 26, naturalPt: 26, lines: 1 });
+    expect(red.headline!.overflow).toBeUndefined();
+    // The story is short: the search tried what the edition allows, the headline step aside.
+    expect(red.short.lines).toBeGreaterThan(1);
+    expect(red.fitted?.trackingEm).toBe(0.03);
+    expect(red.fitted?.headlineSteps).toBeUndefined();
   });
 
   it('takes edition.yaml over front matter: its size and line limit, stepping down until the title keeps to one line', () => {

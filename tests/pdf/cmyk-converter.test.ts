@@ -39,6 +39,26 @@ describe('createCmykConverter', () => {
   });
 });
 
+describe('fixed colours (the house palette)', () => {
+  const red = { rgb: [230, 0, 18], cmyk: [0, 1, 1, 0] } as const;
+
+  it('sets a palette colour to exactly its ink, where the profile would leave cyan in it', async () => {
+    const fixed = createCmykConverter({ iccProfile: resolveCmykProfile(), inkLimit: 240, fixedColours: [red] });
+    const [house, profiled] = await fixed.convertColours([[230 / 255, 0, 18 / 255], [231 / 255, 0, 18 / 255]]);
+    expect(house).toEqual([0, 1, 1, 0]);
+    expect(profiled![0]).toBeGreaterThan(0);
+    expect((await converter.convertColours([[230 / 255, 0, 18 / 255]]))[0]![0]).toBeGreaterThan(0);
+  });
+
+  it('holds a palette colour under the ink limit too', async () => {
+    const fixed = createCmykConverter({ iccProfile: resolveCmykProfile(), inkLimit: 150, fixedColours: [red] });
+    const [house] = await fixed.convertColours([[230 / 255, 0, 18 / 255]]);
+    expect(house![0] + house![1] + house![2] + house![3]).toBeLessThanOrEqual(1.5);
+    expect(house![1]).toBe(house![2]);
+    expect(house![3]).toBe(0);
+  });
+});
+
 describe('limitInk', () => {
   it('scales C, M and Y down and keeps K', () => {
     const px = Uint8Array.from([200, 200, 200, 255]);
