@@ -177,7 +177,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     const fit = fitVerticalHeadline(headlineEl, grid, box.cols, 0, {
       maxRowsFor: (cols) => freeRowsAtRight(data, cols),
       maxCols: box.cols - 1,
-      maxLines: style.lines ?? 2,
+      // A vertical line for each phrase of the title, unless the style says fewer.
+      maxLines: style.lines ?? Math.max(2, headlineEl.querySelectorAll('.title-part').length),
       givenPt: style.sizePt,
       shift: settings.headlineSteps,
       grow: settings.growHeadline,

@@ -83,7 +83,7 @@ export function fitVerticalHeadline(headline: HTMLElement, grid: BrowserGrid, bo
       chosen.lines > limits.maxLines
         ? `${chosen.lines} vertical lines at ${chosen.sizePt} pt, more than ${limits.maxLines}`
         : chosen.cols > limits.maxCols
-          ? `${chosen.cols} columns wide at ${chosen.sizePt} pt, the box leaves it ${limits.maxCols}`
+          ? `${columns(chosen.cols)} wide at ${chosen.sizePt} pt, the box leaves it ${limits.maxCols} beside the body`
           : `${chosen.rows} lines tall at ${chosen.sizePt} pt, the box leaves it ${maxRows}`;
     result.box = place(cols, Math.max(0, Math.min(chosen.rows, maxRows)));
     result.rows = result.box.rows;
@@ -121,6 +121,8 @@ function grown(scale: number[], index: number, naturalPt: number, measure: (size
   }
   return best;
 }
+
+const columns = (n: number) => `${n} ${n === 1 ? 'column' : 'columns'}`;
 
 /** Viewport y of the lowest glyph in `el`: where its longest vertical line ends. */
 function textBottom(el: HTMLElement): number {

@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridInputFor, resolveGrid } from '../../src/edition/grid.js';
@@ -51,7 +53,7 @@ pages:
   // A short title in a wide box would grow to fill it; a sized one keeps its size.
   'red.md': story('headline: {size: 一号, color: red, align: left}\n', '红色一号标题', 20, 1),
   // edition.yaml gives 小初 on one line: it steps down to fit; the colour stays front matter's.
-  'given.md': story('headline: {size: 一号, color: red}\n', '南片山区村民半小时到地铁站', 12, 100),
+  'given.md': story('headline: {size: 一号, color: red, font: kai, weight: bold}\n', '南片山区村民半小时到地铁站', 12, 100),
   'vertical.md': story('kicker: 引题在右\nheadline: {direction: horizontal}\n', '先进制造业集群发展 2026年再出发', 90, 200),
   'overflow.md': story('headline: {direction: vertical}\n', '全区深入推进城乡公交一体化改革新开通线路 让沿线四十多个行政村的村民出门就坐上公交', 2, 500),
 };
@@ -77,6 +79,22 @@ function words(pdf: string, page: number): Word[] {
 }
 
 const centreX = (w: Word) => (w.x0 + w.x1) / 2;
+
+/** The text each embedded font shows on a page, by the font's PostScript name (pdf.js operator list). */
+async function textByFont(pdf: string, pageNumber: number): Promise<Record<string, string>> {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(pdf)), fontExtraProperties: true, disableFontFace: true }).promise;
+  const page = await doc.getPage(pageNumber);
+  const ops = await page.getOperatorList();
+  const shown: Record<string, string> = {};
+  let font = '';
+  ops.fnArray.forEach((fn, i) => {
+    const args = ops.argsArray[i] as unknown[];
+    if (fn === OPS.setFont) font = (page.commonObjs.get(args[0] as string) as { name: string }).name;
+    else if (fn === OPS.showText) for (const glyph of args[0] as ({ unicode?: string } | number)[]) if (typeof glyph === 'object' && glyph?.unicode) shown[font] = (shown[font] ?? '') + glyph.unicode;
+  });
+  await doc.destroy();
+  return shown;
+}
 
 let browser: Browser;
 let report: EditionReport;
@@ -121,6 +139,13 @@ describe('headline styles', () => {
     expect(head.overflow).toBeUndefined();
     // One line of the whole title in the proof.
     expect(texts[0]).toContain('南片山区村民半小时到地铁站');
+  });
+
+  it('sets a head in the font role and weight it names: 楷 bold (LXGW WenKai Bold), the others in 黑', async () => {
+    const byFont = await textByFont(proof, 1);
+    const fontOf = (text: string) => Object.keys(byFont).filter((font) => byFont[font]!.includes(text));
+    expect(fontOf('南片山区村民半小时到地铁站')).toEqual([expect.stringMatching(/^[A-Z]{6}\+LXGWWenKai-Bold$/)]);
+    expect(fontOf('红色一号标题')).toEqual([expect.stringMatching(/^[A-Z]{6}\+NotoSansSC.*-Black$/)]);
   });
 
   it('aligns a head set `align: left` with the left edge of its box', () => {
