@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FONT_ROLES, isFontRole } from './font-roles.js';
+import { ROLE_NAME } from '../fonts/house-schema.js';
 import { PALETTE_NAMES, type PaletteName } from './palette.js';
 
 /** 字号: the desk's names for type sizes, in pt. */
@@ -48,10 +48,8 @@ export const headlineStyleSchema = z.strictObject({
     }
     return pt;
   }).optional(),
-  font: z
-    .string()
-    .refine(isFontRole, { message: `expected a font role of the house style: ${FONT_ROLES.map((r) => `\`${r}\``).join(', ')}` })
-    .optional(),
+  /** A font role; checked against the roles the styles define once the house style is loaded (checkHeadlineFonts). */
+  font: z.string().regex(ROLE_NAME, 'expected a font role like `heading`, `body` or `kai`').optional(),
   weight: z
     .union([z.enum(Object.keys(WEIGHTS) as [keyof typeof WEIGHTS]), z.number().int().min(100).max(900).multipleOf(100)])
     .transform((w) => (typeof w === 'number' ? w : WEIGHTS[w]))

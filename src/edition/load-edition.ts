@@ -3,6 +3,7 @@ import { VFile } from 'vfile';
 import { pageTemplateLayout } from '../templates/page-templates.js';
 import { checkEmptyPages } from './empty-pages.js';
 import { loadAds, type LoadedAd } from './load-ads.js';
+import type { FieldPlace } from './check-headline-fonts.js';
 import { mergeHeadlineStyles, type HeadlineStyle } from './headline-style.js';
 import { boxInsideGrid, boxesOverlap, gridInputFor, resolveGrid, type GridBox, type ResolvedGrid } from './grid.js';
 import { parseYamlWithSchema, reportError } from './parse-yaml.js';
@@ -34,6 +35,8 @@ export interface LoadedStory {
   auto?: boolean;
   /** The headline's style: front matter's `headline:` with edition.yaml's on top. */
   headline: HeadlineStyle;
+  /** Where `headline.font` was given, for checkHeadlineFonts. */
+  headlineFontAt?: FieldPlace;
 }
 
 export interface LoadedPage {
@@ -111,8 +114,11 @@ async function readEdition(dir: string, configFile: VFile, files: VFile[]): Prom
       const box = resolveBox(configFile, page, story, grid, locate, pageIndex);
       const auto = story.box?.rows === 'auto' || undefined;
       if (loaded?.frontMatter && box) {
-        const headline = storyHeadline(loaded, story, configFile, (path) => locate(['pages', pageIndex, ...story.at, ...path]));
-        stories.push({ id: loaded.id, file: loaded.file, frontMatter: loaded.frontMatter, config: story, box, auto, headline });
+        const locateEntry: Locate = (path) => locate(['pages', pageIndex, ...story.at, ...path]);
+        const headline = storyHeadline(loaded, story, configFile, locateEntry);
+        const inEdition = story.headline?.font !== undefined;
+        const headlineFontAt = headline.font === undefined ? undefined : { file: inEdition ? configFile : loaded.file, place: (inEdition ? locateEntry : loaded.locate)?.(['headline', 'font']), inEdition };
+        stories.push({ id: loaded.id, file: loaded.file, frontMatter: loaded.frontMatter, config: story, box, auto, headline, headlineFontAt });
       } else failedStories.push(story.file);
     }
     const ads = await loadAds(dir, page, pageIndex, grid, configFile, locate);
@@ -216,8 +222,8 @@ interface LoadedArticle {
 
 /**
  * The story's headline style. A vertical headline takes columns of a box of its own: in a
- * stack or a `rows: auto` box, whose height comes from the story, it is an error and the
- * headline is set across.
+ * stack or a `rows: auto` box, whose height comes from the story, it is an error (and the
+ * head is taken as set across, so the edition's other pages lay out as before).
  */
 function storyHeadline(article: LoadedArticle, story: StoryConfig, configFile: VFile, locateEntry: Locate): HeadlineStyle {
   const headline = mergeHeadlineStyles(article.frontMatter?.headline, story.headline);
@@ -227,7 +233,7 @@ function storyHeadline(article: LoadedArticle, story: StoryConfig, configFile: V
   const field = ['headline', 'direction'];
   reportError(
     fromEdition ? configFile : article.file,
-    `\`${story.file}\` has a vertical headline (\`headline.direction: vertical\`) but ${shared}; a vertical headline needs a box of fixed rows of its own, so it was set across`,
+    `\`${story.file}\` has a vertical headline (\`headline.direction: vertical\`) but ${shared}; a vertical headline needs a box of fixed rows of its own: give it one, or set the head across`,
     { place: fromEdition ? locateEntry(field) : article.locate?.(field), ruleId: 'headline-vertical-box' },
   );
   return { ...headline, direction: 'horizontal' };

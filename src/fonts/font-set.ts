@@ -37,13 +37,21 @@ export async function createFontSet(house: HouseStyle): Promise<FontSet> {
 }
 
 /**
+ * The font roles the styles define (`--font-<role>`): the built-in ones and those the house
+ * style adds. A headline's `font:` must be one of them.
+ */
+export function definedFontRoles(set: FontSet | undefined): string[] {
+  return [...new Set<string>([...Object.keys(ROLE_DEFAULTS), ...(set?.house.faces.map((f) => f.role) ?? [])])];
+}
+
+/**
  * `html:root { --font-body: …; }`: each role's families in chain order, ending in the fallback
  * and no generic family, so no character is ever set in a system font. It outranks the
  * defaults in newspaper.css's `:root`. `withHouse: false` leaves the house faces out (a page
  * that does not declare them).
  */
 export function roleVariablesCss(set: FontSet | undefined, withHouse = true): string {
-  const roles = new Set<string>([...Object.keys(ROLE_DEFAULTS), ...(set?.house.faces.map((f) => f.role) ?? [])]);
+  const roles = definedFontRoles(set);
   const lines: string[] = [];
   for (const role of roles) {
     const hasHouse = withHouse && Boolean(set?.house.faces.some((f) => f.role === role));

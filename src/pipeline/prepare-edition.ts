@@ -4,7 +4,8 @@ import { loadEdition, type Edition } from '../edition/load-edition.js';
 import { processArticle } from '../markdown/process-article.js';
 import type { FigureImage } from '../markdown/rehype-figures.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
-import { createFontSet, type FontSet } from '../fonts/font-set.js';
+import { checkHeadlineFonts } from '../edition/check-headline-fonts.js';
+import { createFontSet, definedFontRoles, type FontSet } from '../fonts/font-set.js';
 import { loadHouseStyle } from '../fonts/load-house-style.js';
 import { reportFontCoverage } from '../fonts/font-coverage-report.js';
 import { applyCopyRule } from '../markdown/copy-characters.js';
@@ -55,6 +56,7 @@ export async function prepareEdition(
     checkEditionGlyphs(files[0]!, set.chains);
     return set;
   });
+  checkHeadlineFonts(edition, definedFontRoles(fonts));
   const storyHtml = new Map<string, string>();
   const storyText = new Map<string, string>();
   const images: FigureImage[] = [];

@@ -23,7 +23,8 @@ export interface TitleRun {
 export function headlineStyleVars(style: HeadlineStyle): string {
   const vars: [string, string | undefined][] = [
     ['--head-size', style.size === undefined ? undefined : `${style.size}pt`],
-    ['--head-font', style.font && `var(--font-${style.font})`],
+    // checkHeadlineFonts lets only defined roles through; the house 黑 stands in all the same.
+    ['--head-font', style.font && `var(--font-${style.font}, var(--font-heading))`],
     ['--head-weight', style.weight === undefined ? undefined : String(style.weight)],
     ['--head-color', style.color && `var(--ink-${style.color})`],
     ['--head-align', style.align],

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FONT_ROLES } from '../../src/edition/font-roles.js';
 import { headlineSizePt, headlineStyleSchema, mergeHeadlineStyles, ZIHAO_PT } from '../../src/edition/headline-style.js';
+import { join } from 'node:path';
 import { loadEdition } from '../../src/edition/load-edition.js';
+import { prepareEdition } from '../../src/pipeline/prepare-edition.js';
 import { messagesFromFiles } from '../../src/report/messages.js';
 import { headlineStyleVars, verticalTitleParts } from '../../src/templates/headline-view.js';
 import { writeEdition } from '../helpers/fixture-edition.js';
@@ -46,10 +47,10 @@ describe('headline sizes', () => {
     expect(headlineStyleSchema.parse({ direction: 'vertical' })).toEqual({ direction: 'vertical' });
   });
 
-  it('knows the font roles the styles define', () => {
-    expect(FONT_ROLES).toEqual(['body', 'heading', 'kai']);
+  it('takes a font role by name; which roles exist is known once the house style is loaded', () => {
     expect(headlineStyleSchema.safeParse({ font: 'kai' }).success).toBe(true);
-    expect(headlineStyleSchema.safeParse({ font: 'comic' }).success).toBe(false);
+    expect(headlineStyleSchema.safeParse({ font: 'xiaobiaosong' }).success).toBe(true);
+    expect(headlineStyleSchema.safeParse({ font: 'Comic Sans' }).success).toBe(false);
   });
 
   it('lets edition.yaml win field by field', () => {
@@ -59,7 +60,7 @@ describe('headline sizes', () => {
 
   it('sets only the given fields as custom properties, palette colours and font roles by variable', () => {
     expect(headlineStyleVars({ size: 36, font: 'kai', weight: 700, color: 'red', align: 'left' })).toBe(
-      '--head-size:36pt;--head-font:var(--font-kai);--head-weight:700;--head-color:var(--ink-red);--head-align:left',
+      '--head-size:36pt;--head-font:var(--font-kai, var(--font-heading));--head-weight:700;--head-color:var(--ink-red);--head-align:left',
     );
     expect(headlineStyleVars({})).toBe('');
   });
@@ -100,16 +101,30 @@ describe('headline: in front matter and edition.yaml', () => {
     expect(edition!.pages[0]!.stories[0]!.headline).toEqual({ size: 36, color: 'red', align: 'left', lines: 1 });
   });
 
-  it('reports a bad size or font role in front matter at its field, with what is expected', async () => {
+  it('reports a bad size or font role name in front matter at its field, with what is expected', async () => {
     const { messages } = await load({
       'edition.yaml': PAGE('      - file: a.md\n        box: {col: 1, cols: 4, row: 1, rows: 20}\n'),
-      'a.md': ARTICLE('headline:\n  size: 七号\n  font: comic\n'),
+      'a.md': ARTICLE('headline:\n  size: 七号\n  font: Comic Sans\n'),
     });
     const errors = messages.filter((m) => m.severity === 'error').map((m) => `${m.file}:${m.line}:${m.column} ${m.message}`);
     expect(errors).toEqual([
       expect.stringMatching(/^a\.md:4:9 Invalid `headline\.size`: found .*`七号`, expected a 字号 name \(初号, 小初, .*\) or a size in pt like `26pt`/),
-      expect.stringMatching(/^a\.md:5:9 Invalid `headline\.font`: found .*`comic`, expected a font role of the house style: `body`, `heading`, `kai`/),
+      expect.stringMatching(/^a\.md:5:9 Invalid `headline\.font`: found .*`Comic Sans`, expected a font role like `heading`, `body` or `kai`/),
     ]);
+  });
+
+  it('reports a font role the styles do not define at its field, once the house style is loaded, and skips the page', async () => {
+    const dir = writeEdition({
+      'edition.yaml': PAGE('      - file: a.md\n        box: {col: 1, cols: 4, row: 1, rows: 20}\n      - file: b.md\n        box: {col: 5, cols: 4, row: 1, rows: 20}\n        headline: {font: xiaobiaosong}\n'),
+      'a.md': ARTICLE('headline: {font: comic}\n'),
+      'b.md': ARTICLE(''),
+    });
+    const { prepared, files } = await prepareEdition(dir, undefined, undefined, { fontCacheDir: join(dir, '..', 'fonts') });
+    const errors = messagesFromFiles(files, dir).filter((m) => m.ruleId === 'headline-font');
+    expect(errors.map((m) => `${m.file}:${m.line}:${m.column}`)).toEqual(['edition.yaml:12:26', 'a.md:3:18']);
+    expect(errors[1]!.message).toBe('Unknown font role `comic` in `headline.font` of `a.md`; expected a role the styles or the house style define: `body`, `heading`, `kai`');
+    expect(prepared!.brokenFiles.has(join(dir, 'a.md'))).toBe(true);
+    expect(prepared!.edition.invalidPages.has('A1')).toBe(true);
   });
 
   it('reports a colour outside the house palette in edition.yaml at its field', async () => {
@@ -121,7 +136,7 @@ describe('headline: in front matter and edition.yaml', () => {
     expect(errors).toEqual(['edition.yaml:10:27 Invalid `pages[0].stories[0].headline.color`: found the text `blue`, expected one of `black`, `red`']);
   });
 
-  it('refuses a vertical headline in a stack, at the front matter field, and sets it across', async () => {
+  it('refuses a vertical headline in a stack, at the front matter field', async () => {
     const { edition, messages } = await load({
       'edition.yaml': PAGE('      - stack: {col: 1, cols: 4, row: 1, rows: 40}\n        stories: [{file: a.md}, {file: b.md}]\n'),
       'a.md': ARTICLE('headline: {direction: vertical}\n'),

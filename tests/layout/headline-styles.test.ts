@@ -1,17 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridInputFor, resolveGrid } from '../../src/edition/grid.js';
+import { fontToolsPython } from '../../src/fonts/truetype-file.js';
 import { inkStats, renderCmyk, type CmykRaster } from '../../src/pdf/ink-raster.js';
 import type { Box } from '../../src/pdf/page-geometry.js';
 import { buildEdition } from '../../src/pipeline/build-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { EditionReport, StoryReport } from '../../src/report/edition-report.js';
 import { numberedSentences, writeEdition } from '../helpers/fixture-edition.js';
-import { pageTexts } from '../helpers/pdf.js';
+import { pageTexts, pdfFonts } from '../helpers/pdf.js';
 import { readBox } from '../fixtures/pdf/plate-tools.js';
 
 /**
@@ -233,5 +234,25 @@ describe('a vertical headline (竖排)', () => {
     const error = report.messages.find((m) => m.ruleId === 'headline-overflow' && m.story === 'overflow');
     expect(error).toMatchObject({ severity: 'error', file: 'overflow.md', line: 2, column: 8 });
     expect(report.messages.filter((m) => m.ruleId === 'headline-overflow')).toHaveLength(1);
+  });
+});
+
+describe('a head in a font role the house style adds', () => {
+  it('sets the title in the house file of that role, embedded as TrueType', async () => {
+    const title = '小标宋的标题';
+    const dir = writeEdition({
+      'edition.yaml': `paper: 测试日报\ndate: 2026-11-26\npages:\n  - id: A1\n    template: news\n    section: 要闻\n    stories:\n      - file: a.md\n        box: {col: 1, cols: 4, row: 1, rows: 20}\n`,
+      'house.yaml': 'fonts:\n  xiaobiaosong: fonts/xbs.ttf\n',
+      'a.md': story('headline: {font: xiaobiaosong}\n', title, 10, 1),
+    });
+    mkdirSync(join(dir, 'fonts'));
+    execFileSync(fontToolsPython(), [resolve('tests/fonts/make-test-font.py'), 'ttf', join(dir, 'fonts', 'xbs.ttf'), title, 'Test House XBS', '0'], { stdio: 'pipe' });
+    const built = await buildEdition(dir, { out: join(dir, '..', 'out'), browser: async () => browser, proofOnly: true });
+    expect(built.messages.filter((m) => m.severity === 'error')).toEqual([]);
+    const byFont = await textByFont(join(dir, '..', 'out', 'edition', 'edition.pdf'), 1);
+    const fonts = Object.keys(byFont).filter((font) => byFont[font]!.includes(title));
+    expect(fonts).toEqual([expect.stringMatching(/^[A-Z]{6}\+TestHouseXBS-Regular$/)]);
+    const house = pdfFonts(join(dir, '..', 'out', 'edition', 'edition.pdf')).find((f) => f.name === fonts[0]);
+    expect(house).toMatchObject({ type: 'CID TrueType', embedded: true });
   });
 });
