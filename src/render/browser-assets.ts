@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildFontsCss, fontFaceRule } from '../templates/fonts.js';
@@ -47,7 +47,12 @@ export async function writeBrowserAssets(assetsDir: string, fontSet?: FontSet): 
       // Named by the file's identity, so a build that finds it already there copies nothing.
       const { size, mtimeMs } = await stat(face.path);
       const name = `house-${createHash('sha256').update(`${face.path}\0${size}\0${mtimeMs}`).digest('hex').slice(0, 16)}.ttf`;
-      if (!(await stat(join(assetsDir, name)).catch(() => undefined))) await copyFile(face.path, join(assetsDir, name));
+      const target = join(assetsDir, name);
+      if (!(await stat(target).catch(() => undefined))) {
+        const temp = `${target}.tmp-${process.pid}`;
+        await copyFile(face.path, temp);
+        await rename(temp, target);
+      }
       return fontFaceRule(face, `url(${name}) format('truetype')`, 'U+0-10FFFF');
     }),
   );
