@@ -261,6 +261,24 @@ const CASES: Case[] = [
     name: 'unbreakable-string',
     expected: [],
   },
+  {
+    name: 'headline-size',
+    expected: [
+      error('story.md', 3, 18, 'schema', 'Invalid `headline.size`: found the text `七号`, expected a 字号 name (初号, 小初, 一号, 小一, 二号, 小二, 三号, 小三, 四号, 小四, 五号, 小五) or a size in pt like `26pt` (9–84)'),
+    ],
+  },
+  {
+    name: 'headline-font',
+    expected: [
+      error('story.md', 3, 18, 'headline-font', 'Unknown font role `songti` in `headline.font` of `story.md`; expected a role the styles or the house style define: `body`, `heading`, `kai`'),
+    ],
+  },
+  {
+    name: 'headline-vertical-stack',
+    expected: [
+      error('story.md', 3, 23, 'headline-vertical-box', '`story.md` has a vertical headline (`headline.direction: vertical`) but is in a stack; a vertical headline needs a box of fixed rows of its own: give it one, or set the head across'),
+    ],
+  },
   // Loads clean; the layout finds the headline too long for its box (its own real-build test below).
   {
     name: 'headline-overflow',
