@@ -176,8 +176,11 @@ export const editionSchema = z.strictObject({
       pdfx: z.enum(['x1a', 'x3']).default('x1a'),
       iccProfile: z.string().optional(),
       inkLimit: z.number().min(100).max(400).default(240),
+      // auto: pages with nothing left to convert are written as PDF/X-1a directly, the rest
+      // by Ghostscript; ghostscript: every plate by Ghostscript.
+      converter: z.enum(['auto', 'ghostscript']).default('auto'),
     })
-    .default({ pdfx: 'x1a', inkLimit: 240 }),
+    .default({ pdfx: 'x1a', inkLimit: 240, converter: 'auto' }),
   credits: creditsSchema.default({}),
   /** The paper's house style (fonts, copy rules), shared by its editions; else house.yaml here or beside the editions. */
   house: z.string().min(1).optional(),

@@ -5,6 +5,8 @@ import { cmyk, PDFArray, PDFDocument, PDFName, type PDFPage } from 'pdf-lib';
 import { produceFileAtomic } from './atomic-write.js';
 import { createCmykConverter, type FixedColour } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
+import { findDirectObstacles } from './direct-obstacles.js';
+import { writeDirectPdfx } from './direct-pdfx.js';
 import { expandToUnicodeRanges } from './expand-to-unicode.js';
 import { findTransparency } from './find-transparency.js';
 import { boxToArray, plateGeometry, ptToMm, type Box, type SizeMm } from './page-geometry.js';
@@ -47,24 +49,35 @@ export interface CreatePlatesOptions {
   inkLimit?: number;
   /** Vector colours with a set ink (the house palette), see CmykConverterOptions. */
   fixedColours?: FixedColour[];
+  /**
+   * `auto` (default): pages with nothing left for Ghostscript to convert are written as
+   * PDF/X-1a directly, the rest by Ghostscript. `ghostscript`: every page by Ghostscript.
+   */
+  converter?: PlateConverterChoice;
   /** Ghostscript timeout per page, ms. Default 120 000. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
+export type PlateConverterChoice = 'auto' | 'ghostscript';
+
 export interface PlateResult {
   pageId: string;
   /** Path of the written plate. */
   path: string;
-  /** Time spent on this plate (compose + Ghostscript), ms. */
+  /** Time spent on this plate (colours, compose, PDF/X), ms. */
   ms: number;
+  /** Who wrote the PDF/X: our direct writer or Ghostscript. */
+  converter: 'direct' | 'ghostscript';
+  /** Why Ghostscript made this plate (empty for direct plates). */
+  ghostscriptBecause: string[];
   colours: ColourConversionReport;
   /**
    * Transparency found on the page (opacity, soft masks, images with alpha). Non-empty
    * means Ghostscript flattened the whole page to one image for PDF/X-1a: report it.
    */
   transparency: string[];
-  /** The Ghostscript command, for the report. */
+  /** The Ghostscript command, for the report; empty for a direct plate. */
   command: string[];
 }
 
@@ -97,11 +110,11 @@ function proofBox(page: PDFPage, pageId: string, trimMm: SizeMm): Box {
 const PLATE_PAGE_KEYS = new Set(['Type', 'Parent', 'Resources', 'Contents']);
 
 /**
- * Turn the proof's only page into the plate before Ghostscript: page moved onto the trim of
- * a larger MediaBox, boxes, marks and slug. The page is reframed in place, its content
- * wrapped in a move and a clip, so its (large) content stream is never decoded or copied.
+ * Turn the proof's only page into the plate: page moved onto the trim of a larger MediaBox,
+ * boxes, marks and slug. The page is reframed in place, its content wrapped in a move and a
+ * clip, so its (large) content stream is never decoded or copied.
  */
-async function composePlate(proof: PDFDocument, pageId: string, options: CreatePlatesOptions, buildTime: Date): Promise<Uint8Array> {
+async function composePlate(proof: PDFDocument, pageId: string, options: CreatePlatesOptions, buildTime: Date): Promise<void> {
   const geometry = plateGeometry(options.trimMm, options.bleedMm ?? 3, options.marksMm ?? 12);
   const page = proof.getPage(0);
   const media = proofBox(page, pageId, options.trimMm);
@@ -123,7 +136,13 @@ async function composePlate(proof: PDFDocument, pageId: string, options: CreateP
   const note = options.slugNotes?.[pageId] ? `  ${options.slugNotes[pageId]}` : '';
   const slug = `${options.paper}  ${options.date}  ${pageId}版${note}  制版 ${buildTime.toISOString().replace(/\.\d+Z$/, 'Z')}  presswork`;
   await drawSlugText(proof, page, slug, { ...slugPosition(geometry), size: 7, color: cmyk(0, 0, 0, 1) });
-  return proof.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/** Why page 0 of `doc` (colours converted) needs Ghostscript; empty if it can be written directly. */
+function ghostscriptReasons(doc: PDFDocument, pageId: string, options: CreatePlatesOptions, colours: ColourConversionReport, transparency: string[]): string[] {
+  if (options.converter === 'ghostscript') return ['print.converter is ghostscript'];
+  if ((options.variant ?? 'x1a') !== 'x1a') return ['the direct writer makes PDF/X-1a only'];
+  return [...new Set([...transparency, ...colours.leftToGhostscript, ...findDirectObstacles(doc, 0, pageId)])];
 }
 
 /**
@@ -144,7 +163,8 @@ async function onePage(proof: PDFDocument, index: number): Promise<PDFDocument> 
 /**
  * Make one PDF/X plate per page of the proof: colours converted for the press (K-only
  * greys, CMYK under the ink limit), page placed on an exact TrimBox with bleed, crop and
- * registration marks and a slug line, then written as PDF/X by Ghostscript.
+ * registration marks and a slug line, then written as PDF/X-1a directly when nothing is
+ * left to convert, or by Ghostscript when something is (see `converter`).
  */
 export async function createPlates(options: CreatePlatesOptions): Promise<PlateResult[]> {
   const bytes = typeof options.proof === 'string' ? await readFile(options.proof) : options.proof;
@@ -171,23 +191,30 @@ export async function createPlates(options: CreatePlatesOptions): Promise<PlateR
       const doc = await onePage(proof, index);
       const transparency = findTransparency(doc, 0, pageId);
       const [colours] = await convertDocumentColours(doc, converter, [pageId]);
-      expandToUnicodeRanges(doc); // keeps the plates' text extractable through Ghostscript
-      const composed = join(work, `${pageId}.pdf`);
-      await writeFile(composed, await composePlate(doc, pageId, options, buildTime));
+      const because = ghostscriptReasons(doc, pageId, options, colours!, transparency);
       const path = join(options.platesDir, plateFileName(options.paperSlug, options.date, pageId));
-      const { args } = await produceFileAtomic(path, (temp) =>
-        convertToPdfx(composed, temp, {
-          variant: options.variant,
-          outputIntent,
-          title: `${options.paper} ${options.date} ${pageId}`,
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-        }).catch((error: Error) => {
-          error.message = `page ${pageId}: ${error.message}`;
-          throw error;
-        }),
-      );
-      results.push({ pageId, path, ms: Math.round(performance.now() - t0), colours: colours!, transparency, command: args });
+      const title = `${options.paper} ${options.date} ${pageId}`;
+      let command: string[] = [];
+      if (because.length === 0) {
+        await composePlate(doc, pageId, options, buildTime);
+        const bytes = await writeDirectPdfx(doc, { outputIntent, title, buildTime });
+        await produceFileAtomic(path, (temp) => writeFile(temp, bytes));
+      } else {
+        expandToUnicodeRanges(doc); // keeps the plates' text extractable through Ghostscript
+        await composePlate(doc, pageId, options, buildTime);
+        const composed = join(work, `${pageId}.pdf`);
+        await writeFile(composed, await doc.save({ useObjectStreams: false, updateFieldAppearances: false }));
+        ({ args: command } = await produceFileAtomic(path, (temp) =>
+          convertToPdfx(composed, temp, { variant: options.variant, outputIntent, title, timeoutMs: options.timeoutMs, signal: options.signal }).catch(
+            (error: Error) => {
+              error.message = `page ${pageId}: ${error.message}`;
+              throw error;
+            },
+          ),
+        ));
+      }
+      const converterName = because.length === 0 ? 'direct' : 'ghostscript';
+      results.push({ pageId, path, ms: Math.round(performance.now() - t0), converter: converterName, ghostscriptBecause: because, colours: colours!, transparency, command });
     }
   } finally {
     await rm(work, { recursive: true, force: true });

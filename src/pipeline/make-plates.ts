@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../pdf/atomic-write.js';
 import type { Edition } from '../edition/load-edition.js';
 import { HOUSE_PALETTE } from '../edition/palette.js';
-import { createPlates } from '../pdf/plates.js';
+import { createPlates, type PlateResult } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
 import { createLimiter } from '../util/limiter.js';
@@ -14,13 +14,15 @@ import { adClients } from './page-ads.js';
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */
   plates: Record<string, string>;
-  preflight: { page: string; plate: string; ms: number; reused: boolean; findings: Finding[] }[];
+  preflight: { page: string; plate: string; converter: PlateConverter; ghostscriptBecause: string[]; ms: number; reused: boolean; findings: Finding[] }[];
   messages: ReportMessage[];
 }
 
 interface PlateRecord {
   key: string;
   plate: string;
+  converter: PlateConverter;
+  ghostscriptBecause: string[];
   findings: Finding[];
 }
 
@@ -38,7 +40,11 @@ async function readRecord(path: string): Promise<PlateRecord | undefined> {
   }
 }
 
-type PagePlate = { path: string; ms: number; reused: boolean; findings: Finding[]; transparency: string[] } | { error: string };
+type PlateConverter = PlateResult['converter'];
+
+type PagePlate =
+  | { path: string; converter: PlateConverter; ghostscriptBecause: string[]; ms: number; reused: boolean; findings: Finding[]; transparency: string[] }
+  | { error: string };
 
 export interface PlateMaker {
   /** Start the plate of a page whose PDF is written (or reuse it); returns at once. */
@@ -69,7 +75,8 @@ export function createPlateMaker(
     if (!key) return undefined;
     const record = await readRecord(recordPath(pageId));
     const exists = record && (await stat(join(outDir, record.plate)).then(() => true, () => false));
-    return record?.key === key && exists ? { path: record.plate, ms: 0, reused: true, findings: record.findings, transparency: [] } : undefined;
+    if (record?.key !== key || !exists || !record.converter) return undefined;
+    return { path: record.plate, converter: record.converter, ghostscriptBecause: record.ghostscriptBecause ?? [], ms: 0, reused: true, findings: record.findings, transparency: [] };
   };
 
   const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
@@ -88,15 +95,18 @@ export function createPlateMaker(
       iccProfile: config.print.iccProfile ? join(edition.dir, config.print.iccProfile) : undefined,
       inkLimit: config.print.inkLimit,
       fixedColours: Object.values(HOUSE_PALETTE),
+      converter: config.print.converter,
     });
     const path = relative(outDir, plate!.path);
     const checkStarted = performance.now();
     const findings = await preflightPlate(plate!.path, { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx });
     if (key && options.reuseDir) {
       await mkdir(options.reuseDir, { recursive: true });
-      await writeFileAtomic(recordPath(pageId), JSON.stringify({ key, plate: path, findings } satisfies PlateRecord));
+      const record: PlateRecord = { key, plate: path, converter: plate!.converter, ghostscriptBecause: plate!.ghostscriptBecause, findings };
+      await writeFileAtomic(recordPath(pageId), JSON.stringify(record));
     }
-    return { path, ms: plate!.ms + Math.round(performance.now() - checkStarted), reused: false, findings, transparency: plate!.transparency };
+    const { converter, ghostscriptBecause, transparency } = plate!;
+    return { path, converter, ghostscriptBecause, ms: plate!.ms + Math.round(performance.now() - checkStarted), reused: false, findings, transparency };
   };
 
   return {
@@ -117,7 +127,8 @@ export function createPlateMaker(
           continue;
         }
         outcome.plates[pageId] = plate.path;
-        outcome.preflight.push({ page: pageId, plate: plate.path, ms: plate.ms, reused: plate.reused, findings: plate.findings });
+        const { converter, ghostscriptBecause } = plate;
+        outcome.preflight.push({ page: pageId, plate: plate.path, converter, ghostscriptBecause, ms: plate.ms, reused: plate.reused, findings: plate.findings });
         outcome.messages.push(...findingMessages(plate.path, pageId, plate.findings));
         for (const item of plate.transparency) {
           outcome.messages.push({

@@ -53,7 +53,10 @@ describe('createPlates', () => {
     expect(basename(broadsheet.path)).toBe('xiaoshan-ribao-20261126-A1.pdf');
     expect(plateFileName('xiaoshan-ribao', '2026-11-26', 'B1')).toBe(basename(tabloid.path));
     expect(broadsheet.ms).toBeGreaterThan(0);
-    expect(broadsheet.command).toContain('-dPDFX');
+    // Nothing on the fixture page is left for Ghostscript: the direct writer made it.
+    expect(broadsheet.converter).toBe('direct');
+    expect(broadsheet.ghostscriptBecause).toEqual([]);
+    expect(broadsheet.command).toEqual([]);
   });
 
   it.each([
