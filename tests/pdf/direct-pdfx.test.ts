@@ -137,7 +137,7 @@ describe('the direct PDF/X-1a writer', () => {
     expect(id.get(0).toString()).toMatch(/^<[0-9A-F]{32}>$/);
     const intent = doc.catalog.lookup(PDFName.of('OutputIntents'), PDFArray).lookup(0, PDFDict);
     expect(intent.get(PDFName.of('S'))).toBe(PDFName.of('GTS_PDFX'));
-    const profile = intent.lookup(PDFName.of('DestOutputProfile'), PDFRawStream);
+    const profile = resolve(doc, intent.get(PDFName.of('DestOutputProfile'))) as PDFStream;
     expect(bytesOf(profile).equals(await readFile(resolveCmykProfile()))).toBe(true);
     const page = doc.getPage(0);
     for (const key of ['TrimBox', 'BleedBox']) expect(page.node.get(PDFName.of(key))).toBeInstanceOf(PDFArray);
