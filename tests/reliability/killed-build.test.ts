@@ -29,7 +29,10 @@ describe('a build killed with SIGKILL during the plate stage', () => {
   });
 
   it('takes its browser with it, leaves no temp file in the edition folder, and the next build removes the rest', async () => {
-    const dir = writeEdition(TWO_PAGE_EDITION);
+    // Ghostscript for every plate: the direct writer holds its temp file for a millisecond only.
+    const yaml = TWO_PAGE_EDITION['edition.yaml']!.replace('date: 2026-11-26\n', 'date: 2026-11-26\nprint: {converter: ghostscript}\n');
+    expect(yaml).toContain('converter: ghostscript');
+    const dir = writeEdition({ ...TWO_PAGE_EDITION, 'edition.yaml': yaml });
     const out = join(dir, '..', 'out');
     const tmp = tempDirFor(out);
     const build = startCli(['build', dir, '--out', out, '--concurrency', '1'], { detached: true });
@@ -65,6 +68,11 @@ describe('a build killed with SIGKILL during the plate stage', () => {
     for (const name of left) expect(messages[0]!.message).toContain(join('.cache', 'tmp', hostname(), name));
     expect(readdirSync(tmp).filter((name) => TEMP_NAME.test(name))).toEqual([]);
     expect(readdirSync(join(out, 'edition', 'plates')).sort()).toEqual(['newspaper-20261126-A1.pdf', 'newspaper-20261126-A2.pdf']);
+    const preflight = report(out).preflight as { page: string; converter: string; ghostscriptBecause: string[] }[];
+    expect(preflight.map((p) => [p.page, p.converter, p.ghostscriptBecause])).toEqual([
+      ['A1', 'ghostscript', ['print.converter is ghostscript']],
+      ['A2', 'ghostscript', ['print.converter is ghostscript']],
+    ]);
     expect(existsSync(join(out, 'edition', LOCK_FILE))).toBe(false);
     expect(existsSync(profile!)).toBe(false);
   }, 300_000);
