@@ -4,14 +4,13 @@ import {
   PDFDict,
   PDFName,
   PDFNumber,
-  PDFRawStream,
   PDFRef,
   PDFStream,
-  decodePDFRawStream,
   type PDFDocument,
   type PDFObject,
 } from 'pdf-lib';
 import { parseContentStream } from './content-stream.js';
+import { fontDescriptor, streamBytes } from './plate-content.js';
 
 // What stops a page from being written as PDF/X-1a as it is, without Ghostscript. The direct
 // writer copies objects unchanged, so anything PDF/X-1a (PDF 1.3, CMYK/Gray, no transparency)
@@ -52,10 +51,6 @@ function filtersOf(doc: PDFDocument, dict: PDFDict): string[] {
   return list.map((f) => nameOf(resolve(doc, f)) ?? '?');
 }
 
-function streamBytes(stream: PDFStream): Uint8Array {
-  return stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents();
-}
-
 /** Operators that may paint in a colour space we have not seen in the resources. */
 const SUSPECT = /\b(?:rg|RG|sh|BI)\b|\/(?:DeviceRGB|RGB|CalRGB|CalGray|Lab|ICCBased|DeviceN|Separation)\b/;
 const INLINE_SPACE = /\/(?:CS|ColorSpace)\s*\/(\w+)/;
@@ -81,19 +76,10 @@ function contentObstacles(bytes: Uint8Array, where: string): string[] {
 }
 
 function fontObstacles(doc: PDFDocument, font: PDFDict, label: string): string[] {
-  const subtype = nameOf(resolve(doc, font.get(PDFName.of('Subtype'))));
-  if (subtype === 'Type3') return [`Type 3 font ${label}`];
-  let described: PDFDict = font;
-  if (subtype === 'Type0') {
-    const descendants = resolve(doc, font.get(PDFName.of('DescendantFonts')));
-    const first = descendants instanceof PDFArray ? resolve(doc, descendants.get(0)) : undefined;
-    if (!(first instanceof PDFDict)) return [`font ${label} without a descendant font`];
-    described = first;
-  }
-  const descriptor = resolve(doc, described.get(PDFName.of('FontDescriptor')));
-  if (!(descriptor instanceof PDFDict)) return [`font ${label} not embedded`];
-  if (descriptor.get(PDFName.of('FontFile')) || descriptor.get(PDFName.of('FontFile2'))) return [];
-  const file3 = resolve(doc, descriptor.get(PDFName.of('FontFile3')));
+  if (font.get(PDFName.of('Subtype')) === PDFName.of('Type3')) return [`Type 3 font ${label}`];
+  const descriptor = fontDescriptor(doc, font);
+  if (descriptor?.get(PDFName.of('FontFile')) || descriptor?.get(PDFName.of('FontFile2'))) return [];
+  const file3 = descriptor && resolve(doc, descriptor.get(PDFName.of('FontFile3')));
   if (!(file3 instanceof PDFStream)) return [`font ${label} not embedded`];
   const kind = nameOf(resolve(doc, file3.dict.get(PDFName.of('Subtype'))));
   return kind === 'Type1C' || kind === 'CIDFontType0C' ? [] : [`font ${label} embedded as ${kind ?? 'FontFile3'} (not PDF 1.3)`];

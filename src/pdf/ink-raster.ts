@@ -1,6 +1,3 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Box } from './page-geometry.js';
 import { runTool } from './run-tool.js';
 
@@ -33,28 +30,23 @@ export interface RenderCmykOptions {
 export async function renderCmyk(pdf: string, pageHeightPt: number, options: RenderCmykOptions = {}): Promise<CmykRaster> {
   const dpi = options.dpi ?? 50;
   const page = options.page ?? 1;
-  const dir = await mkdtemp(join(tmpdir(), 'presswork-ink-'));
-  try {
-    const out = join(dir, 'page.cmyk');
-    await runTool(
-      'gs',
-      [
-        '-dSAFER', '-dBATCH', '-dNOPAUSE', '-dQUIET',
-        '-sDEVICE=bitcmyk', '-dGrayValues=256', `-r${dpi}`,
-        `-dFirstPage=${page}`, `-dLastPage=${page}`,
-        ...(options.textOnly ? ['-dFILTERIMAGE', '-dFILTERVECTOR'] : []),
-        `-sOutputFile=${out}`, pdf,
-      ],
-      { timeoutMs: options.timeoutMs ?? 60_000, signal: options.signal },
-    );
-    const data = await readFile(out);
-    const height = Math.round((pageHeightPt / 72) * dpi);
-    const width = data.length / 4 / height;
-    if (!Number.isInteger(width)) throw new Error(`Unexpected raster size ${data.length} bytes for ${height} rows`);
-    return { width, height, dpi, pageHeightPt, data };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  // Written to stdout, not a temp file, so Ghostscript starts at once (the caller's own
+  // checks run meanwhile) and nothing is left to clean up.
+  const { stdout: data } = await runTool(
+    'gs',
+    [
+      '-dSAFER', '-dBATCH', '-dNOPAUSE', '-dQUIET',
+      '-sDEVICE=bitcmyk', '-dGrayValues=256', `-r${dpi}`,
+      `-dFirstPage=${page}`, `-dLastPage=${page}`,
+      ...(options.textOnly ? ['-dFILTERIMAGE', '-dFILTERVECTOR'] : []),
+      '-sOutputFile=-', pdf,
+    ],
+    { timeoutMs: options.timeoutMs ?? 60_000, signal: options.signal, maxBuffer: 1024 * 1024 * 1024 },
+  );
+  const height = Math.round((pageHeightPt / 72) * dpi);
+  const width = data.length / 4 / height;
+  if (!Number.isInteger(width)) throw new Error(`Unexpected raster size ${data.length} bytes for ${height} rows`);
+  return { width, height, dpi, pageHeightPt, data };
 }
 
 /** Ink maxima of a region, in percent. */

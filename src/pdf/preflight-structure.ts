@@ -7,13 +7,12 @@ import {
   PDFRef,
   PDFStream,
   PDFString,
-  decodePDFRawStream,
-  PDFRawStream,
   type PDFDocument,
   type PDFObject,
   type PDFPage,
 } from 'pdf-lib';
-import { numericOperands, parseContentStream } from './content-stream.js';
+import { numericOperands } from './content-stream.js';
+import { contentStreams, refLabel } from './plate-content.js';
 import { arrayToBox, ptToMm, type Box } from './page-geometry.js';
 import type { Finding, ResolvedPreflightOptions } from './preflight.js';
 
@@ -31,10 +30,6 @@ function name(obj: PDFObject | undefined): string | undefined {
 
 function text(obj: PDFObject | undefined): string | undefined {
   return obj instanceof PDFString || obj instanceof PDFHexString ? obj.decodeText() : undefined;
-}
-
-function refLabel(obj: PDFObject | undefined): string {
-  return obj instanceof PDFRef ? ` (object ${obj.objectNumber} ${obj.generationNumber} R)` : '';
 }
 
 function pageBox(page: PDFPage, key: string): Box | undefined {
@@ -131,35 +126,6 @@ function classifySpace(doc: PDFDocument, space: PDFObject | undefined, named?: P
   }
 }
 
-function streamText(stream: PDFStream): Uint8Array {
-  return stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents();
-}
-
-/** Every content stream of a page with its resources and a label: page contents, then forms, recursively. */
-function* contentStreams(doc: PDFDocument, page: PDFPage, pageId: string): Generator<{ bytes: Uint8Array; resources?: PDFDict; where: string }> {
-  const contents = resolve(doc, page.node.get(PDFName.of('Contents')));
-  const parts = contents instanceof PDFArray ? contents.asArray().map((r) => resolve(doc, r)) : [contents];
-  const bytes = Buffer.concat(parts.filter((p): p is PDFStream => p instanceof PDFStream).map((p) => Buffer.concat([Buffer.from(streamText(p)), Buffer.from('\n')])));
-  const seen = new Set<PDFObject>();
-  const pageResources = page.node.Resources();
-  yield { bytes, resources: pageResources, where: `page ${pageId}` };
-  function* forms(resources: PDFDict | undefined, where: string): Generator<{ bytes: Uint8Array; resources?: PDFDict; where: string }> {
-    const xobjects = resources && resolve(doc, resources.get(PDFName.of('XObject')));
-    if (!(xobjects instanceof PDFDict)) return;
-    for (const [key, ref] of xobjects.entries()) {
-      const x = resolve(doc, ref);
-      if (!(x instanceof PDFStream) || seen.has(x) || name(x.dict.get(PDFName.of('Subtype'))) !== 'Form') continue;
-      seen.add(x);
-      const res = resolve(doc, x.dict.get(PDFName.of('Resources')));
-      const label = `form ${key.decodeText()}${refLabel(ref)} on ${where}`;
-      const formResources = res instanceof PDFDict ? res : resources;
-      yield { bytes: streamText(x), resources: formResources, where: label };
-      yield* forms(formResources, label);
-    }
-  }
-  yield* forms(pageResources, `page ${pageId}`);
-}
-
 /** No RGB colour anywhere (and, for X-1a, no device-independent colour): resources, images, shadings, operators. */
 export function checkColourSpaces(doc: PDFDocument, o: ResolvedPreflightOptions): Finding[] {
   const findings: Finding[] = [];
@@ -170,7 +136,7 @@ export function checkColourSpaces(doc: PDFDocument, o: ResolvedPreflightOptions)
     }
   };
   doc.getPages().forEach((page) => {
-    for (const { bytes, resources, where } of contentStreams(doc, page, o.pageId)) {
+    for (const { ops, resources, where } of contentStreams(doc, page, o.pageId)) {
       const named = resources && resolve(doc, resources.get(PDFName.of('ColorSpace')));
       const namedDict = named instanceof PDFDict ? named : undefined;
       for (const [key, value] of namedDict?.entries() ?? []) report(classifySpace(doc, value), `colour space /${key.decodeText()}${refLabel(value)} on ${where}`, 'Colour space');
@@ -187,7 +153,6 @@ export function checkColourSpaces(doc: PDFDocument, o: ResolvedPreflightOptions)
         const dict = sh instanceof PDFStream ? sh.dict : sh;
         if (dict instanceof PDFDict) report(classifySpace(doc, dict.get(PDFName.of('ColorSpace'))), `shading /${key.decodeText()}${refLabel(ref)} on ${where}`, 'Shading');
       }
-      const ops = parseContentStream(bytes);
       const rgbOps = ops.filter((op) => op.operator === 'rg' || op.operator === 'RG' ||
         ((op.operator === 'cs' || op.operator === 'CS') && classifySpace(doc, PDFName.of(op.operands[0]?.slice(1) ?? ''), namedDict) === 'rgb'));
       if (rgbOps.length) report('rgb', `${rgbOps.length} colour operator(s) (first: ${rgbOps[0]!.operands.join(' ')} ${rgbOps[0]!.operator}) in ${where}`, 'Vector colour');
@@ -206,12 +171,12 @@ function isRichNeutral([c, m, y]: number[]): boolean {
 export function checkTextInk(doc: PDFDocument, o: ResolvedPreflightOptions): Finding[] {
   const findings: Finding[] = [];
   doc.getPages().forEach((page) => {
-    for (const { bytes, where } of contentStreams(doc, page, o.pageId)) {
+    for (const { ops, where } of contentStreams(doc, page, o.pageId)) {
       let fill: number[] = [];
       let font = '';
       const stack: Array<{ fill: number[]; font: string }> = [];
       const flagged = new Set<string>();
-      for (const op of parseContentStream(bytes)) {
+      for (const op of ops) {
         if (op.operator === 'q') stack.push({ fill, font });
         else if (op.operator === 'Q') ({ fill, font } = stack.pop() ?? { fill, font });
         else if (op.operator === 'k' || op.operator === 'sc' || op.operator === 'scn') fill = numericOperands(op) ?? [];

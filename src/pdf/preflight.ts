@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { PDFDocument, PDFName, PDFArray, PDFNumber } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, type PDFObject, type PDFPage } from 'pdf-lib';
 import { inkStats, renderCmyk } from './ink-raster.js';
 import { arrayToBox, ptToMm, type SizeMm } from './page-geometry.js';
 import type { PdfxVariant } from './pdfx.js';
 import { checkBoxes, checkColourSpaces, checkOutputIntent, checkTextInk } from './preflight-structure.js';
-import { runTool } from './run-tool.js';
+import { contentStreams, fontDescriptor, imagePlacements, refLabel } from './plate-content.js';
+
+function resolve(doc: PDFDocument, obj: PDFObject | undefined): PDFObject | undefined {
+  return obj instanceof PDFRef ? doc.context.lookup(obj) : obj;
+}
 
 /** One preflight problem, shaped to go into report.json's messages. */
 export interface Finding {
@@ -53,63 +57,70 @@ export function resolvePreflightOptions(options: PreflightOptions): ResolvedPref
   };
 }
 
-/** Split `pdffonts` output into rows of cells, using its dashes line for column widths. */
-export function parseFontList(output: string): Array<Record<string, string>> {
-  const lines = output.split('\n');
-  const dashIndex = lines.findIndex((l) => /^-+( -+)+\s*$/.test(l));
-  if (dashIndex < 1) return [];
-  const spans: Array<[number, number]> = [];
-  for (const m of lines[dashIndex]!.matchAll(/-+/g)) spans.push([m.index!, m.index! + m[0].length]);
-  const header = lines[dashIndex - 1]!;
-  // Headers are left-aligned except numeric ones; take each span's header text, widened to the next span.
-  const names = spans.map(([s], i) => header.slice(s, spans[i + 1]?.[0] ?? header.length).trim());
-  return lines.slice(dashIndex + 1).filter((l) => l.trim()).map((line) => {
-    const row: Record<string, string> = {};
-    spans.forEach(([s], i) => (row[names[i]!] = line.slice(s, spans[i + 1]?.[0] ?? line.length).trim()));
-    return row;
-  });
+function fontName(doc: PDFDocument, font: PDFDict): string {
+  const base = resolve(doc, font.get(PDFName.of('BaseFont')));
+  return base instanceof PDFName ? base.decodeText() : '(unnamed)';
 }
 
-/** Every font embedded, none Type 3 (`pdffonts`). */
-export async function checkFonts(path: string, o: ResolvedPreflightOptions): Promise<Finding[]> {
-  const { stdout } = await runTool('pdffonts', [path], { timeoutMs: o.timeoutMs, signal: o.signal });
-  return parseFontList(stdout.toString('utf8')).flatMap((row): Finding[] => {
-    const object = `font ${row.name || '(unnamed)'} (object ${(row['object ID'] ?? '?').split(/\s+/).join(' ')} R)`;
-    const found: Finding[] = [];
-    if (row.emb !== 'yes') found.push({ severity: 'error', pageId: o.pageId, object, message: `Font ${row.name} is not embedded`, ruleId: 'pdf/font-embedded' });
-    if (/Type 3/.test(row.type ?? '')) found.push({ severity: 'error', pageId: o.pageId, object, message: `Font ${row.name} is Type 3, which print plants reject; expected TrueType or CFF outlines`, ruleId: 'pdf/font-type3' });
-    return found;
-  });
+/** True if the font's program is in the file (for Type0 fonts: the descendant's). */
+function isEmbedded(doc: PDFDocument, font: PDFDict): boolean {
+  const descriptor = fontDescriptor(doc, font);
+  return descriptor !== undefined && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k)));
 }
 
-/** Rows of `pdfimages -list`: whitespace-separated, with "object ID" as two cells. */
-function parseImageList(output: string) {
-  return output.split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((c) => c.length >= 14).map((c) => ({
-    type: c[2]!, width: c[3]!, height: c[4]!, color: c[5]!, object: `${c[10]} ${c[11]} R`, xPpi: Number(c[12]), yPpi: Number(c[13]),
-  }));
+/** Every font the page's content streams (page, forms, Type 3 glyphs) can use, once each. */
+function pageFonts(doc: PDFDocument, page: PDFPage, pageId: string): Array<{ font: PDFDict; ref: PDFObject | undefined }> {
+  const fonts = new Map<PDFDict, PDFObject | undefined>();
+  const visit = (resources: PDFDict | undefined) => {
+    const dict = resources && resolve(doc, resources.get(PDFName.of('Font')));
+    for (const [, ref] of dict instanceof PDFDict ? dict.entries() : []) {
+      const font = resolve(doc, ref);
+      if (!(font instanceof PDFDict) || fonts.has(font)) continue;
+      fonts.set(font, ref);
+      const glyphResources = resolve(doc, font.get(PDFName.of('Resources'))); // Type 3 glyphs may use fonts
+      if (glyphResources instanceof PDFDict) visit(glyphResources);
+    }
+  };
+  for (const { resources } of contentStreams(doc, page, pageId)) visit(resources);
+  return [...fonts].map(([font, ref]) => ({ font, ref }));
+}
+
+/** Every font embedded, none Type 3. */
+export function checkFonts(doc: PDFDocument, o: ResolvedPreflightOptions): Finding[] {
+  return doc.getPages().flatMap((page) =>
+    pageFonts(doc, page, o.pageId).flatMap(({ font, ref }): Finding[] => {
+      const name = fontName(doc, font);
+      const object = `font ${name}${refLabel(ref)}`;
+      if (font.get(PDFName.of('Subtype')) === PDFName.of('Type3')) {
+        return [{ severity: 'error', pageId: o.pageId, object, message: `Font ${name} is Type 3, which print plants reject; expected TrueType or CFF outlines`, ruleId: 'pdf/font-type3' }];
+      }
+      return isEmbedded(doc, font) ? [] : [{ severity: 'error', pageId: o.pageId, object, message: `Font ${name} is not embedded`, ruleId: 'pdf/font-embedded' }];
+    }),
+  );
 }
 
 /**
- * Effective resolution of every image at its placed size (`pdfimages -list` applies the
- * CTM), and whether one image covers the whole trim: what Ghostscript leaves when it
+ * Effective resolution of every image at its placed size (walking the CTM, as `pdfimages
+ * -list` does), and whether one image covers the whole trim: what Ghostscript leaves when it
  * flattens a page with transparency, text and all.
  */
-export async function checkImages(path: string, o: ResolvedPreflightOptions): Promise<Finding[]> {
-  const { stdout } = await runTool('pdfimages', ['-list', path], { timeoutMs: o.timeoutMs, signal: o.signal });
-  return parseImageList(stdout.toString('utf8')).flatMap((row): Finding[] => {
-    if (row.type !== 'image') return []; // smasks and stencils carry no picture of their own
-    const ppi = Math.min(row.xPpi, row.yPpi);
-    const object = `image ${row.width}×${row.height} px (object ${row.object})`;
-    const widthMm = (Number(row.width) / row.xPpi) * 25.4;
-    const heightMm = (Number(row.height) / row.yPpi) * 25.4;
-    if (widthMm >= o.trimMm.width * 0.98 && heightMm >= o.trimMm.height * 0.98) {
-      return [{ severity: 'warning', pageId: o.pageId, object, message: `One image covers the whole page (${ppi} ppi): the page was probably flattened because of transparency, and its text is no longer vector`, ruleId: 'pdf/flattened-page' }];
-    }
-    const placed = `${ppi} ppi at its placed size`;
-    if (ppi < o.minPpi) return [{ severity: 'error', pageId: o.pageId, object, message: `Image is ${placed}, expected at least ${o.minPpi} ppi`, ruleId: 'pdf/image-resolution' }];
-    if (ppi < o.warnPpi) return [{ severity: 'warning', pageId: o.pageId, object, message: `Image is ${placed}, below the ${o.warnPpi} ppi we recommend`, ruleId: 'pdf/image-resolution' }];
-    return [];
-  });
+export function checkImages(doc: PDFDocument, o: ResolvedPreflightOptions): Finding[] {
+  return doc.getPages().flatMap((page) =>
+    imagePlacements(doc, page, o.pageId).flatMap((image): Finding[] => {
+      if (image.widthPt <= 0 || image.heightPt <= 0) return [];
+      const xPpi = Math.round(image.widthPx / (image.widthPt / 72));
+      const yPpi = Math.round(image.heightPx / (image.heightPt / 72));
+      const ppi = Math.min(xPpi, yPpi);
+      const { object } = image;
+      if (ptToMm(image.widthPt) >= o.trimMm.width * 0.98 && ptToMm(image.heightPt) >= o.trimMm.height * 0.98) {
+        return [{ severity: 'warning', pageId: o.pageId, object, message: `One image covers the whole page (${ppi} ppi): the page was probably flattened because of transparency, and its text is no longer vector`, ruleId: 'pdf/flattened-page' }];
+      }
+      const placed = `${ppi} ppi at its placed size`;
+      if (ppi < o.minPpi) return [{ severity: 'error', pageId: o.pageId, object, message: `Image is ${placed}, expected at least ${o.minPpi} ppi`, ruleId: 'pdf/image-resolution' }];
+      if (ppi < o.warnPpi) return [{ severity: 'warning', pageId: o.pageId, object, message: `Image is ${placed}, below the ${o.warnPpi} ppi we recommend`, ruleId: 'pdf/image-resolution' }];
+      return [];
+    }),
+  );
 }
 
 /** Total ink inside the BleedBox under the limit, measured on Ghostscript's separation. */
@@ -145,20 +156,21 @@ export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedP
 /**
  * Preflight one plate against the print-ready rules: fonts, boxes, colour spaces, output
  * intent, K-only text, total ink and image resolution. Returns findings, worst first.
+ * One Ghostscript raster per plate (for the ink); every other check reads the objects and
+ * content streams, each stream parsed once and shared (`plate-content.ts`).
  */
 export async function preflightPlate(path: string, options: PreflightOptions): Promise<Finding[]> {
   const o = resolvePreflightOptions(options);
   const doc = await PDFDocument.load(await readFile(path), { updateMetadata: false });
-  // The three tools read the file independently: run them side by side.
-  const [fonts, ink, images] = await Promise.all([checkFonts(path, o), checkInkLimit(path, doc, o), checkImages(path, o)]);
+  const ink = checkInkLimit(path, doc, o); // runs while the checks below read the objects
   const findings = [
-    ...fonts,
+    ...checkFonts(doc, o),
     ...checkBoxes(doc, o),
     ...checkColourSpaces(doc, o),
     ...checkOutputIntent(doc, o),
     ...checkTextInk(doc, o),
-    ...ink,
-    ...images,
+    ...(await ink),
+    ...checkImages(doc, o),
   ];
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }

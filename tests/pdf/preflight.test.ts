@@ -68,6 +68,20 @@ describe('preflightPlate', () => {
     expect(findings[0]!.message).toBe('Image is 100 ppi at its placed size, expected at least 200 ppi');
   });
 
+  it('measures an image inside a scaled form XObject (a placed ad) at its size on the page', async () => {
+    const path = await tamperedPlate(async (doc) => {
+      const ad = await PDFDocument.create();
+      const jpeg = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#808080' } }).toColourspace('b-w').jpeg().toBuffer();
+      ad.addPage([100, 100]).drawImage(await ad.embedJpg(jpeg), { x: 0, y: 0, width: 72, height: 72 }); // 100 ppi in the ad
+      const [form] = await doc.embedPdf(await ad.save());
+      doc.getPage(0).drawPage(form!, { x: 200, y: 200, xScale: 2, yScale: 2 }); // placed at twice the size
+    });
+    const findings = await preflightPlate(path, broadsheet);
+    expect(rules(findings)).toEqual(['error pdf/image-resolution']);
+    expect(findings[0]!.object).toMatch(/^image 100×100 px \(object \d+ 0 R\)$/);
+    expect(findings[0]!.message).toBe('Image is 50 ppi at its placed size, expected at least 200 ppi');
+  });
+
   it('warns about an image under 250 ppi', async () => {
     const findings = await preflightPlate(marginalPlate, tabloid);
     expect(rules(findings)).toEqual(['warning pdf/image-resolution']);
