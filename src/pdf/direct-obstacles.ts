@@ -27,8 +27,11 @@ function nameOf(obj: PDFObject | undefined): string | undefined {
 }
 
 const DEVICE_SPACES = new Set(['DeviceCMYK', 'DeviceGray', 'CMYK', 'G']);
-/** Filters of PDF 1.3; JBIG2Decode (1.4) and JPXDecode (1.5) are not. */
-const PDF13_FILTERS = new Set(['FlateDecode', 'Fl', 'DCTDecode', 'DCT', 'LZWDecode', 'LZW', 'RunLengthDecode', 'RL', 'CCITTFaxDecode', 'CCF', 'ASCIIHexDecode', 'AHx', 'ASCII85Decode', 'A85']);
+/**
+ * Filters the direct writer copies: PDF 1.3's, less LZW (Ghostscript re-encodes it; print
+ * plants' preflights reject it). JBIG2Decode (1.4) and JPXDecode (1.5) are newer.
+ */
+const PDF13_FILTERS = new Set(['FlateDecode', 'Fl', 'DCTDecode', 'DCT', 'RunLengthDecode', 'RL', 'CCITTFaxDecode', 'CCF', 'ASCIIHexDecode', 'AHx', 'ASCII85Decode', 'A85']);
 /** ExtGState keys that change what is printed in ways PDF/X forbids or only Ghostscript resolves. */
 const FORBIDDEN_STATE_KEYS = ['TR', 'TR2', 'HT', 'BG2', 'UCR2'];
 
@@ -154,7 +157,9 @@ export function findDirectObstacles(doc: PDFDocument, pageIndex: number, pageId 
         if (x.dict.has(PDFName.of('OC'))) found.push(`optional content on form ${label}`);
         const own = resolve(doc, x.dict.get(PDFName.of('Resources')));
         const formWhere = `form ${label}`;
-        found.push(...contentObstacles(streamBytes(x), formWhere));
+        const odd = filtersOf(doc, x.dict).filter((f) => !PDF13_FILTERS.has(f));
+        if (odd.length) found.push(`${formWhere} encoded ${odd.join('+')}`);
+        else found.push(...contentObstacles(streamBytes(x), formWhere));
         walkResources(own instanceof PDFDict ? own : resources, formWhere);
       } else found.push(`${subtype ?? 'unknown'} XObject ${label}`);
     }
