@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 
 /** A colour with components 0..1. */
@@ -72,6 +73,35 @@ export function limitInk(cmyk: Uint8Array, limit: number): number {
 }
 
 /**
+ * Converted images kept per process, by their input bytes and the conversion settings: a
+ * photo used twice on a page, on two pages, or on a page made again after a story changed
+ * is converted once. Bounded by bytes, oldest dropped first. Callers never change `data`.
+ */
+const IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
+const convertedImages = new Map<string, Promise<ConvertedImage>>();
+const cachedSizes = new Map<string, number>();
+let cachedBytes = 0;
+
+function rememberImage(key: string, converted: Promise<ConvertedImage>): Promise<ConvertedImage> {
+  convertedImages.set(key, converted);
+  converted.then(
+    (image) => {
+      if (convertedImages.get(key) !== converted) return;
+      cachedSizes.set(key, image.data.length);
+      cachedBytes += image.data.length;
+      for (const [old, size] of cachedSizes) {
+        if (cachedBytes <= IMAGE_CACHE_BYTES) break;
+        convertedImages.delete(old);
+        cachedSizes.delete(old);
+        cachedBytes -= size;
+      }
+    },
+    () => convertedImages.delete(key), // a failure is not remembered
+  );
+  return converted;
+}
+
+/**
  * One place for RGB→CMYK decisions before Ghostscript: greys become K-only (rich black
  * misregisters on newsprint), colours go through the press profile with lcms (via sharp),
  * and total ink is capped. Ghostscript then passes DeviceGray/DeviceCMYK through unchanged.
@@ -118,26 +148,34 @@ export function createCmykConverter(options: CmykConverterOptions): CmykConverte
       return result;
     },
 
-    async convertImage(input, raw) {
-      const source = raw ? sharp(input, { raw: { ...raw, channels: 3 } }) : sharp(input);
-      const rgb = await source.clone().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-      if (isNeutralImage(rgb.data, rgb.info.channels, Math.round(tolerance * 255) + 1)) {
-        // A black-and-white photo prints on the K plate alone: no misregistration, no colour cast.
-        const { data, info } = rgb;
-        const gray = Buffer.alloc(info.width * info.height);
-        let darkest = 255;
-        for (let p = 0, i = 0; p < gray.length; p++, i += info.channels) {
-          const v = ((data[i]! + data[i + 1]! + data[i + 2]!) * 2 + 3) / 6 | 0; // the rounded mean, in integers
-          gray[p] = v;
-          if (v < darkest) darkest = v;
-        }
-        return { colorSpace: 'DeviceGray', width: rgb.info.width, height: rgb.info.height, data: gray, maxInk: ((255 - darkest) / 255) * 100 };
-      }
-      const cmyk = await iccToCmyk(source);
-      const maxInk = (limitInk(cmyk.data, limit) / 255) * 100;
-      return { colorSpace: 'DeviceCMYK', ...cmyk, maxInk };
+    convertImage(input, raw) {
+      const key = createHash('sha256')
+        .update(`${options.iccProfile}\n${limit}\n${tolerance}\n${raw ? `${raw.width}x${raw.height}` : 'encoded'}\n`)
+        .update(input)
+        .digest('hex');
+      return convertedImages.get(key) ?? rememberImage(key, convertImage(input, raw));
     },
   };
+
+  async function convertImage(input: Buffer, raw?: { width: number; height: number }): Promise<ConvertedImage> {
+    const source = raw ? sharp(input, { raw: { ...raw, channels: 3 } }) : sharp(input);
+    const rgb = await source.clone().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (isNeutralImage(rgb.data, rgb.info.channels, Math.round(tolerance * 255) + 1)) {
+      // A black-and-white photo prints on the K plate alone: no misregistration, no colour cast.
+      const { data, info } = rgb;
+      const gray = Buffer.alloc(info.width * info.height);
+      let darkest = 255;
+      for (let p = 0, i = 0; p < gray.length; p++, i += info.channels) {
+        const v = ((data[i]! + data[i + 1]! + data[i + 2]!) * 2 + 3) / 6 | 0; // the rounded mean, in integers
+        gray[p] = v;
+        if (v < darkest) darkest = v;
+      }
+      return { colorSpace: 'DeviceGray', width: rgb.info.width, height: rgb.info.height, data: gray, maxInk: ((255 - darkest) / 255) * 100 };
+    }
+    const cmyk = await iccToCmyk(source);
+    const maxInk = (limitInk(cmyk.data, limit) / 255) * 100;
+    return { colorSpace: 'DeviceCMYK', ...cmyk, maxInk };
+  }
 }
 
 function isNeutralImage(data: Buffer, channels: number, tolerance: number): boolean {

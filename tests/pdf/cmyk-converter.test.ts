@@ -20,6 +20,16 @@ describe('createCmykConverter', () => {
     expect(navy!.reduce((a, b) => a + b)).toBeLessThanOrEqual(2.4 + 1e-9);
   });
 
+  it('converts a photo once per process and settings: the same bytes again give the same pixels', async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 40, b: 20 } } }).png().toBuffer();
+    const first = await converter.convertImage(png);
+    const again = await createCmykConverter({ iccProfile: resolveCmykProfile(), inkLimit: 240 }).convertImage(Buffer.from(png));
+    expect(again.data).toBe(first.data); // the cached conversion, not a new one
+    const lower = await createCmykConverter({ iccProfile: resolveCmykProfile(), inkLimit: 200 }).convertImage(png);
+    expect(lower.data).not.toBe(first.data); // another ink limit is another conversion
+    expect(lower.maxInk).toBeLessThanOrEqual(200);
+  });
+
   it('converts a colour photo to CMYK with total ink held at the limit', async () => {
     const raw = Buffer.alloc(4 * 4 * 3, 0); // all black: the darkest case
     raw.fill(200, 0, 12); // one colourful row
