@@ -38,8 +38,10 @@ function named(input: AdPreflightInput, findings: Finding[]): Finding[] {
 async function preflightPdfAd(input: AdPreflightInput, path: string): Promise<Finding[]> {
   const o = resolvePreflightOptions({ pageId: input.pageId, trimMm: input.sizeMm, inkLimit: input.inkLimit, variant: input.variant });
   const doc = await PDFDocument.load(input.bytes, { updateMetadata: false });
-  const [fonts, ink, images] = await Promise.all([checkFonts(path, o), checkInkLimit(path, doc, o), checkImages(path, o)]);
-  const findings = [...fonts, ...ink, ...images.filter((f) => f.ruleId !== 'pdf/flattened-page')];
+  const ink = checkInkLimit(path, doc, o); // Ghostscript separates the ad while the objects are read
+  const fonts = checkFonts(doc, o);
+  const images = checkImages(doc, o);
+  const findings = [...fonts, ...(await ink), ...images.filter((f) => f.ruleId !== 'pdf/flattened-page')];
   if (input.variant === 'x1a') {
     findings.push(...checkColourSpaces(doc, o));
     for (const why of findTransparency(doc, 0, input.pageId)) {
@@ -76,7 +78,7 @@ async function preflightImageAd(input: AdPreflightInput): Promise<Finding[]> {
 export async function preflightAd(input: AdPreflightInput): Promise<Finding[]> {
   let findings: Finding[];
   if (input.kind === 'pdf') {
-    // The poppler tools and Ghostscript read a file: give them the very bytes that are placed.
+    // Ghostscript reads a file: give it the very bytes that are placed.
     const dir = await mkdtemp(join(tmpdir(), 'presswork-ad-'));
     try {
       const path = join(dir, 'ad.pdf');
