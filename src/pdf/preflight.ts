@@ -124,7 +124,7 @@ export function checkImages(doc: PDFDocument, o: ResolvedPreflightOptions): Find
 }
 
 /** Total ink inside the BleedBox under the limit, measured on Ghostscript's separation. */
-export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedPreflightOptions): Promise<Finding[]> {
+export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedPreflightOptions, raster: { deviceColourOnly?: boolean } = {}): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const [index, page] of doc.getPages().entries()) {
     const media = page.getMediaBox();
@@ -134,9 +134,9 @@ export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedP
     };
     const bleed = box('BleedBox');
     const trim = box('TrimBox');
-    const raster = await renderCmyk(path, media.height, { page: index + 1, dpi: o.inkDpi, timeoutMs: o.timeoutMs, signal: o.signal });
+    const separated = await renderCmyk(path, media.height, { page: index + 1, dpi: o.inkDpi, timeoutMs: o.timeoutMs, signal: o.signal, ...raster });
     // Marks in registration colour (400 %) lie outside the bleed and are left out on purpose.
-    const stats = inkStats(raster, { ...bleed, x: bleed.x - media.x, y: bleed.y - media.y });
+    const stats = inkStats(separated, { ...bleed, x: bleed.x - media.x, y: bleed.y - media.y });
     if (stats.maxTotal > o.inkLimit + 1) {
       // Say where, as a layout editor measures: from the trim's top-left corner.
       const x = ptToMm(stats.maxTotalAt.x + media.x - trim.x).toFixed(0);
@@ -162,11 +162,13 @@ export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedP
 export async function preflightPlate(path: string, options: PreflightOptions): Promise<Finding[]> {
   const o = resolvePreflightOptions(options);
   const doc = await PDFDocument.load(await readFile(path), { updateMetadata: false });
-  const ink = checkInkLimit(path, doc, o); // runs while the checks below read the objects
+  const colours = checkColourSpaces(doc, o);
+  // Only device CMYK and gray found: Ghostscript may skip its colour management.
+  const ink = checkInkLimit(path, doc, o, { deviceColourOnly: o.variant === 'x1a' && colours.length === 0 });
   const findings = [
     ...checkFonts(doc, o),
     ...checkBoxes(doc, o),
-    ...checkColourSpaces(doc, o),
+    ...colours,
     ...checkOutputIntent(doc, o),
     ...checkTextInk(doc, o),
     ...(await ink),

@@ -71,10 +71,18 @@ describe('plates of the sample, direct writer and Ghostscript', () => {
 
   it.each(PAGES)('%s: text and vector art (rules, tints) print the same ink values', (id) => {
     for (const only of ['text', 'vector'] as const) {
-      const a = cmykValues(renderPamCmyk(direct.get(id)!.path, DPI, only));
-      const b = cmykValues(renderPamCmyk(ghostscript.get(id)!.path, DPI, only));
-      expect(a.size, `${id} ${only}: inks found`).toBeGreaterThan(1); // paper and at least one ink
-      expect([...a.keys()].sort(), `${id} ${only}`).toEqual([...b.keys()].sort());
+      const a = [...cmykValues(renderPamCmyk(direct.get(id)!.path, DPI, only)).keys()].sort();
+      const b = [...cmykValues(renderPamCmyk(ghostscript.get(id)!.path, DPI, only)).keys()].sort();
+      expect(a.length, `${id} ${only}: inks found`).toBeGreaterThan(1); // paper and at least one ink
+      // Ghostscript rewrites a colour operand it copies from a supplied ad (0.1 K, 25.5/255,
+      // prints as 26/255; the direct plate keeps the ad's own 0.1, which prints as 25/255):
+      // one 8-bit step is allowed there, nothing more, and every other ink must match exactly.
+      const near = (x: string, y: string) => x.split(',').every((v, ch) => Math.abs(Number(v) - Number(y.split(',')[ch])) <= 1);
+      const unmatched = a.filter((x) => !b.includes(x));
+      expect(a.length, `${id} ${only}: ${a.join(' ')} vs ${b.join(' ')}`).toBe(b.length);
+      for (const x of unmatched) expect(b.filter((y) => !a.includes(y)).some((y) => near(x, y)), `${id} ${only}: ${x} has no counterpart in ${b.join(' ')}`).toBe(true);
+      if (unmatched.length) console.log(`${id} ${only}: one step apart: ${unmatched.join(' ')} vs ${b.filter((y) => !a.includes(y)).join(' ')}`);
+      expect(unmatched.length, `${id} ${only}`).toBeLessThanOrEqual(1);
     }
   });
 
