@@ -2,7 +2,6 @@ import { boxRect } from '../edition/grid.js';
 import type { LoadedAd } from '../edition/load-ads.js';
 import type { Edition, LoadedPage } from '../edition/load-edition.js';
 import type { AdPlacement } from '../pdf/place-ads.js';
-import { preflightAd } from '../pdf/preflight-ad.js';
 import type { ReportMessage } from '../report/messages.js';
 
 /** Where each of a page's ads goes on the printed page, in pt from the trim's top-left corner. */
@@ -57,7 +56,9 @@ export async function checkPageAds(edition: Edition, page: LoadedPage): Promise<
   return check;
 }
 
-function preflightOne(edition: Edition, page: LoadedPage, ad: LoadedAd) {
+/** Imported when an edition has ads: pdf-lib, sharp and the preflight would slow every build's start. */
+async function preflightOne(edition: Edition, page: LoadedPage, ad: LoadedAd) {
+  const { preflightAd } = await import('../pdf/preflight-ad.js');
   return preflightAd({
     label: ad.config.file,
     kind: ad.file.kind,
