@@ -1,8 +1,13 @@
 #!/usr/bin/env node
+import module from 'node:module';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli/arguments.js';
 import { COMMANDS, commandUsage, HELP_OPTION, parseArgsOptions, usage } from './cli/commands.js';
 import { markOnce } from './util/startup-timing.js';
+
+// Node ≥ 22.1 keeps the compiled code of the modules a command loads (in the temp folder), so
+// later runs start faster; Node 20 has no such cache and skips this.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** Parse with the command's own option table: an option of another command is a usage error. */
 function parse(args: string[], options: Parameters<typeof parseArgsOptions>[0], command?: string) {
