@@ -6,6 +6,7 @@
  *
  *   npx tsx src/bench/generate-edition.ts --pages 24 --out output/bench/editions/bench-24p
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -122,7 +123,10 @@ export async function generateEdition(options: GenerateEditionOptions): Promise<
 
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  await cp(join(source, 'images'), join(dir, 'images'), { recursive: true });
+  // Photos, and the supplied ads the pages' `ads:` entries name (the sample's A4 has two).
+  for (const folder of ['images', 'ads']) {
+    if (existsSync(join(source, folder))) await cp(join(source, folder), join(dir, folder), { recursive: true });
+  }
 
   let photos = 0;
   let jumps = 0;

@@ -31,7 +31,7 @@ describe('generate-edition', () => {
     expect(placedStories(pages[4]!).find((s) => s.continue)!.continue!.page).toBe('A6');
   });
 
-  it('writes the edition folder with its stories and photos', async () => {
+  it('writes the edition folder with its stories, photos and ads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pw-bench-gen-'));
     try {
       const made = await generateEdition({ pages: 4, dir: join(dir, 'e') });
@@ -39,6 +39,11 @@ describe('generate-edition', () => {
       expect(made.photos).toBeGreaterThanOrEqual(10);
       expect(existsSync(join(dir, 'e', 'images', 'cunba-juesai.jpg'))).toBe(true);
       expect(existsSync(join(dir, 'e', 'a3-feature-xianjin-zhizao.md'))).toBe(true);
+      // Every supplied ad a page names (the sample's A4 has two) is there to be placed.
+      const config = parse(readFileSync(join(dir, 'e', 'edition.yaml'), 'utf8')) as { pages: { ads?: { file: string }[] }[] };
+      const ads = config.pages.flatMap((p) => p.ads ?? []).map((a) => a.file);
+      expect(ads.length).toBeGreaterThan(0);
+      for (const file of ads) expect(existsSync(join(dir, 'e', file)), file).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
