@@ -12,6 +12,8 @@ export interface PreviewRoutesOptions {
   /** The folders served from disk (edition, fonts, assets); each says whether it took the request. */
   files: FileHandler[];
   log: (line: string) => void;
+  /** A supplied ad's preview picture by its `file` in edition.yaml (see preview-ad-images.ts). */
+  adImage: (file: string) => Promise<Uint8Array | undefined>;
 }
 
 const PAGE_ID = '([A-Za-z0-9_-]{1,40})';
@@ -64,6 +66,10 @@ export function createPreviewRoutes(options: PreviewRoutesOptions): (req: Incomi
       const png = builder.thumbnail(match[1]!);
       // The URL names the server and layout version, so a browser may keep it.
       return png ? send(req, res, 200, 'image/png', png, { 'Cache-Control': 'private, max-age=86400' }) : notFound(req, res);
+    }
+    if (path === '/_preview/ad.png') {
+      const png = await options.adImage(new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('file') ?? '');
+      return png ? send(req, res, 200, 'image/png', png) : notFound(req, res);
     }
     const file = path.startsWith('/_preview/') ? client.get(path.slice('/_preview/'.length)) : undefined;
     if (file) return send(req, res, 200, file.type, file.body);

@@ -11,6 +11,7 @@ import type { PreviewMessage, PreviewSnapshot } from './preview-state.js';
 import { createWarmLayout } from './preview-warm-layout.js';
 import { watchSources } from './preview-watcher.js';
 import { startStaticServer } from './static-server.js';
+import { createAdImages } from './preview-ad-images.js';
 
 export interface PreviewServerOptions {
   edition: string;
@@ -87,7 +88,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       reporter(snapshot);
     },
   });
-  routes = createPreviewRoutes({ builder, hub, client, files, log: options.log });
+  routes = createPreviewRoutes({ builder, hub, client, files, log: options.log, adImage: createAdImages(editionDir) });
 
   const watcher = watchSources(
     { editionDir, templatesDir, stylesDir },

@@ -1,3 +1,4 @@
+import { showAdFrames } from './ad-frames.js';
 import type { PreviewGrid, PreviewPage, PreviewSnapshot } from '../preview-state.js';
 import { h } from './dom.js';
 import { createErrorOverlay } from './error-overlay.js';
@@ -110,6 +111,7 @@ function main(): void {
   });
 
   function decorate(shown: ShownFrame): void {
+    showAdFrames(shown.doc);
     inspectStories(shown, {
       hover: (hit, x, y) => {
         const text = hit && (oversetText(hit.fit) ?? hit.file);
