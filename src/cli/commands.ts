@@ -64,6 +64,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       out,
       port: { type: 'string', value: 'N', help: 'preview port (default: a free one)' },
       host: { type: 'string', value: 'HOST', help: 'preview interface (default: 127.0.0.1)' },
+      'read-only': { type: 'boolean', default: false, help: 'no layout desk: the preview never writes edition.yaml' },
     },
     load: () => import('./run-preview.js'),
   },

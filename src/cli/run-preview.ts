@@ -10,6 +10,7 @@ export const run: CommandRunner = async (dirs, values) => {
     out: resolve(values.out as string),
     port: positiveNumber(values.port as string | undefined, '--port'),
     host: values.host as string | undefined,
+    readOnly: values['read-only'] === true,
     log,
   });
   return 0;

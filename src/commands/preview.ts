@@ -5,6 +5,8 @@ export interface PreviewOptions {
   out: string;
   port?: number;
   host?: string;
+  /** No layout desk: the preview never writes to the edition. */
+  readOnly?: boolean;
   log: (line: string) => void;
   /** Stops the preview; by default Ctrl-C or SIGTERM. */
   signal?: AbortSignal;

@@ -73,22 +73,23 @@ type Locate = (path: (string | number)[]) => { line: number; column: number };
  * Load and validate an edition. Never throws: whatever a library throws while reading it
  * becomes an error on edition.yaml, so one bad edition cannot stop a build of several.
  */
-export async function loadEdition(dir: string): Promise<LoadResult> {
+export async function loadEdition(dir: string, options: { configText?: string } = {}): Promise<LoadResult> {
   const configFile = new VFile({ path: join(dir, 'edition.yaml') });
   const files = [configFile];
   try {
-    return { edition: await readEdition(dir, configFile, files), files };
+    return { edition: await readEdition(dir, configFile, files, options.configText), files };
   } catch (error) {
     reportError(configFile, `Cannot load edition: ${(error as Error).message ?? String(error)}`, { ruleId: 'load-failed' });
     return { files };
   }
 }
 
-async function readEdition(dir: string, configFile: VFile, files: VFile[]): Promise<Edition | undefined> {
+/** `configText`: edition.yaml as it would be (the layout desk checks an edit before writing it). */
+async function readEdition(dir: string, configFile: VFile, files: VFile[], configText: string | undefined): Promise<Edition | undefined> {
   const configPath = configFile.path;
   let text: string;
   try {
-    text = await readTextFile(configPath);
+    text = configText ?? (await readTextFile(configPath));
   } catch (error) {
     const known = error instanceof TextFileError ? error : undefined;
     const reason = known?.ruleId === 'missing-file' ? `\`edition.yaml\` ${known.message}` : (known?.message ?? String(error));

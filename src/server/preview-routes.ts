@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PreviewBuilder } from './preview-builder.js';
 import type { ClientFile } from './preview-client-bundle.js';
+import type { DeskEndpoint } from './desk-endpoint.js';
 import type { EventHub } from './preview-events.js';
 import type { FileHandler } from './preview-files.js';
 import { previewShellHtml } from './preview-shell.js';
@@ -14,6 +15,8 @@ export interface PreviewRoutesOptions {
   log: (line: string) => void;
   /** A supplied ad's preview picture by its `file` in edition.yaml (see preview-ad-images.ts). */
   adImage: (file: string) => Promise<Uint8Array | undefined>;
+  /** The layout desk; absent with `--read-only`. */
+  desk?: DeskEndpoint;
 }
 
 const PAGE_ID = '([A-Za-z0-9_-]{1,40})';
@@ -30,7 +33,8 @@ const notFound = (req: IncomingMessage, res: ServerResponse) => send(req, res, 4
  * Every preview route: the index and page-view shells, page
  * documents, thumbnails, the state, the live-reload channel, the client code, and the
  * edition, fonts and page assets from disk.
- * Read-only: GET and HEAD only (the static server refuses other methods before us).
+ * Read-only but for the layout desk's one POST route (the static server refuses other
+ * methods before us).
  */
 export function createPreviewRoutes(options: PreviewRoutesOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { builder, hub, client } = options;
@@ -40,19 +44,20 @@ export function createPreviewRoutes(options: PreviewRoutesOptions): (req: Incomi
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (options.desk && path.startsWith('/_preview/desk/') && (await options.desk.handle(req, res, path))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' });
       res.end();
       return;
     }
-    const path = (req.url ?? '/').split('?')[0]!;
     if (options.files.some((handle) => handle(req, res, () => notFound(req, res)))) return;
     if (path === '/' || path === '/index.html') {
       return send(req, res, 200, 'text/html; charset=utf-8', previewShellHtml('index', `${title()} · presswork`), { 'Content-Security-Policy': SHELL_CSP });
     }
     let match = new RegExp(`^/page/${PAGE_ID}$`).exec(path);
     if (match) {
-      return send(req, res, 200, 'text/html; charset=utf-8', previewShellHtml('page', `${match[1]} · ${title()}`), { 'Content-Security-Policy': SHELL_CSP });
+      return send(req, res, 200, 'text/html; charset=utf-8', previewShellHtml('page', `${match[1]} · ${title()}`, options.desk?.token), { 'Content-Security-Policy': SHELL_CSP });
     }
     if (path === '/_preview/events') return hub.handle(req, res, { event: 'state', data: builder.snapshot() });
     if (path === '/_preview/state.json') return send(req, res, 200, 'application/json; charset=utf-8', JSON.stringify(builder.snapshot()));

@@ -4,6 +4,7 @@ import { staticMounts } from '../pipeline/prepare-edition.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import { createPreviewBuilder, type PreviewBuilder } from './preview-builder.js';
 import { bundlePreviewClient } from './preview-client-bundle.js';
+import { createDeskEndpoint, DESK_EDIT_PATH } from './desk-endpoint.js';
 import { createEventHub } from './preview-events.js';
 import { serveFolder, underPrefix, type FileHandler } from './preview-files.js';
 import { createPreviewRoutes } from './preview-routes.js';
@@ -25,6 +26,8 @@ export interface PreviewServerOptions {
   launch?: () => Promise<Browser>;
   /** See PreviewBuilderOptions.layoutDelayMs. */
   layoutDelayMs?: number;
+  /** Turn the layout desk's edit endpoint off: the preview then never writes (it is off off loopback too). */
+  readOnly?: boolean;
 }
 
 export interface PreviewServer {
@@ -61,6 +64,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const all = staticMounts(editionDir, htmlDir);
   const files = servedFolders(all);
   const client = await bundlePreviewClient();
+  // The desk writes edition.yaml: only on loopback, where the Host check stops DNS rebinding.
+  const editable = !options.readOnly && ['127.0.0.1', 'localhost', '::1'].includes(host);
   const hub = createEventHub();
 
   let routes: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
@@ -69,6 +74,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     mounts: {},
     host,
     port: options.port ?? 0,
+    postPaths: editable ? [DESK_EDIT_PATH] : [],
     fallback: (req, res) => routes!(req, res),
   });
   const origin = loopbackOrigin(server.origin, host);
@@ -88,7 +94,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       reporter(snapshot);
     },
   });
-  routes = createPreviewRoutes({ builder, hub, client, files, log: options.log, adImage: createAdImages(editionDir) });
+  const desk = editable ? createDeskEndpoint({ editionDir, log: options.log }) : undefined;
+  routes = createPreviewRoutes({ builder, hub, client, files, log: options.log, adImage: createAdImages(editionDir), desk });
 
   const watcher = watchSources(
     { editionDir, templatesDir, stylesDir },

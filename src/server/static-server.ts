@@ -15,6 +15,8 @@ export interface StaticServerOptions {
   port?: number;
   /** Handles requests no mount answers (the preview's pages and live-reload channel). */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Paths whose POSTs go to the fallback (the layout desk's edit endpoint); everything else stays read-only. */
+  postPaths?: string[];
 }
 
 /** A request path we refuse outright: `..` (raw or encoded), backslashes, NUL, or not absolute. */
@@ -69,6 +71,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     if (isUnsafePath(url)) return notFound(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (options.fallback && req.method === 'OPTIONS') return options.fallback(req, res);
+      if (options.fallback && req.method === 'POST' && options.postPaths?.includes(url.split('?')[0]!)) return options.fallback(req, res);
       res.statusCode = 405;
       res.setHeader('Allow', 'GET, HEAD');
       return res.end();

@@ -1,0 +1,114 @@
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+
+export type YamlPath = (string | number)[];
+
+/** A box as edition.yaml writes it; `rows: auto` only for a story's own box. */
+export interface YamlBox {
+  col: number;
+  cols: number;
+  row: number;
+  rows: number | 'auto';
+}
+
+/** One change the layout desk makes to edition.yaml. */
+export type YamlChange =
+  /** Set a box's numbers (the map at `path`, made when missing); `remove` drops sibling keys (a `slot` the box replaces). */
+  | { kind: 'set-box'; path: YamlPath; box: YamlBox; remove?: string[] }
+  /** Append an entry to the list at `path`. */
+  | { kind: 'append'; path: YamlPath; entry: Record<string, unknown> };
+
+const BOX_KEYS = ['col', 'cols', 'row', 'rows'] as const;
+
+/**
+ * edition.yaml with one change. The change is made with the yaml Document API; the text is
+ * then the old text with only the changed scalars (or the appended lines) spliced in, so
+ * comments, key order, quoting, flow style and spacing elsewhere stay byte for byte. The
+ * spliced text is checked to read back as the Document says; when it cannot be spliced
+ * (a missing map, a flow list), the Document is written out whole, comments kept.
+ */
+export function applyYamlChange(text: string, change: YamlChange): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new Error(`edition.yaml does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
+  applyToDocument(doc, change);
+  const expected = doc.toJS() as unknown;
+  const spliced = splice(text, change);
+  if (spliced !== undefined && readsAs(spliced, expected)) return spliced;
+  const whole = doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
+  if (!readsAs(whole, expected)) throw new Error('The change to edition.yaml did not read back as made');
+  return whole;
+}
+
+function readsAs(text: string, expected: unknown): boolean {
+  const doc = parseDocument(text);
+  return doc.errors.length === 0 && isDeepStrictEqual(doc.toJS(), expected);
+}
+
+function applyToDocument(doc: Document, change: YamlChange): void {
+  if (change.kind === 'append') {
+    const list = doc.getIn(change.path, true);
+    if (!isSeq(list)) throw new Error(`edition.yaml has no list at ${change.path.join('.')}`);
+    list.add(flowBoxes(doc, change.entry));
+    return;
+  }
+  const parent = change.path.slice(0, -1);
+  if (!isMap(doc.getIn(parent, true))) throw new Error(`edition.yaml has no entry at ${parent.join('.')}`);
+  if (!isMap(doc.getIn(change.path, true))) {
+    doc.setIn(change.path, doc.createNode({ ...change.box }, { flow: true }));
+  } else {
+    // setIn on an existing scalar changes its value and keeps the node (and its comment).
+    for (const key of BOX_KEYS) if (doc.getIn([...change.path, key]) !== change.box[key]) doc.setIn([...change.path, key], change.box[key]);
+  }
+  for (const key of change.remove ?? []) doc.deleteIn([...parent, key]);
+}
+
+/** A new entry's maps (its `box`) in flow style, as edition.yaml writes boxes. */
+function flowBoxes(doc: Document, entry: Record<string, unknown>): Node {
+  const node = doc.createNode(entry);
+  if (isMap(node)) for (const pair of node.items) if (isMap(pair.value)) pair.value.flow = true;
+  return node;
+}
+
+/** The old text with the change spliced in, or undefined when that is not simple. */
+function splice(text: string, change: YamlChange): string | undefined {
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  if (change.kind === 'set-box') {
+    if (change.remove?.some((key) => doc.hasIn([...change.path.slice(0, -1), key]))) return undefined;
+    const map = doc.getIn(change.path, true);
+    if (!isMap(map)) return undefined;
+    const edits: { from: number; to: number; text: string }[] = [];
+    for (const key of BOX_KEYS) {
+      const node = map.get(key, true);
+      if (!isScalar(node) || !node.range) return undefined;
+      if (node.value === change.box[key]) continue;
+      edits.push({ from: node.range[0], to: node.range[1], text: String(change.box[key]) });
+    }
+    edits.sort((a, b) => b.from - a.from);
+    return edits.reduce((out, e) => out.slice(0, e.from) + e.text + out.slice(e.to), text);
+  }
+  const list = doc.getIn(change.path, true);
+  if (!isSeq(list) || list.flow || list.items.length === 0) return undefined;
+  const first = list.items[0] as Node;
+  const last = list.items[list.items.length - 1] as Node;
+  if (!first.range || !last.range) return undefined;
+  const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
+  const dash = text.slice(lineStart, first.range[0]);
+  if (!/^ *- +$/.test(dash)) return undefined;
+  const indent = ' '.repeat(dash.length);
+  const pairs = Object.entries(change.entry).map(([key, value]) => `${key}: ${inline(value)}`);
+  const lines = isMap(first) && first.flow ? [`${dash}{${pairs.join(', ')}}`] : pairs.map((pair, i) => `${i === 0 ? dash : indent}${pair}`);
+  // A block map's range runs on to where the next entry starts: end at its last character.
+  let end = last.range[1];
+  while (end > first.range[0] && /\s/.test(text[end - 1]!)) end--;
+  const lineEnd = text.indexOf('\n', end);
+  if (lineEnd < 0) return `${text}\n${lines.join('\n')}\n`;
+  return `${text.slice(0, lineEnd + 1)}${lines.join('\n')}\n${text.slice(lineEnd + 1)}`;
+}
+
+/** A value in flow style: numbers and `auto` plain, names plain when safe, else quoted. */
+function inline(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return /^[\p{L}\p{N}_][\p{L}\p{N}_./-]*$/u.test(value) && !/^[\d.]+$/.test(value) && !['true', 'false', 'null', 'yes', 'no', 'on', 'off'].includes(value) ? value : JSON.stringify(value);
+  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}: ${inline(v)}`).join(', ')}}`;
+  return JSON.stringify(value);
+}
