@@ -1,3 +1,5 @@
+import { createDeskLayout, type DeskLayout } from './desk-relayout.js';
+import { readGrid } from './geometry.js';
 import { layoutEdition } from './layout-edition.js';
 import type { PressworkState } from './page-state.js';
 import { auditTypography } from './typography/index.js';
@@ -5,6 +7,8 @@ import { auditTypography } from './typography/index.js';
 declare global {
   interface Window {
     __presswork: PressworkState;
+    /** `?layout-only&desk`: the preview's layout desk lays stories out again through this. */
+    __pwDesk?: DeskLayout;
     Paged?: {
       Previewer: new () => { preview(): Promise<{ total: number }> };
       Chunker: { prototype: { loadFonts(): Promise<unknown> } };
@@ -33,6 +37,7 @@ async function run(): Promise<void> {
     marks.layout = performance.now();
     state.phase = 'laid-out';
     if (params.has('layout-only')) {
+      if (params.has('desk')) window.__pwDesk = createDeskLayout(readGrid(document), layout.sources);
       state.audit = auditTypography(document);
       state.phase = 'done';
       return;

@@ -19,6 +19,8 @@ export interface EditionLayout {
   handover: Record<string, string>;
   /** Paragraphs that ended with a lone character, and what the line rules did about it. */
   lineFixes: LineFix[];
+  /** Every story part as laid out, kept so a part can be laid out again (the layout desk). */
+  sources: StorySource[];
 }
 
 export interface LayoutOptions {
@@ -32,6 +34,7 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
   const handedOver = new Map<HTMLElement, HTMLElement[]>();
   const handover: Record<string, string> = {};
   const lineFixes: LineFix[] = [];
+  const sources: StorySource[] = [];
   const stories = [...doc.querySelectorAll<HTMLElement>('.story[data-story]')];
   const ordered = [...stories.filter((s) => s.dataset.part !== 'cont'), ...stories.filter((s) => s.dataset.part === 'cont')];
   const sourceOf = (el: HTMLElement): StorySource => {
@@ -39,6 +42,7 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
     const blocks = source ? ([...source.children] as HTMLElement[]) : handedOver.get(el) ?? [];
     const made = storySource(el, blocks, options.lineRules !== false);
     source?.remove();
+    sources.push(made);
     return made;
   };
   const stacksDone = new Set<string>();
@@ -71,21 +75,22 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
       continue;
     }
     const source = sourceOf(el);
-    let pass: StoryPass;
-    if (data.auto) pass = layoutAuto(source, grid, data.auto.maxRows, data.fit);
-    else if (data.jumpTo) {
-      pass = layoutPass(source, grid, PLAIN);
-      // A jumping story ends with its bottom boxes: they go on to the continuation.
-      if (pass.jumped && source.blocks.some(isWholeBlock)) {
-        pass = layoutPass(source, grid, PLAIN, { deferBottom: true });
-      }
-    } else pass = fitStory(source, grid, data.fit);
-    record(source, pass);
+    record(source, layoutStoryBox(source, grid));
   }
-  return { copyfit: results, handover, lineFixes };
+  return { copyfit: results, handover, lineFixes, sources };
 }
 
-function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGrid): Copyfit {
+/** A story not in a stack, at its box: `rows: auto`, a jump, or fitted to the box. */
+export function layoutStoryBox(source: StorySource, grid: BrowserGrid): StoryPass {
+  const { data } = source;
+  if (data.auto) return layoutAuto(source, grid, data.auto.maxRows, data.fit);
+  if (!data.jumpTo) return fitStory(source, grid, data.fit);
+  const pass = layoutPass(source, grid, PLAIN);
+  // A jumping story ends with its bottom boxes: they go on to the continuation.
+  return pass.jumped && source.blocks.some(isWholeBlock) ? layoutPass(source, grid, PLAIN, { deferBottom: true }) : pass;
+}
+
+export function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGrid): Copyfit {
   const { el, data } = source;
   const result: Copyfit = {
     story: el.dataset.story ?? '',

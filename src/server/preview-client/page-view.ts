@@ -1,5 +1,6 @@
 import { showAdFrames } from './ad-frames.js';
 import type { PreviewGrid, PreviewPage, PreviewSnapshot } from '../preview-state.js';
+import { createDeskMode } from './desk-mode.js';
 import { h } from './dom.js';
 import { createErrorOverlay } from './error-overlay.js';
 import { createGridOverlay, measureBaselinePt } from './grid-overlay.js';
@@ -58,6 +59,7 @@ function main(): void {
   const info = h('span', { class: 'pw-page-info' });
   const zoomLabel = h('button', { class: 'pw-zoom-label', title: 'Fit the page width (0)', onclick: () => zoom.set('width') }, '100%');
   const gridButton = h('button', { class: 'pw-toggle', 'aria-pressed': String(showGrid), title: 'Column grid and baselines (G)', onclick: () => toggleGrid() }, '栏线 Grid');
+  const deskButton = h('button', { class: 'pw-toggle', 'aria-pressed': 'false', title: 'Layout desk: move and resize boxes (E)', onclick: () => desk?.toggle() }, '排版 Desk');
   const marksButton = h('button', { class: 'pw-toggle', 'aria-pressed': String(showMarks), title: 'Bleed and crop marks (B)', onclick: () => toggleMarks() }, '出血 Bleed & marks');
   const toolbar = h(
     'header',
@@ -74,6 +76,7 @@ function main(): void {
     h('button', { title: 'Whole page (W)', onclick: () => zoom.set('page') }, '⤢'),
     gridButton,
     marksButton,
+    deskButton,
     status,
   );
   const holder = h('div', { class: 'pw-page-holder' });
@@ -85,6 +88,15 @@ function main(): void {
   document.body.append(toolbar, viewport, tip);
   document.body.classList.toggle('pw-show-grid', showGrid);
   document.body.classList.toggle('pw-show-marks', showMarks);
+  const desk = createDeskMode({
+    holder,
+    onChange: (on) => {
+      deskButton.setAttribute('aria-pressed', String(on));
+      panel.hide();
+      render();
+    },
+  });
+  if (!desk) deskButton.hidden = true;
 
   const sheetSize = () => {
     const m = grid ? MARGIN_MM * PT_PER_MM * PX_PER_PT : 0;
@@ -132,7 +144,7 @@ function main(): void {
     });
     // Keys pressed while the page has focus still reach the shortcuts.
     shown.doc.addEventListener('keydown', (event) => {
-      const forwarded = new KeyboardEvent('keydown', { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, cancelable: true });
+      const forwarded = new KeyboardEvent('keydown', { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, shiftKey: event.shiftKey, cancelable: true });
       if (!document.dispatchEvent(forwarded)) event.preventDefault();
     });
     if (grid) {
@@ -171,7 +183,10 @@ function main(): void {
     if (!page) return showMessage(snapshot.edition ? `No page ${probe.page} in this edition.` : 'The edition cannot be read yet; see the errors.');
     if (page.version === 0) return showMessage(`Page ${page.id} has not been rendered yet${snapshot.errors.length ? ': fix the errors shown' : '…'}`);
     showMessage(undefined);
-    if (page.ready && (requested.page !== page.id || requested.version !== page.version)) {
+    if (desk?.active && snapshot.grid) {
+      // The desk shows the page as laid out (no Paged.js): it lays stories out again in it.
+      if (page.ready) desk.show(page.id, page.version, snapshot.grid);
+    } else if (page.ready && (requested.page !== page.id || requested.version !== page.version)) {
       requested = { page: page.id, version: page.version };
       probe.lastRequestAt = performance.timeOrigin + performance.now();
       frames.load(`/_preview/doc/${encodeURIComponent(page.id)}?v=${page.version}`);
@@ -225,6 +240,7 @@ function main(): void {
   window.addEventListener('popstate', () => go(pageIdFromPath(), false));
   window.addEventListener('resize', () => zoom.apply());
   document.addEventListener('keydown', (event) => {
+    if (desk?.keydown(event)) return event.preventDefault();
     if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey || event.altKey) return;
     const actions: Record<string, () => void> = {
       ArrowLeft: () => step(-1),
@@ -239,6 +255,7 @@ function main(): void {
       w: () => zoom.set('page'),
       g: toggleGrid,
       b: toggleMarks,
+      e: () => desk?.toggle(),
       i: () => (location.href = '/'),
       Escape: () => panel.hide(),
     };
@@ -252,6 +269,8 @@ function main(): void {
     (next) => {
       if (next.serverId !== serverId) requested = { page: '', version: -1 }; // a restarted server: reload
       serverId = next.serverId;
+      // A new read of the sources may be a hand edit of edition.yaml: the desk reloads its layout.
+      if (snapshot && next.lastRead?.changedAt !== snapshot.lastRead?.changedAt) desk?.refresh();
       snapshot = next;
       render();
     },

@@ -1,0 +1,444 @@
+import type { DeskRelayout } from '../../browser/desk-relayout.js';
+import type { DeskBox, DeskGridBox, DeskState } from '../desk-types.js';
+import type { PreviewGrid } from '../preview-state.js';
+import { deskToken, fetchDeskState, postDeskEdit } from './desk-api.js';
+import { boxRectPx, describeCells, dragBox, gridPoint, HANDLES, placementProblem, roomBelow, sameBox, type Handle } from './desk-geometry.js';
+import { createDeskTray } from './desk-tray.js';
+import { h } from './dom.js';
+import { PageFrames, type LayoutState, type ShownFrame } from './page-frame.js';
+
+type Fit = LayoutState['copyfit'][number] & { box?: DeskGridBox; writeToFit?: { cut?: number; add?: number } };
+type DeskWindow = Window & { __pwDesk?: { relayout(request: DeskRelayout): Fit[] } };
+
+/** What tests and `bench:desk` read: how long each live copyfit and each save took. */
+export interface DeskProbe {
+  active: boolean;
+  /** The page version the desk frame shows. */
+  shownVersion: number;
+  /** ms from a pointer (or key) step to the new copyfit numbers on screen. */
+  steps: number[];
+  /** ms from a drop to the page laid out from the written edition.yaml. */
+  drops: number[];
+  /** Copyfit numbers last shown, by story id. */
+  fits: Record<string, { overset: number; short: number }>;
+  message: string;
+  saving: boolean;
+  saves: number;
+}
+
+declare global {
+  interface Window {
+    __pwDeskProbe: DeskProbe;
+  }
+}
+
+interface Drag {
+  box: DeskBox;
+  handle: Handle;
+  start: DeskGridBox;
+  from: { col: number; row: number };
+  candidate: DeskGridBox;
+  /** The hash of edition.yaml the drag started from: what the write names. */
+  hash: string;
+  problem?: string;
+  moved: boolean;
+}
+
+export interface DeskMode {
+  readonly active: boolean;
+  toggle(): void;
+  /** Show this version of the page (laid out, not paginated) when the desk is on. */
+  show(pageId: string, version: number, grid: PreviewGrid): void;
+  /** edition.yaml may have changed (a re-read): fetch the layout again, unless a drag is on. */
+  refresh(): void;
+  /** Keys the desk takes when it is on; true when it took the key. */
+  keydown(event: KeyboardEvent): boolean;
+}
+
+const NUDGE_SAVE_MS = 700;
+
+/**
+ * The layout desk (排版): select, move and resize a page's boxes on the grid, with the story
+ * laid out again in the page at every step, and save on drop through the edit endpoint.
+ */
+export function createDeskMode(options: { holder: HTMLElement; onChange: (active: boolean) => void }): DeskMode | undefined {
+  const token = deskToken();
+  if (!token) return undefined;
+  const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], drops: [], fits: {}, message: '', saving: false, saves: 0 };
+  window.__pwDeskProbe = probe;
+  let active = false;
+  let state: DeskState | undefined;
+  let grid: PreviewGrid | undefined;
+  let pageId = '';
+  let wanted = -1;
+  let selected: string | undefined;
+  let drag: Drag | undefined;
+  let nudge: { box: DeskBox; start: DeskGridBox; candidate: DeskGridBox; hash: string; timer: number; problem?: string } | undefined;
+  /** Live copyfit by story id, from the desk frame's layout and every relayout since. */
+  let fits = new Map<string, Fit>();
+  /** Where a box shows while it is dragged or waits for its save. */
+  const shownBox = new Map<string, DeskGridBox>();
+  let dropAt: { at: number; version: number } | undefined;
+
+  const framesHost = h('div', { class: 'pw-desk-frames' });
+  const layer = h('div', { class: 'pw-desk-layer' });
+  const note = h('div', { class: 'pw-desk-note', role: 'status', hidden: true });
+  const undoButton = h('button', { title: 'Undo (Ctrl+Z)', onclick: () => void history('undo') }, '↶');
+  const redoButton = h('button', { title: 'Redo (Ctrl+Shift+Z)', onclick: () => void history('redo') }, '↷');
+  const bar = h('div', { class: 'pw-desk-bar', hidden: true }, h('strong', {}, '排版 Desk'), undoButton, redoButton, note);
+  const tray = createDeskTray({ onDrop: (file, x, y) => void dropFromTray(file, x, y) });
+  document.body.append(bar, tray.element);
+
+  const frames = new PageFrames(framesHost, {
+    prepare: () => undefined,
+    shown: (shown) => onShown(shown),
+    failed: (text) => say(text, true),
+  });
+
+  const pageBoxes = () => state?.pages[pageId] ?? [];
+  const frameWindow = () => (framesHost.querySelector<HTMLIFrameElement>('iframe.pw-frame:not(.pw-frame-loading)')?.contentWindow ?? null) as DeskWindow | null;
+
+  function say(text: string, bad = false): void {
+    probe.message = text;
+    note.hidden = !text;
+    note.textContent = text;
+    note.classList.toggle('pw-bad', bad);
+  }
+
+  function onShown(shown: ShownFrame): void {
+    fits = new Map(shown.state.copyfit.map((c) => [c.story, c as Fit]));
+    probe.shownVersion = wanted;
+    if (dropAt && wanted > dropAt.version) {
+      probe.drops.push(Math.round(performance.now() - dropAt.at));
+      dropAt = undefined;
+      shownBox.clear();
+    }
+    recordFits();
+    draw();
+  }
+
+  function recordFits(): void {
+    probe.fits = Object.fromEntries([...fits].map(([id, f]) => [id, { overset: f.overset.chars, short: f.short.lines }]));
+  }
+
+  async function load(): Promise<void> {
+    try {
+      state = await fetchDeskState();
+      undoButton.disabled = !state.canUndo;
+      redoButton.disabled = !state.canRedo;
+      tray.show(state.tray);
+      if (state.error) say(`edition.yaml: ${state.error}`, true);
+      draw();
+    } catch (error) {
+      say((error as Error).message, true);
+    }
+  }
+
+  // ---- Drawing ----
+
+  function fitLabel(box: DeskBox): { text: string; tone: string } | undefined {
+    const list = box.stories.map((id) => fits.get(id)).filter((f): f is Fit => Boolean(f));
+    if (list.length === 0 || box.kind === 'reserved' || box.kind === 'figure') return undefined;
+    const over = list.reduce((n, f) => n + f.overset.chars, 0);
+    const lines = list.reduce((n, f) => n + f.overset.lines, 0);
+    if (over > 0) return { text: `超版 ${over}字/${lines}行 · 删${over}字`, tone: 'bad' };
+    const short = list[list.length - 1]!.short.lines;
+    const add = list[list.length - 1]!.writeToFit?.add;
+    if (short > 1) return { text: `空 ${short}行${add ? ` · 补${add}字` : ''}`, tone: 'warn' };
+    return { text: '满 fits', tone: 'ok' };
+  }
+
+  function draw(): void {
+    if (!active || !grid) return layer.replaceChildren();
+    const g = grid;
+    // Figures after their stories, so that they sit on top and take the clicks.
+    const boxes = [...pageBoxes()].sort((a, b) => Number(a.kind === 'figure') - Number(b.kind === 'figure'));
+    layer.replaceChildren(
+      ...boxes.map((box) => {
+        const at = shownBox.get(box.key) ?? box.box;
+        const live = box.auto && !shownBox.has(box.key) ? fits.get(box.stories[0]!)?.box : undefined;
+        const rect = boxRectPx(g, live ? { ...at, rows: live.rows } : at);
+        const isSelected = box.key === selected;
+        const problem = drag?.box.key === box.key ? drag.problem : nudge?.box.key === box.key ? nudge.problem : undefined;
+        const fit = fitLabel(box);
+        const el = h(
+          'div',
+          {
+            class: ['pw-desk-box', `pw-desk-${box.kind}`, isSelected ? 'pw-desk-selected' : '', problem ? 'pw-desk-invalid' : '', fit?.tone === 'bad' ? 'pw-desk-overset' : ''].filter(Boolean).join(' '),
+            'data-key': box.key,
+            title: box.label,
+          },
+          isSelected || problem ? h('span', { class: 'pw-desk-cells' }, `${describeCells(at, box.auto)}${problem ? ` · ${problem}` : ''}`) : null,
+          fit ? h('span', { class: `pw-desk-fit pw-${fit.tone}`, 'data-fit': box.key }, fit.text) : null,
+          ...(isSelected && box.kind !== 'reserved' ? HANDLES.map((handle) => h('span', { class: `pw-desk-handle pw-desk-handle-${handle}`, 'data-handle': handle })) : []),
+        );
+        el.style.cssText = `left:${rect.left}px;top:${rect.top}px;width:${rect.width}px;height:${rect.height}px`;
+        return el;
+      }),
+    );
+  }
+
+  // ---- Live copyfit ----
+
+  function relayout(box: DeskBox, at: DeskGridBox): void {
+    const desk = frameWindow()?.__pwDesk;
+    if (!desk || box.kind === 'reserved') return;
+    const stack = box.kind === 'stack' ? box : box.kind === 'figure' ? pageBoxes().find((b) => b.kind === 'stack' && b.stories.includes(box.stories[0]!)) : undefined;
+    const owner = box.kind === 'figure' ? (stack ?? pageBoxes().find((b) => b.kind === 'story' && b.stories.includes(box.stories[0]!))) : box;
+    if (!owner) return;
+    const request: DeskRelayout = {
+      stories: owner.stories,
+      part: box.kind === 'continue' ? 'cont' : 'main',
+      stackId: stack?.stackId,
+      box: box.kind === 'figure' ? (shownBox.get(owner.key) ?? owner.box) : at,
+      figure: box.kind === 'figure' ? { story: box.stories[0]!, index: box.target?.kind === 'figure' ? box.target.index : 0, box: at } : undefined,
+      maxRows: box.auto ? roomBelow(at, pageBoxes().filter((o) => o.key !== box.key), grid!.rows) : undefined,
+    };
+    try {
+      for (const fit of desk.relayout(request)) fits.set(fit.story, fit);
+    } catch (error) {
+      say(`The story could not be laid out: ${(error as Error).message}`, true);
+    }
+    recordFits();
+  }
+
+  /** A step of a drag or a nudge: the box at its new cells, checked and laid out, then the numbers drawn. */
+  function step(box: DeskBox, candidate: DeskGridBox, startedAt: number): string | undefined {
+    const checked = box.auto && sameRows(box, candidate) ? { ...candidate, rows: Math.max(1, roomBelow(candidate, pageBoxes().filter((o) => o.key !== box.key), grid!.rows)) } : candidate;
+    const problem = placementProblem(grid!, box, checked, pageBoxes());
+    shownBox.set(box.key, candidate);
+    if (!problem) relayout(box, candidate);
+    if (drag) drag.problem = problem;
+    if (nudge) nudge.problem = problem;
+    draw();
+    // The numbers are in the DOM now; the time is to the next paint.
+    requestAnimationFrame(() => probe.steps.push(Math.round(performance.now() - startedAt)));
+    return problem;
+  }
+
+  const sameRows = (box: DeskBox, candidate: DeskGridBox) => candidate.rows === box.box.rows;
+
+  function restore(box: DeskBox): void {
+    shownBox.delete(box.key);
+    relayout(box, box.box);
+    draw();
+  }
+
+  // ---- Saving ----
+
+  /** edition.yaml's box for a candidate: an auto box keeps `rows: auto` unless its height was dragged. */
+  function yamlBox(box: DeskBox, candidate: DeskGridBox): DeskGridBox | (Omit<DeskGridBox, 'rows'> & { rows: number | 'auto' }) {
+    return box.auto && sameRows(box, candidate) ? { ...candidate, rows: 'auto' } : candidate;
+  }
+
+  async function save(box: DeskBox, candidate: DeskGridBox, hash: string): Promise<void> {
+    if (!box.target || !state) return;
+    probe.saving = true;
+    const at = { at: performance.now(), version: wanted };
+    const { status, reply } = await postDeskEdit(token!, { op: 'place', hash, page: pageId, target: box.target, box: yamlBox(box, candidate) });
+    probe.saving = false;
+    await afterWrite(status, reply, at, box);
+  }
+
+  async function afterWrite(status: number, reply: { ok: boolean; error?: string; messages?: string[] }, at: { at: number; version: number }, box?: DeskBox): Promise<void> {
+    if (reply.ok) {
+      probe.saves++;
+      dropAt = at;
+      say('已保存 saved to edition.yaml');
+    } else {
+      if (box) restore(box);
+      say(status === 409 ? '文件已改 edition.yaml changed on disk (edited by hand?): nothing was written; the layout was reloaded' : `未保存 not saved: ${[reply.error, ...(reply.messages ?? [])].filter(Boolean).join('; ')}`, true);
+      if (status === 409) frames.load(frameUrl(true));
+    }
+    await load();
+  }
+
+  async function history(op: 'undo' | 'redo'): Promise<void> {
+    if (!state || (op === 'undo' ? !state.canUndo : !state.canRedo)) return say(op === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+    const at = { at: performance.now(), version: wanted };
+    const { status, reply } = await postDeskEdit(token!, { op, hash: state.hash });
+    await afterWrite(status, reply, at);
+    if (reply.ok) say(op === 'undo' ? '已撤销 undone' : '已重做 redone');
+  }
+
+  async function dropFromTray(file: string, x: number, y: number): Promise<void> {
+    if (!grid || !state) return;
+    const rect = options.holder.getBoundingClientRect();
+    const scale = rect.width / options.holder.offsetWidth;
+    const point = gridPoint(grid, (x - rect.left) / scale, (y - rect.top) / scale);
+    const cell = { col: Math.floor(point.col), row: Math.floor(point.row) };
+    if (cell.col < 1 || cell.row < 1 || cell.col > grid.columns || cell.row > grid.rows) return say('Drop a story on the page’s grid', true);
+    const stack = pageBoxes().find((b) => b.kind === 'stack' && cell.col >= b.box.col && cell.col < b.box.col + b.box.cols && cell.row >= b.box.row && cell.row < b.box.row + b.box.rows);
+    let at: object;
+    if (stack?.target) at = { stack: stack.target.file };
+    else {
+      // As wide as two columns when there is room, else one: the editor widens it after.
+      const probeBox = { key: 'new', kind: 'story', label: file, box: cell, stories: [], auto: true } as unknown as DeskBox;
+      const cols = [2, 1].find((n) => !placementProblem(grid!, probeBox, { ...cell, cols: n, rows: Math.max(1, roomBelow({ ...cell, cols: n, rows: 1 }, pageBoxes(), grid!.rows)) }, pageBoxes()));
+      if (!cols) return say(`No room at column ${cell.col}, row ${cell.row}: it is taken or too close to the box below`, true);
+      at = { col: cell.col, cols, row: cell.row };
+    }
+    const started = { at: performance.now(), version: wanted };
+    const { status, reply } = await postDeskEdit(token!, { op: 'add', hash: state.hash, page: pageId, file, at });
+    await afterWrite(status, reply, started);
+  }
+
+  // ---- Pointer ----
+
+  const pointOf = (event: MouseEvent) => {
+    const rect = options.holder.getBoundingClientRect();
+    const scale = rect.width / options.holder.offsetWidth;
+    return gridPoint(grid!, (event.clientX - rect.left) / scale, (event.clientY - rect.top) / scale);
+  };
+
+  layer.addEventListener('mousedown', (event) => {
+    if (!grid || event.button !== 0) return;
+    const target = event.target as HTMLElement;
+    const el = target.closest<HTMLElement>('.pw-desk-box');
+    const box = pageBoxes().find((b) => b.key === el?.dataset.key);
+    event.preventDefault();
+    if (!box || box.kind === 'reserved') {
+      selected = undefined;
+      return draw();
+    }
+    commitNudge();
+    selected = box.key;
+    const handle = (target.dataset.handle as Handle | undefined) ?? 'move';
+    drag = { box, handle, start: box.box, from: pointOf(event), candidate: box.box, hash: state!.hash, moved: false };
+    draw();
+  });
+
+  window.addEventListener('mousemove', (event) => {
+    if (!drag || !grid) return;
+    const point = pointOf(event);
+    const candidate = dragBox(drag.start, drag.handle, Math.round(point.col - drag.from.col), Math.round(point.row - drag.from.row));
+    if (sameBox(candidate, drag.candidate)) return;
+    drag.candidate = candidate;
+    drag.moved = true;
+    step(drag.box, candidate, event.timeStamp);
+  });
+
+  window.addEventListener('mouseup', () => {
+    const ended = drag;
+    drag = undefined;
+    if (!ended || !ended.moved || sameBox(ended.candidate, ended.start)) return draw();
+    if (ended.problem) {
+      say(`不能放 refused: ${ended.problem}`, true);
+      return restore(ended.box);
+    }
+    void save(ended.box, ended.candidate, ended.hash);
+  });
+
+  // ---- Keys ----
+
+  function commitNudge(): void {
+    const n = nudge;
+    if (!n) return;
+    nudge = undefined;
+    window.clearTimeout(n.timer);
+    if (n.problem) {
+      say(`不能放 refused: ${n.problem}`, true);
+      return restore(n.box);
+    }
+    if (!sameBox(n.candidate, n.start)) void save(n.box, n.candidate, n.hash);
+  }
+
+  function nudgeBy(event: KeyboardEvent): boolean {
+    const box = pageBoxes().find((b) => b.key === selected);
+    const delta = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
+    if (!box || !delta || drag || box.kind === 'reserved') return false;
+    nudge ??= { box, start: box.box, candidate: box.box, hash: state!.hash, timer: 0 };
+    window.clearTimeout(nudge.timer);
+    const [dc, dr] = delta as [number, number];
+    const c = nudge.candidate;
+    nudge.candidate = event.shiftKey ? { ...c, cols: Math.max(1, c.cols + dc), rows: Math.max(1, c.rows + dr) } : { ...c, col: c.col + dc, row: c.row + dr };
+    step(box, nudge.candidate, event.timeStamp);
+    nudge.timer = window.setTimeout(commitNudge, NUDGE_SAVE_MS);
+    return true;
+  }
+
+  function cancel(): boolean {
+    if (drag) {
+      const box = drag.box;
+      drag = undefined;
+      restore(box);
+      say('已取消 cancelled');
+      return true;
+    }
+    if (nudge) {
+      const box = nudge.box;
+      window.clearTimeout(nudge.timer);
+      nudge = undefined;
+      restore(box);
+      say('已取消 cancelled');
+      return true;
+    }
+    if (selected) {
+      selected = undefined;
+      draw();
+      return true;
+    }
+    return false;
+  }
+
+  function frameUrl(fresh = false): string {
+    return `/_preview/doc/${encodeURIComponent(pageId)}?v=${wanted}${fresh ? `.${Date.now()}` : ''}&layout-only&desk`;
+  }
+
+  return {
+    get active() {
+      return active;
+    },
+    toggle() {
+      active = !active;
+      probe.active = active;
+      document.body.classList.toggle('pw-desk-on', active);
+      bar.hidden = !active;
+      tray.element.hidden = !active;
+      if (active) {
+        options.holder.append(framesHost, layer);
+        void load();
+      } else {
+        cancel();
+        framesHost.replaceChildren();
+        framesHost.remove();
+        layer.remove();
+        wanted = -1;
+      }
+      options.onChange(active);
+    },
+    show(id, version, next) {
+      grid = next;
+      if (id !== pageId) {
+        selected = undefined;
+        shownBox.clear();
+      }
+      pageId = id;
+      if (!active || version === wanted) return;
+      wanted = version;
+      frames.load(frameUrl());
+      draw();
+    },
+    refresh() {
+      if (active && !drag && !nudge) void load();
+    },
+    keydown(event) {
+      if (!active) return false;
+      const key = event.key.toLowerCase();
+      if ((event.ctrlKey || event.metaKey) && key === 'z') {
+        void history(event.shiftKey ? 'redo' : 'undo');
+        return true;
+      }
+      if ((event.ctrlKey || event.metaKey) && key === 'y') {
+        void history('redo');
+        return true;
+      }
+      if (event.key === 'Escape') return cancel();
+      if (event.key === 'Enter' && nudge) {
+        commitNudge();
+        return true;
+      }
+      return !event.ctrlKey && !event.metaKey && !event.altKey && nudgeBy(event);
+    },
+  };
+}
