@@ -16,11 +16,15 @@ export interface PreviewFixture {
   close(): Promise<void>;
 }
 
-/** A preview server on a fresh copy of the sample edition; the sample itself is never touched. */
-export async function startFixture(options: Partial<PreviewServerOptions> = {}): Promise<PreviewFixture> {
+/**
+ * A preview server on a fresh copy of the sample edition; the sample itself is never touched.
+ * `prepare` may change the copy before the server starts.
+ */
+export async function startFixture(options: Partial<PreviewServerOptions> = {}, prepare?: (editionDir: string) => Promise<void>): Promise<PreviewFixture> {
   const work = await mkdtemp(join(tmpdir(), 'presswork-preview-test-'));
   const editionDir = join(work, '2026-11-26');
   await cp(SAMPLE, editionDir, { recursive: true });
+  await prepare?.(editionDir);
   const config = parse(await readFile(join(editionDir, 'edition.yaml'), 'utf8')) as { pages: { id: string; stories: ({ file: string } | { stack: unknown; stories: { file: string }[] })[] }[] };
   const log: string[] = [];
   const preview = await startPreviewServer({ edition: editionDir, out: join(work, 'out'), log: (line) => log.push(line), ...options });

@@ -1,5 +1,5 @@
 import type { DeskRelayout } from '../../browser/desk-relayout.js';
-import type { DeskBox, DeskGridBox, DeskState } from '../desk-types.js';
+import type { DeskBox, DeskGridBox, DeskReply, DeskState } from '../desk-types.js';
 import type { PreviewGrid } from '../preview-state.js';
 import { deskToken, fetchDeskState, postDeskEdit } from './desk-api.js';
 import { boxRectPx, describeCells, dragBox, gridPoint, HANDLES, placementProblem, roomBelow, sameBox, type Handle } from './desk-geometry.js';
@@ -237,11 +237,14 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
     const at = { at: performance.now(), version: wanted };
     const { status, reply } = await postDeskEdit(token!, { op: 'place', hash, page: pageId, target: box.target, box: yamlBox(box, candidate) });
     probe.saving = false;
+    // The next step starts from this one even before the layout is fetched again.
+    if (reply.ok) box.box = candidate;
     await afterWrite(status, reply, at, box);
   }
 
-  async function afterWrite(status: number, reply: { ok: boolean; error?: string; messages?: string[] }, at: { at: number; version: number }, box?: DeskBox): Promise<void> {
+  async function afterWrite(status: number, reply: DeskReply, at: { at: number; version: number }, box?: DeskBox): Promise<void> {
     if (reply.ok) {
+      if (state && reply.hash) state.hash = reply.hash;
       probe.saves++;
       dropAt = at;
       say('已保存 saved to edition.yaml');

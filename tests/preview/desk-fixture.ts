@@ -1,0 +1,52 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import type { PreviewServerOptions } from '../../src/server/preview-server.js';
+import type { PreviewGrid } from '../../src/server/preview-state.js';
+import { startFixture, type PreviewFixture } from './preview-fixture.js';
+
+/**
+ * The desk's test edition: the sample's stories on one news page with room to move
+ * (columns 4–5 are empty above row 60), the other stories in the tray.
+ */
+export const DESK_YAML = `# Desk test edition: sample stories, one page with room to move.
+paper: 萧山日报
+date: 2026-11-26
+typography: {fit: {tracking: {min: -0.03, max: 0.03}, headlineSteps: 1, figureLines: 20}}
+pages:
+  - id: A1
+    template: news
+    section: 要闻
+    stories:
+      # The story the desk tests move and resize.
+      - file: news-laonian-shitang.md
+        box: {col: 1, cols: 3, row: 1, rows: 50} # three columns wide
+      - file: page-xiandai-xuetuzhi.md
+        box: {col: 1, cols: 5, row: 60, rows: 40}
+      - stack: {col: 6, cols: 3, row: 1, rows: 99}
+        stories:
+          - {file: brief-quanmin-jianshen.md}
+          - {file: brief-dongjiu-shijia.md}
+`;
+
+export async function startDeskFixture(options: Partial<PreviewServerOptions> = {}): Promise<PreviewFixture> {
+  return startFixture(options, (editionDir) => writeFile(join(editionDir, 'edition.yaml'), DESK_YAML));
+}
+
+/** CSS px of the shell per grid column and per body line at the current zoom. */
+export async function gridStep(tab: Page, grid: PreviewGrid): Promise<{ col: number; row: number }> {
+  const scale = await tab.evaluate(() => {
+    const holder = document.querySelector<HTMLElement>('.pw-page-holder')!;
+    return holder.getBoundingClientRect().width / holder.offsetWidth;
+  });
+  const px = 96 / 72;
+  return { col: (grid.columnWidthPt + grid.gutterPt) * px * scale, row: grid.linePitchPt * px * scale };
+}
+
+export async function boxRect(tab: Page, key: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const rect = await tab.$eval(`[data-key="${key}"]`, (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  return rect;
+}

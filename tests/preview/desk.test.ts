@@ -1,0 +1,216 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../src/render/chromium.js';
+import type { PreviewGrid } from '../../src/server/preview-state.js';
+import { boxRect, DESK_YAML, gridStep, startDeskFixture } from './desk-fixture.js';
+import type { PreviewFixture } from './preview-fixture.js';
+
+// The layout desk in real Chromium: real drags with Puppeteer's mouse on a preview of a
+// copy of the sample's stories (see desk-fixture.ts), and what they write to edition.yaml.
+
+let fixture: PreviewFixture;
+let browser: Browser;
+let tab: Page;
+let grid: PreviewGrid;
+let yamlPath: string;
+
+const STORY = 'story-news-laonian-shitang';
+const yaml = () => readFile(yamlPath, 'utf8');
+const liveFit = (story: string) => tab.evaluate((id) => window.__pwDeskProbe.fits[id], story);
+const saves = () => tab.evaluate(() => window.__pwDeskProbe.saves);
+const shownVersion = () => tab.evaluate(() => window.__pwDeskProbe.shownVersion);
+
+async function waitForFile(change: (text: string) => boolean, timeout = 30_000): Promise<string> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const text = await yaml();
+    if (change(text)) return text;
+    if (Date.now() > until) throw new Error(`edition.yaml did not change as expected:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Wait until the desk shows a layout of a page version newer than `version`. */
+async function waitForNewLayout(version: number): Promise<void> {
+  await tab.waitForFunction((v) => window.__pwDeskProbe.shownVersion > v, { timeout: 120_000, polling: 100 }, version);
+  await tab.waitForFunction(() => !window.__pwDeskProbe.saving, { polling: 50 });
+}
+
+async function waitForMessage(pattern: RegExp): Promise<string> {
+  await tab.waitForFunction((source) => new RegExp(source).test(window.__pwDeskProbe.message), { timeout: 30_000, polling: 50 }, pattern.source);
+  return tab.evaluate(() => window.__pwDeskProbe.message);
+}
+
+/** Press on a box (or one of its handles), move by whole grid steps, and optionally release. */
+async function drag(key: string, cols: number, rows: number, options: { handle?: string; release?: boolean } = {}): Promise<void> {
+  const step = await gridStep(tab, grid);
+  const start = options.handle
+    ? await tab.$eval(`[data-key="${key}"] [data-handle="${options.handle}"]`, (el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      })
+    : await boxRect(tab, key).then((r) => ({ x: r.x + r.width / 2, y: r.y + Math.min(r.height / 2, 60) }));
+  await tab.mouse.move(start.x, start.y);
+  await tab.mouse.down();
+  await tab.mouse.move(start.x + cols * step.col, start.y + rows * step.row, { steps: 8 });
+  if (options.release !== false) await tab.mouse.up();
+}
+
+async function select(key: string): Promise<void> {
+  const r = await boxRect(tab, key);
+  await tab.mouse.click(r.x + r.width / 2, r.y + 40);
+  await tab.waitForSelector(`[data-key="${key}"].pw-desk-selected`);
+}
+
+beforeAll(async () => {
+  fixture = await startDeskFixture();
+  yamlPath = join(fixture.editionDir, 'edition.yaml');
+  browser = await launchChromium();
+  tab = await browser.newPage();
+  await tab.setViewport({ width: 1400, height: 1000 });
+  await fixture.preview.ready;
+  grid = fixture.preview.builder.snapshot().grid!;
+  await tab.goto(`${fixture.preview.url}page/A1`);
+  await tab.waitForSelector('.pw-toolbar');
+  await tab.keyboard.press('w'); // the whole page in view
+  await tab.keyboard.press('e');
+  await tab.waitForFunction(() => window.__pwDeskProbe?.shownVersion > 0 && document.querySelector('[data-key="story-news-laonian-shitang"]'), { timeout: 180_000, polling: 100 });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fixture?.close();
+});
+
+describe('layout desk in Chromium', () => {
+  it('moves a story two columns right: exactly those numbers change, comments stay, the page shows it; Ctrl+Z gives the file back byte for byte', async () => {
+    expect(await tab.$eval('.pw-toolbar button[aria-pressed="true"]', (b) => b.textContent)).toContain('排版');
+    const before = await yaml();
+    const version = await shownVersion();
+    await drag(STORY, 2, 0);
+    const after = await waitForFile((text) => text !== before);
+    expect(after).toBe(before.replace('box: {col: 1, cols: 3, row: 1, rows: 50} # three columns wide', 'box: {col: 3, cols: 3, row: 1, rows: 50} # three columns wide'));
+    await waitForNewLayout(version);
+    const left = await tab.evaluate(() => {
+      const frame = document.querySelector<HTMLIFrameElement>('.pw-desk-frames iframe.pw-frame:not(.pw-frame-loading)')!;
+      return frame.contentDocument!.querySelector<HTMLElement>('.story[data-story="news-laonian-shitang"]')!.style.left;
+    });
+    expect(left).toBe(`${2 * (grid.columnWidthPt + grid.gutterPt)}pt`);
+    await tab.screenshot({ path: '/tmp/desk-moved.png' });
+
+    const undoVersion = await shownVersion();
+    await tab.keyboard.down('Control');
+    await tab.keyboard.press('z');
+    await tab.keyboard.up('Control');
+    await waitForFile((text) => text !== after);
+    expect(Buffer.compare(await readFile(yamlPath), Buffer.from(before))).toBe(0);
+    await waitForNewLayout(undoVersion);
+  });
+
+  it('resizes a story smaller: the overset shows while dragging and after the drop', async () => {
+    await select(STORY);
+    const before = await yaml();
+    const version = await shownVersion();
+    await drag(STORY, -1, -30, { handle: 'se', release: false });
+    const live = await liveFit('news-laonian-shitang');
+    expect(live!.overset).toBeGreaterThan(0);
+    expect(await tab.$eval(`[data-fit="${STORY}"]`, (el) => el.textContent)).toMatch(/超版 \d+字/);
+    expect(await tab.$eval(`[data-key="${STORY}"] .pw-desk-cells`, (el) => el.textContent)).toContain('栏 1–2 · 行 1–20');
+    await tab.screenshot({ path: '/tmp/desk-resizing.png' });
+    await tab.mouse.up();
+    await waitForFile((text) => text.includes('box: {col: 1, cols: 2, row: 1, rows: 20} # three columns wide'));
+    expect(await yaml()).toBe(before.replace('{col: 1, cols: 3, row: 1, rows: 50}', '{col: 1, cols: 2, row: 1, rows: 20}'));
+    await waitForNewLayout(version);
+    expect((await liveFit('news-laonian-shitang'))!.overset).toBeGreaterThan(0);
+    expect(await tab.$eval(`[data-fit="${STORY}"]`, (el) => el.textContent)).toMatch(/超版 \d+字/);
+  });
+
+  it('refuses an overlapping drop: the box shows red, the file is unchanged', async () => {
+    const before = await yaml();
+    const saved = await saves();
+    // Columns 5–6 reach into the stack at column 6.
+    await drag(STORY, 4, 0, { release: false });
+    expect(await tab.$eval(`[data-key="${STORY}"]`, (el) => el.classList.contains('pw-desk-invalid'))).toBe(true);
+    expect(await tab.$eval(`[data-key="${STORY}"] .pw-desk-cells`, (el) => el.textContent)).toMatch(/重叠 overlaps/);
+    await tab.mouse.up();
+    expect(await waitForMessage(/refused/)).toMatch(/重叠 overlaps/);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await saves()).toBe(saved);
+    expect(await yaml()).toBe(before);
+    expect(await tab.$eval(`[data-key="${STORY}"]`, (el) => el.classList.contains('pw-desk-invalid'))).toBe(false);
+  });
+
+  it('refuses the write when edition.yaml is edited by hand during a drag, and loses nothing', async () => {
+    const loaded = await yaml();
+    await drag(STORY, 1, 0, { release: false });
+    const hand = loaded.replace('# The story the desk tests move and resize.', '# The story the desk tests move and resize (edited by hand).');
+    await writeFile(yamlPath, hand);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the preview sees the change
+    await tab.mouse.up();
+    expect(await waitForMessage(/changed on disk/)).toMatch(/nothing was written; the layout was reloaded/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await yaml()).toBe(hand);
+    // The desk now works from the file on disk: the next move goes through.
+    await tab.waitForFunction(() => !window.__pwDeskProbe.saving, { polling: 50 });
+    await drag(STORY, 1, 0);
+    await waitForFile((text) => text.includes('{col: 2, cols: 2, row: 1, rows: 20}'));
+    expect(await yaml()).toContain('(edited by hand)');
+  });
+
+  it('refuses a POST from the page without the token (403)', async () => {
+    const before = await yaml();
+    const status = await tab.evaluate(async (hash) => {
+      const response = await fetch('/_preview/desk/edit', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ op: 'undo', hash }) });
+      return response.status;
+    }, 'a'.repeat(64));
+    expect(status).toBe(403);
+    expect(await yaml()).toBe(before);
+  });
+
+  it('nudges the selected box with the arrow keys, and resizes it with Shift', async () => {
+    await select(STORY);
+    const before = await yaml();
+    await tab.keyboard.press('ArrowRight');
+    await tab.keyboard.press('ArrowDown');
+    await waitForFile((text) => text !== before);
+    expect(await yaml()).toBe(before.replace('{col: 2, cols: 2, row: 1, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 20}'));
+    const moved = await yaml();
+    await tab.keyboard.down('Shift');
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.up('Shift');
+    await waitForFile((text) => text !== moved);
+    expect(await yaml()).toBe(moved.replace('{col: 3, cols: 2, row: 2, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 22}'));
+    // Escape takes back a nudge that was not saved yet.
+    const resized = await yaml();
+    await tab.keyboard.press('ArrowRight');
+    await tab.keyboard.press('Escape');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await yaml()).toBe(resized);
+  });
+
+  it('places a story dragged from the tray as a rows: auto box at the drop cell', async () => {
+    const file = 'short-luobogan-yanzhi.md';
+    const item = await tab.waitForSelector(`.pw-tray-item[data-file="${file}"]`);
+    expect(await item!.evaluate((el) => el.querySelector('.pw-tray-chars')!.textContent)).toMatch(/^\d+字$/);
+    const before = await yaml();
+    const from = await item!.boundingBox();
+    // Column 1, row 52: free since the story moved to columns 3–4; 8 rows above the box at row 60.
+    const area = await tab.$eval('.pw-page-holder', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
+    const step = await gridStep(tab, grid);
+    const scale = step.row / (grid.linePitchPt * (96 / 72));
+    const x = area.x + (grid.typeArea.left * (96 / 72)) * scale + 0.5 * step.col;
+    const y = area.y + (grid.typeArea.top * (96 / 72)) * scale + 51.5 * step.row;
+    await tab.mouse.move(from!.x + 20, from!.y + 10);
+    await tab.mouse.down();
+    await tab.mouse.move(x, y, { steps: 10 });
+    await tab.mouse.up();
+    const after = await waitForFile((text) => text !== before);
+    expect(after).toBe(`${before}      - file: ${file}\n        box: {col: 1, cols: 2, row: 52, rows: auto}\n`);
+    await tab.waitForSelector('[data-key="story-short-luobogan-yanzhi"]', { timeout: 60_000 });
+    expect(await tab.$$eval(`.pw-tray-item[data-file="${file}"]`, (items) => items.length)).toBe(0);
+    expect(DESK_YAML).not.toContain(file);
+  });
+});
