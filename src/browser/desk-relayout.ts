@@ -15,6 +15,11 @@ export interface DeskRelayout {
   figure?: { story: string; index: number; box: GridBox };
   /** `rows: auto`: the most rows the box may take where it now is. */
   maxRows?: number;
+  /**
+   * false: the story as set, one pass, without typography.fit's search (what a drag step
+   * shows at once); true (default): with the search, as the build sets it.
+   */
+  fit?: boolean;
 }
 
 export interface DeskLayout {
@@ -57,7 +62,7 @@ export function createDeskLayout(grid: BrowserGrid, sources: StorySource[]): Des
           m.data.stack = { ...m.data.stack!, box: request.box };
           placeElement(m, grid, request.box);
         }
-        const passes = layoutStack(members, grid, request.box, members[0]!.data.fit);
+        const passes = layoutStack(members, grid, request.box, request.fit === false ? undefined : members[0]!.data.fit);
         return members.map((m, i) => copyfitOf(m, passes[i]!, grid));
       }
       const source = members[0]!;
@@ -65,7 +70,13 @@ export function createDeskLayout(grid: BrowserGrid, sources: StorySource[]): Des
         if (source.data.auto) source.data.auto = { maxRows: request.maxRows ?? request.box.rows };
         placeElement(source, grid, source.data.auto ? { ...request.box, rows: source.data.auto.maxRows } : request.box);
       }
-      return [copyfitOf(source, layoutStoryBox(source, grid), grid)];
+      const limits = source.data.fit;
+      if (request.fit === false) source.data.fit = undefined;
+      try {
+        return [copyfitOf(source, layoutStoryBox(source, grid), grid)];
+      } finally {
+        source.data.fit = limits;
+      }
     },
   };
 }

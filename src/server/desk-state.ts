@@ -37,7 +37,7 @@ export function deskBoxes(edition: Edition): Record<string, DeskBox[]> {
     for (const story of page.stories) {
       const { config } = story;
       if (config.stack) {
-        const key = `stack-${config.stack.id}`;
+        const key = config.stack.id;
         const stack = stacks.get(key) ?? {
           key, kind: 'stack', label: `栏组 stack (${config.stack.count})`, target: { kind: 'stack', file: config.file },
           box: config.stack.box, stories: [], stackId: `${id}-${config.stack.id}`,

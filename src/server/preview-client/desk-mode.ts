@@ -17,6 +17,10 @@ export interface DeskProbe {
   shownVersion: number;
   /** ms from a pointer (or key) step to the new copyfit numbers on screen. */
   steps: number[];
+  /** ms of each of those steps spent laying the story out again (the rest is event delivery, drawing and waiting for the CPU). */
+  layoutMs: number[];
+  /** ms from the last step of a pause in the drag to the numbers with typography.fit's search. */
+  fitted: number[];
   /** ms from a drop to the page laid out from the written edition.yaml. */
   drops: number[];
   /** Copyfit numbers last shown, by story id. */
@@ -56,6 +60,8 @@ export interface DeskMode {
 }
 
 const NUDGE_SAVE_MS = 700;
+/** A drag that rests this long gets the numbers with the fit search (each step shows them without). */
+const FIT_AFTER_MS = 120;
 
 /**
  * The layout desk (排版): select, move and resize a page's boxes on the grid, with the story
@@ -64,7 +70,7 @@ const NUDGE_SAVE_MS = 700;
 export function createDeskMode(options: { holder: HTMLElement; onChange: (active: boolean) => void }): DeskMode | undefined {
   const token = deskToken();
   if (!token) return undefined;
-  const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], drops: [], fits: {}, message: '', saving: false, saves: 0 };
+  const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], layoutMs: [], fitted: [], drops: [], fits: {}, message: '', saving: false, saves: 0 };
   window.__pwDeskProbe = probe;
   let active = false;
   let state: DeskState | undefined;
@@ -90,7 +96,8 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
   document.body.append(bar, tray.element);
 
   const frames = new PageFrames(framesHost, {
-    prepare: () => undefined,
+    // Each story's layout stays inside its box, so a relayout re-lays that story alone.
+    prepare: (shown) => shown.doc.head.append(Object.assign(shown.doc.createElement('style'), { textContent: '.story { contain: layout style; }' })),
     shown: (shown) => onShown(shown),
     failed: (text) => say(text, true),
   });
@@ -107,6 +114,7 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
 
   function onShown(shown: ShownFrame): void {
     fits = new Map(shown.state.copyfit.map((c) => [c.story, c as Fit]));
+    unfitted.clear();
     probe.shownVersion = wanted;
     if (dropAt && wanted > dropAt.version) {
       probe.drops.push(Math.round(performance.now() - dropAt.at));
@@ -141,11 +149,13 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
     if (list.length === 0 || box.kind === 'reserved' || box.kind === 'figure') return undefined;
     const over = list.reduce((n, f) => n + f.overset.chars, 0);
     const lines = list.reduce((n, f) => n + f.overset.lines, 0);
-    if (over > 0) return { text: `超版 ${over}字/${lines}行 · 删${over}字`, tone: 'bad' };
+    // ≈: the story as set, before the fit search (tracking, headline step, photo lines) ran.
+    const about = box.stories.some((id) => unfitted.has(id)) ? '≈ ' : '';
+    if (over > 0) return { text: `${about}超版 ${over}字/${lines}行 · 删${over}字`, tone: 'bad' };
     const short = list[list.length - 1]!.short.lines;
     const add = list[list.length - 1]!.writeToFit?.add;
-    if (short > 1) return { text: `空 ${short}行${add ? ` · 补${add}字` : ''}`, tone: 'warn' };
-    return { text: '满 fits', tone: 'ok' };
+    if (short > 1) return { text: `${about}空 ${short}行${add ? ` · 补${add}字` : ''}`, tone: 'warn' };
+    return { text: `${about}满 fits`, tone: 'ok' };
   }
 
   function draw(): void {
@@ -180,7 +190,11 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
 
   // ---- Live copyfit ----
 
-  function relayout(box: DeskBox, at: DeskGridBox): void {
+  let fitTimer = 0;
+  /** Stories whose numbers are the story as set, before the fit search: shown with ≈. */
+  const unfitted = new Set<string>();
+
+  function relayout(box: DeskBox, at: DeskGridBox, fit = true): void {
     const desk = frameWindow()?.__pwDesk;
     if (!desk || box.kind === 'reserved') return;
     const stack = box.kind === 'stack' ? box : box.kind === 'figure' ? pageBoxes().find((b) => b.kind === 'stack' && b.stories.includes(box.stories[0]!)) : undefined;
@@ -193,9 +207,16 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
       box: box.kind === 'figure' ? (shownBox.get(owner.key) ?? owner.box) : at,
       figure: box.kind === 'figure' ? { story: box.stories[0]!, index: box.target?.kind === 'figure' ? box.target.index : 0, box: at } : undefined,
       maxRows: box.auto ? roomBelow(at, pageBoxes().filter((o) => o.key !== box.key), grid!.rows) : undefined,
+      fit,
     };
+    const started = performance.now();
     try {
-      for (const fit of desk.relayout(request)) fits.set(fit.story, fit);
+      for (const result of desk.relayout(request)) {
+        fits.set(result.story, result);
+        if (fit) unfitted.delete(result.story);
+        else unfitted.add(result.story);
+      }
+      if (!fit) probe.layoutMs.push(Math.round(performance.now() - started));
     } catch (error) {
       say(`The story could not be laid out: ${(error as Error).message}`, true);
     }
@@ -207,7 +228,17 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
     const checked = box.auto && sameRows(box, candidate) ? { ...candidate, rows: Math.max(1, roomBelow(candidate, pageBoxes().filter((o) => o.key !== box.key), grid!.rows)) } : candidate;
     const problem = placementProblem(grid!, box, checked, pageBoxes());
     shownBox.set(box.key, candidate);
-    if (!problem) relayout(box, candidate);
+    window.clearTimeout(fitTimer);
+    if (!problem) {
+      relayout(box, candidate, false);
+      // When the hand rests, the same box with the fit search, as the build will set it.
+      fitTimer = window.setTimeout(() => {
+        const stepAt = performance.now();
+        relayout(box, candidate, true);
+        draw();
+        requestAnimationFrame(() => probe.fitted.push(Math.round(performance.now() - stepAt + FIT_AFTER_MS)));
+      }, FIT_AFTER_MS);
+    }
     if (drag) drag.problem = problem;
     if (nudge) nudge.problem = problem;
     draw();
@@ -219,6 +250,7 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
   const sameRows = (box: DeskBox, candidate: DeskGridBox) => candidate.rows === box.box.rows;
 
   function restore(box: DeskBox): void {
+    window.clearTimeout(fitTimer);
     shownBox.delete(box.key);
     relayout(box, box.box);
     draw();

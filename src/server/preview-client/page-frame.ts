@@ -94,7 +94,8 @@ export class PageFrames {
     this.handlers.shown(shown);
   }
 
-  private cancel(): void {
+  /** Drop a load in progress (the layout desk shows its own document meanwhile). */
+  cancel(): void {
     if (!this.loading) return;
     window.clearTimeout(this.loading.timer);
     this.loading.frame.remove();

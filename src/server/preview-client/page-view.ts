@@ -92,6 +92,11 @@ function main(): void {
     holder,
     onChange: (on) => {
       deskButton.setAttribute('aria-pressed', String(on));
+      // A Paged.js render in progress would take the CPU from the desk's live layout; it is loaded again on leaving.
+      if (on) {
+        frames.cancel();
+        requested = { page: '', version: -1 };
+      }
       panel.hide();
       render();
     },
