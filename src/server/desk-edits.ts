@@ -34,13 +34,15 @@ export const deskRequestSchema = z.discriminatedUnion('op', [
     file,
     at: z.union([z.strictObject({ col: count, cols: count, row: count }), z.strictObject({ stack: file })]),
   }),
+  /** An overset story goes on in a new box on another page (转版): `continue` is written. */
+  z.strictObject({ op: z.literal('continue'), hash, page, file, box: z.strictObject({ col: count, cols: count, row: count, rows: count }) }),
   z.strictObject({ op: z.literal('undo'), hash }),
   z.strictObject({ op: z.literal('redo'), hash }),
 ]);
 
 export type DeskRequest = z.infer<typeof deskRequestSchema>;
 export type DeskTarget = z.infer<typeof target>;
-export type PlacementRequest = Extract<DeskRequest, { op: 'place' | 'add' }>;
+export type PlacementRequest = Extract<DeskRequest, { op: 'place' | 'add' | 'continue' }>;
 
 interface RawStory {
   file?: string;
@@ -76,6 +78,7 @@ export function placedFiles(config: RawEdition): Set<string> {
  */
 export function changeFor(text: string, request: PlacementRequest): YamlChange {
   const config = (parse(text) ?? {}) as RawEdition;
+  if (request.op === 'continue') return continueChange(config, request);
   const pageIndex = (config.pages ?? []).findIndex((p) => p.id === request.page);
   if (pageIndex < 0) throw new DeskRefusal(`No page ${request.page} in edition.yaml`);
   const stories = config.pages![pageIndex]!.stories ?? [];
@@ -125,4 +128,19 @@ export function changeFor(text: string, request: PlacementRequest): YamlChange {
       throw new DeskRefusal(`No continuation of \`${target.file}\` on ${request.page}`);
     }
   }
+}
+
+/** `continue: {page, box}` on the story, wherever it is placed; the box is on `request.page`. */
+function continueChange(config: RawEdition, request: Extract<DeskRequest, { op: 'continue' }>): YamlChange {
+  if (!(config.pages ?? []).some((p) => p.id === request.page)) throw new DeskRefusal(`No page ${request.page} in edition.yaml`);
+  for (const [pi, p] of (config.pages ?? []).entries()) {
+    for (const [si, entry] of (p.stories ?? []).entries()) {
+      const candidates = [{ story: entry, path: ['pages', pi, 'stories', si] as YamlPath }, ...(entry.stories ?? []).map((m, j) => ({ story: m, path: ['pages', pi, 'stories', si, 'stories', j] as YamlPath }))];
+      const found = candidates.find((c) => c.story.file === request.file && !c.story.stack);
+      if (!found) continue;
+      if (found.story.continue) throw new DeskRefusal(`\`${request.file}\` already continues on ${found.story.continue.page}; move that box instead`);
+      return { kind: 'add-key', path: found.path, key: 'continue', value: { page: request.page, box: request.box } };
+    }
+  }
+  throw new DeskRefusal(`\`${request.file}\` is not placed on any page`);
 }

@@ -156,6 +156,7 @@ export function createDeskEndpoint(options: { editionDir: string; log: (line: st
 
 function describe(request: DeskRequest): string {
   if (request.op === 'add') return `placed ${request.file} on ${request.page}`;
+  if (request.op === 'continue') return `${request.file} continues on ${request.page}`;
   if (request.op === 'place') {
     const { col, cols, row, rows } = request.box;
     return `${request.target.kind} ${request.target.file} on ${request.page} to col ${col}, cols ${cols}, row ${row}, rows ${rows}`;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 
 export type YamlPath = (string | number)[];
 
@@ -16,7 +16,9 @@ export type YamlChange =
   /** Set a box's numbers (the map at `path`, made when missing); `remove` drops sibling keys (a `slot` the box replaces). */
   | { kind: 'set-box'; path: YamlPath; box: YamlBox; remove?: string[] }
   /** Append an entry to the list at `path`. */
-  | { kind: 'append'; path: YamlPath; entry: Record<string, unknown> };
+  | { kind: 'append'; path: YamlPath; entry: Record<string, unknown> }
+  /** Add a key the map at `path` does not have yet (a story's `continue`). */
+  | { kind: 'add-key'; path: YamlPath; key: string; value: Record<string, unknown> };
 
 const BOX_KEYS = ['col', 'cols', 'row', 'rows'] as const;
 
@@ -51,8 +53,14 @@ function applyToDocument(doc: Document, change: YamlChange): void {
     list.add(flowBoxes(doc, change.entry));
     return;
   }
+  if (change.kind === 'add-key') {
+    const map = doc.getIn(change.path, true);
+    if (!isMap(map) || map.has(change.key)) throw new Error(`edition.yaml has no entry at ${change.path.join('.')} without \`${change.key}\``);
+    map.set(change.key, doc.createNode(change.value, { flow: true }));
+    return;
+  }
   const parent = change.path.slice(0, -1);
-  if (!isMap(doc.getIn(parent, true))) throw new Error(`edition.yaml has no entry at ${parent.join('.')}`);
+  if (!isCollection(doc.getIn(parent, true))) throw new Error(`edition.yaml has no entry at ${parent.join('.')}`);
   if (!isMap(doc.getIn(change.path, true))) {
     doc.setIn(change.path, doc.createNode({ ...change.box }, { flow: true }));
   } else {
@@ -86,6 +94,7 @@ function splice(text: string, change: YamlChange): string | undefined {
     edits.sort((a, b) => b.from - a.from);
     return edits.reduce((out, e) => out.slice(0, e.from) + e.text + out.slice(e.to), text);
   }
+  if (change.kind === 'add-key') return spliceKey(text, doc, change);
   const list = doc.getIn(change.path, true);
   if (!isSeq(list) || list.flow || list.items.length === 0) return undefined;
   const first = list.items[0] as Node;
@@ -97,12 +106,30 @@ function splice(text: string, change: YamlChange): string | undefined {
   const indent = ' '.repeat(dash.length);
   const pairs = Object.entries(change.entry).map(([key, value]) => `${key}: ${inline(value)}`);
   const lines = isMap(first) && first.flow ? [`${dash}{${pairs.join(', ')}}`] : pairs.map((pair, i) => `${i === 0 ? dash : indent}${pair}`);
-  // A block map's range runs on to where the next entry starts: end at its last character.
-  let end = last.range[1];
-  while (end > first.range[0] && /\s/.test(text[end - 1]!)) end--;
+  return insertLinesAfter(text, first.range[0], last.range[1], lines);
+}
+
+/** Lines inserted after the line where a node ends (a block map's range runs on to the next entry: its last character). */
+function insertLinesAfter(text: string, start: number, end: number, lines: string[]): string {
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
   const lineEnd = text.indexOf('\n', end);
   if (lineEnd < 0) return `${text}\n${lines.join('\n')}\n`;
   return `${text.slice(0, lineEnd + 1)}${lines.join('\n')}\n${text.slice(lineEnd + 1)}`;
+}
+
+/** `key: {…}` added to a flow map before its `}`, or as a line of a block map at its keys' indent. */
+function spliceKey(text: string, doc: Document, change: Extract<YamlChange, { kind: 'add-key' }>): string | undefined {
+  const map = doc.getIn(change.path, true);
+  if (!isMap(map) || !map.range || map.items.length === 0) return undefined;
+  const pair = `${change.key}: ${inline(change.value)}`;
+  if (map.flow) {
+    const close = text.lastIndexOf('}', map.range[1]);
+    return close < map.range[0] ? undefined : `${text.slice(0, close)}, ${pair}${text.slice(close)}`;
+  }
+  const firstKey = map.items[0]!.key as Node | null;
+  if (!firstKey?.range) return undefined;
+  const column = firstKey.range[0] - (text.lastIndexOf('\n', firstKey.range[0] - 1) + 1);
+  return insertLinesAfter(text, map.range[0], map.range[1], [`${' '.repeat(column)}${pair}`]);
 }
 
 /** A value in flow style: numbers and `auto` plain, names plain when safe, else quoted. */

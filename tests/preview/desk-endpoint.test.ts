@@ -123,6 +123,38 @@ describe('desk edit endpoint', () => {
     await writeFile(yamlPath, loaded);
   });
 
+  it('moves a placed figure inside its story, and refuses one that leaves it', async () => {
+    const before = await yaml();
+    const target = { kind: 'figure', file: 'feature-xianjin-zhizao.md', index: 0 };
+    const moved = await post({ op: 'place', hash: sha256(before), page: 'A3', target, box: { col: 1, cols: 5, row: 12, rows: 36 } });
+    expect(moved.json.error ?? '').toBe('');
+    expect(moved.status).toBe(200);
+    expect(await yaml()).toBe(before.replace('- {col: 1, cols: 5, row: 10, rows: 36}', '- {col: 1, cols: 5, row: 12, rows: 36}'));
+    const off = await post({ op: 'place', hash: moved.json.hash, page: 'A3', target, box: { col: 1, cols: 5, row: 80, rows: 36 } });
+    expect(off.status).toBe(422);
+    expect(off.json.messages?.join('\n')).toMatch(/leaves its story/);
+    await post({ op: 'undo', hash: moved.json.hash });
+    expect(await yaml()).toBe(before);
+  });
+
+  it('writes `continue` for an overset story onto a box on another page', async () => {
+    const before = await yaml();
+    const shrink = await post({ op: 'place', hash: sha256(before), page: 'A1', target: LAONIAN, box: { col: 4, cols: 2, row: 45, rows: 40 } });
+    expect(shrink.status).toBe(200);
+    const shrunk = await yaml();
+    const jump = await post({ op: 'continue', hash: sha256(shrunk), page: 'A1', file: 'page-beitanghe-lvdao.md', box: { col: 4, cols: 2, row: 85, rows: 15 } });
+    expect(jump.status).toBe(200);
+    expect(await yaml()).toBe(
+      shrunk.replace('        box: {col: 1, cols: 5, row: 32, rows: 68}\n', '        box: {col: 1, cols: 5, row: 32, rows: 68}\n        continue: {page: A1, box: {col: 4, cols: 2, row: 85, rows: 15}}\n'),
+    );
+    // A story in a stack gets it in its flow map; onto a taken box it is refused.
+    const taken = await post({ op: 'continue', hash: jump.json.hash, page: 'A1', file: 'brief-yunhe-qingyu.md', box: { col: 4, cols: 2, row: 90, rows: 5 } });
+    expect(taken.status).toBe(422);
+    await post({ op: 'undo', hash: jump.json.hash });
+    await post({ op: 'undo', hash: sha256(shrunk) });
+    expect(await yaml()).toBe(before);
+  });
+
   it('places a story from the tray as a rows: auto box, or at the end of a stack', async () => {
     const before = await yaml();
     await writeFile(join(fixture.editionDir, 'tray-story.md'), '---\ntitle: 托盘稿件\n---\n\n一段正文，二十个字左右的样子。\n');

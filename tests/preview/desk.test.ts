@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, KeyInput, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/render/chromium.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
@@ -171,18 +171,17 @@ describe('layout desk in Chromium', () => {
 
   it('nudges the selected box with the arrow keys, and resizes it with Shift', async () => {
     await select(STORY);
-    const before = await yaml();
-    await tab.keyboard.press('ArrowRight');
-    await tab.keyboard.press('ArrowDown');
-    await waitForFile((text) => text !== before);
-    expect(await yaml()).toBe(before.replace('{col: 2, cols: 2, row: 1, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 20}'));
-    const moved = await yaml();
-    await tab.keyboard.down('Shift');
-    await tab.keyboard.press('ArrowDown');
-    await tab.keyboard.press('ArrowDown');
-    await tab.keyboard.up('Shift');
-    await waitForFile((text) => text !== moved);
-    expect(await yaml()).toBe(moved.replace('{col: 3, cols: 2, row: 2, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 22}'));
+    /** Press keys (with a modifier held) and wait for the one save they make. */
+    const nudge = async (keys: KeyInput[], from: string, to: string, modifier?: KeyInput) => {
+      const before = await yaml();
+      if (modifier) await tab.keyboard.down(modifier);
+      for (const key of keys) await tab.keyboard.press(key);
+      if (modifier) await tab.keyboard.up(modifier);
+      await waitForFile((text) => text !== before);
+      expect(await yaml()).toBe(before.replace(from, to));
+    };
+    await nudge(['ArrowRight', 'ArrowDown'], '{col: 2, cols: 2, row: 1, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 20}');
+    await nudge(['ArrowDown', 'ArrowDown'], '{col: 3, cols: 2, row: 2, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 22}', 'Shift');
     // Escape takes back a nudge that was not saved yet.
     const resized = await yaml();
     await tab.keyboard.press('ArrowRight');
