@@ -46,7 +46,7 @@ export function deskBoxes(edition: Edition): Record<string, DeskBox[]> {
         stacks.set(key, stack);
         if (stack.stories.length === 1) boxes.push(stack);
       } else {
-        boxes.push({ key: `story-${story.id}`, kind: 'story', label: story.frontMatter.title, target: { kind: 'story', file: config.file }, box: story.box, auto: story.auto, stories: [story.id] });
+        boxes.push({ key: `story-${story.id}`, kind: 'story', label: story.frontMatter.title, target: { kind: 'story', file: config.file }, box: story.box, auto: story.auto, stories: [story.id], continues: config.continue?.page });
       }
       (config.figures ?? []).forEach((figure, index) => {
         boxes.push({ key: `figure-${story.id}-${index}`, kind: 'figure', label: `图 ${index + 1} figure`, target: { kind: 'figure', file: config.file, index }, box: figure, stories: [story.id], within: story.box });

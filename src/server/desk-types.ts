@@ -26,6 +26,8 @@ export interface DeskBox {
   stories: string[];
   /** The stack's id in the page document (`data-layout` stack.id). */
   stackId?: string;
+  /** The page a story continues on (转版), when it does. */
+  continues?: string;
   /** A figure's story box: the figure must stay inside it. */
   within?: DeskGridBox;
 }

@@ -6,8 +6,8 @@ import type { PreviewGrid } from '../../src/server/preview-state.js';
 import { startFixture, type PreviewFixture } from './preview-fixture.js';
 
 /**
- * The desk's test edition: the sample's stories on one news page with room to move
- * (columns 4–5 are empty above row 60), the other stories in the tray.
+ * The desk's test edition: the sample's stories on a news page with room to move
+ * (columns 4–5 are empty above row 60) and a nearly empty second page, the other stories in the tray.
  */
 export const DESK_YAML = `# Desk test edition: sample stories, one page with room to move.
 paper: 萧山日报
@@ -27,6 +27,12 @@ pages:
         stories:
           - {file: brief-quanmin-jianshen.md}
           - {file: brief-dongjiu-shijia.md}
+  - id: A2
+    template: news
+    section: 综合新闻
+    stories:
+      - file: brief-yunhe-qingyu.md
+        box: {col: 1, cols: 2, row: 1, rows: 20}
 `;
 
 export async function startDeskFixture(options: Partial<PreviewServerOptions> = {}): Promise<PreviewFixture> {

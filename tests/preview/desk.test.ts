@@ -207,9 +207,40 @@ describe('layout desk in Chromium', () => {
     await tab.mouse.move(x, y, { steps: 10 });
     await tab.mouse.up();
     const after = await waitForFile((text) => text !== before);
-    expect(after).toBe(`${before}      - file: ${file}\n        box: {col: 1, cols: 2, row: 52, rows: auto}\n`);
+    expect(after).toBe(before.replace('          - {file: brief-dongjiu-shijia.md}\n', `          - {file: brief-dongjiu-shijia.md}\n      - file: ${file}\n        box: {col: 1, cols: 2, row: 52, rows: auto}\n`));
     await tab.waitForSelector('[data-key="story-short-luobogan-yanzhi"]', { timeout: 60_000 });
     expect(await tab.$$eval(`.pw-tray-item[data-file="${file}"]`, (items) => items.length)).toBe(0);
     expect(DESK_YAML).not.toContain(file);
+  });
+
+  it('continues an overset story on another page: pick the page, draw the box, `continue` is written and the page shows it', async () => {
+    await select(STORY);
+    expect((await liveFit('news-laonian-shitang'))!.overset).toBeGreaterThan(0);
+    const before = await yaml();
+    await tab.select('.pw-desk-jump', 'A2');
+    await tab.waitForFunction(() => window.__pwPreview.page === 'A2' && document.querySelector('[data-key="story-brief-yunhe-qingyu"]'), { timeout: 120_000, polling: 100 });
+    await tab.waitForFunction(() => /draw the box on A2/.test(window.__pwDeskProbe.message), { polling: 50 });
+    const version = await shownVersion();
+    const area = await tab.$eval('.pw-page-holder', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
+    const step = await gridStep(tab, grid);
+    const scale = step.row / (grid.linePitchPt * (96 / 72));
+    const cell = (col: number, row: number) => ({
+      x: area.x + grid.typeArea.left * (96 / 72) * scale + (col - 0.5) * step.col,
+      y: area.y + grid.typeArea.top * (96 / 72) * scale + (row - 0.5) * step.row,
+    });
+    await tab.mouse.move(cell(4, 1).x, cell(4, 1).y);
+    await tab.mouse.down();
+    await tab.mouse.move(cell(5, 30).x, cell(5, 30).y, { steps: 6 });
+    await tab.mouse.up();
+    await waitForFile((text) => text !== before);
+    expect(await yaml()).toBe(
+      before.replace('rows: 22} # three columns wide\n', 'rows: 22} # three columns wide\n        continue: {page: A2, box: {col: 4, cols: 2, row: 1, rows: 30}}\n'),
+    );
+    await waitForNewLayout(version);
+    await tab.waitForFunction(
+      () => document.querySelector<HTMLIFrameElement>('.pw-desk-frames iframe.pw-frame:not(.pw-frame-loading)')?.contentDocument?.querySelector('.story[data-part="cont"][data-story="news-laonian-shitang"] .frame p'),
+      { timeout: 120_000, polling: 200 },
+    );
+    await tab.screenshot({ path: '/tmp/desk-continued.png' });
   });
 });

@@ -67,7 +67,7 @@ const FIT_AFTER_MS = 120;
  * The layout desk (排版): select, move and resize a page's boxes on the grid, with the story
  * laid out again in the page at every step, and save on drop through the edit endpoint.
  */
-export function createDeskMode(options: { holder: HTMLElement; onChange: (active: boolean) => void }): DeskMode | undefined {
+export function createDeskMode(options: { holder: HTMLElement; onChange: (active: boolean) => void; go: (pageId: string) => void }): DeskMode | undefined {
   const token = deskToken();
   if (!token) return undefined;
   const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], layoutMs: [], fitted: [], drops: [], fits: {}, message: '', saving: false, saves: 0 };
@@ -85,13 +85,16 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
   /** Where a box shows while it is dragged or waits for its save. */
   const shownBox = new Map<string, DeskGridBox>();
   let dropAt: { at: number; version: number } | undefined;
+  /** 转版: the overset story whose continuation box is being drawn, and the box so far. */
+  let drawing: { file: string; title: string; from?: { col: number; row: number }; box?: DeskGridBox; problem?: string } | undefined;
 
   const framesHost = h('div', { class: 'pw-desk-frames' });
   const layer = h('div', { class: 'pw-desk-layer' });
   const note = h('div', { class: 'pw-desk-note', role: 'status', hidden: true });
   const undoButton = h('button', { title: 'Undo (Ctrl+Z)', onclick: () => void history('undo') }, '↶');
   const redoButton = h('button', { title: 'Redo (Ctrl+Shift+Z)', onclick: () => void history('redo') }, '↷');
-  const bar = h('div', { class: 'pw-desk-bar', hidden: true }, h('strong', {}, '排版 Desk'), undoButton, redoButton, note);
+  const jumpSelect = h('select', { class: 'pw-desk-jump', hidden: true, title: 'The story is overset: continue it in a box on another page', onchange: () => startDrawing() });
+  const bar = h('div', { class: 'pw-desk-bar', hidden: true }, h('strong', {}, '排版 Desk'), undoButton, redoButton, jumpSelect, note);
   const tray = createDeskTray({ onDrop: (file, x, y) => void dropFromTray(file, x, y) });
   document.body.append(bar, tray.element);
 
@@ -158,7 +161,30 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
     return { text: `${about}满 fits`, tone: 'ok' };
   }
 
+  /** The 转版 choice, for a selected story that is overset and does not jump yet. */
+  function drawJumpChoice(): void {
+    const box = pageBoxes().find((b) => b.key === selected);
+    const overset = box?.kind === 'story' && !box.continues && (fits.get(box.stories[0]!)?.overset.chars ?? 0) > 0;
+    jumpSelect.hidden = !overset;
+    if (!overset || jumpSelect.dataset.story === box.key) return;
+    jumpSelect.dataset.story = box.key;
+    const others = Object.keys(state?.pages ?? {}).filter((id) => id !== pageId);
+    jumpSelect.replaceChildren(h('option', { value: '' }, '转版 continue on…'), ...others.map((id) => h('option', { value: id }, `→ ${id}`)));
+  }
+
+  function startDrawing(): void {
+    const box = pageBoxes().find((b) => b.key === selected);
+    const target = jumpSelect.value;
+    jumpSelect.value = '';
+    if (!box?.target || !target) return;
+    drawing = { file: box.target.file, title: box.label };
+    selected = undefined;
+    options.go(target);
+    say(`转版 draw the box on ${target} where “${box.label}” continues: drag across empty cells (Esc cancels)`);
+  }
+
   function draw(): void {
+    drawJumpChoice();
     if (!active || !grid) return layer.replaceChildren();
     const g = grid;
     // Figures after their stories, so that they sit on top and take the clicks.
@@ -186,6 +212,38 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
         return el;
       }),
     );
+    if (drawing?.box) {
+      const rect = boxRectPx(g, drawing.box);
+      const el = h('div', { class: `pw-desk-box pw-desk-continue pw-desk-selected${drawing.problem ? ' pw-desk-invalid' : ''}`, 'data-key': 'drawing' }, h('span', { class: 'pw-desk-cells' }, `转 ${describeCells(drawing.box)}${drawing.problem ? ` · ${drawing.problem}` : ''}`));
+      el.style.cssText = `left:${rect.left}px;top:${rect.top}px;width:${rect.width}px;height:${rect.height}px`;
+      layer.append(el);
+    }
+  }
+
+  /** The box between the cell where the drawing started and the pointer's cell. */
+  function drawTo(point: { col: number; row: number }): void {
+    const from = drawing!.from!;
+    const to = { col: Math.floor(point.col), row: Math.floor(point.row) };
+    const box = { col: Math.min(from.col, to.col), cols: Math.abs(to.col - from.col) + 1, row: Math.min(from.row, to.row), rows: Math.abs(to.row - from.row) + 1 };
+    if (drawing!.box && sameBox(box, drawing!.box)) return;
+    drawing!.box = box;
+    const pseudo: DeskBox = { key: 'drawing', kind: 'continue', label: drawing!.title, box, stories: [] };
+    drawing!.problem = placementProblem(grid!, pseudo, box, pageBoxes());
+    draw();
+  }
+
+  async function finishDrawing(): Promise<void> {
+    const done = drawing;
+    if (!done?.box) return;
+    drawing = undefined;
+    if (done.problem) {
+      draw();
+      return say(`不能放 refused: ${done.problem}`, true);
+    }
+    const started = { at: performance.now(), version: wanted };
+    const { status, reply } = await postDeskEdit(token!, { op: 'continue', hash: state!.hash, page: pageId, file: done.file, box: done.box });
+    await afterWrite(status, reply, started);
+    if (reply.ok) say(`已转版 “${done.title}” continues on ${pageId}`);
   }
 
   // ---- Live copyfit ----
@@ -332,6 +390,11 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
     const el = target.closest<HTMLElement>('.pw-desk-box');
     const box = pageBoxes().find((b) => b.key === el?.dataset.key);
     event.preventDefault();
+    if (drawing && !box) {
+      const point = pointOf(event);
+      drawing.from = { col: Math.floor(point.col), row: Math.floor(point.row) };
+      return drawTo(point);
+    }
     if (!box || box.kind === 'reserved') {
       selected = undefined;
       return draw();
@@ -344,6 +407,7 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
   });
 
   window.addEventListener('mousemove', (event) => {
+    if (drawing?.from && grid) return drawTo(pointOf(event));
     if (!drag || !grid) return;
     const point = pointOf(event);
     const candidate = dragBox(drag.start, drag.handle, Math.round(point.col - drag.from.col), Math.round(point.row - drag.from.row));
@@ -354,6 +418,7 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
   });
 
   window.addEventListener('mouseup', () => {
+    if (drawing?.from) return void finishDrawing();
     const ended = drag;
     drag = undefined;
     if (!ended || !ended.moved || sameBox(ended.candidate, ended.start)) return draw();
@@ -393,6 +458,12 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
   }
 
   function cancel(): boolean {
+    if (drawing) {
+      drawing = undefined;
+      say('已取消 cancelled');
+      draw();
+      return true;
+    }
     if (drag) {
       const box = drag.box;
       drag = undefined;

@@ -90,6 +90,7 @@ function main(): void {
   document.body.classList.toggle('pw-show-marks', showMarks);
   const desk = createDeskMode({
     holder,
+    go: (id) => go(id),
     onChange: (on) => {
       deskButton.setAttribute('aria-pressed', String(on));
       // A Paged.js render in progress would take the CPU from the desk's live layout; it is loaded again on leaving.
