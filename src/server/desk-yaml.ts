@@ -81,7 +81,8 @@ function flowBoxes(doc: Document, entry: Record<string, unknown>): Node {
 function splice(text: string, change: YamlChange): string | undefined {
   const doc = parseDocument(text, { keepSourceTokens: false });
   if (change.kind === 'set-box') {
-    if (change.remove?.some((key) => doc.hasIn([...change.path.slice(0, -1), key]))) return undefined;
+    const removed = (change.remove ?? []).filter((key) => doc.hasIn([...change.path.slice(0, -1), key]));
+    if (removed.length > 0) return spliceReplacedKey(text, doc, change, removed);
     const map = doc.getIn(change.path, true);
     if (!isMap(map)) return undefined;
     const edits: { from: number; to: number; text: string }[] = [];
@@ -96,6 +97,7 @@ function splice(text: string, change: YamlChange): string | undefined {
   }
   if (change.kind === 'add-key') return spliceKey(text, doc, change);
   const list = doc.getIn(change.path, true);
+  if (isSeq(list) && list.flow && list.items.length === 0) return spliceIntoEmpty(text, doc, change);
   if (!isSeq(list) || list.flow || list.items.length === 0) return undefined;
   const first = list.items[0] as Node;
   const last = list.items[list.items.length - 1] as Node;
@@ -107,6 +109,35 @@ function splice(text: string, change: YamlChange): string | undefined {
   const pairs = Object.entries(change.entry).map(([key, value]) => `${key}: ${inline(value)}`);
   const lines = isMap(first) && first.flow ? [`${dash}{${pairs.join(', ')}}`] : pairs.map((pair, i) => `${i === 0 ? dash : indent}${pair}`);
   return insertLinesAfter(text, first.range[0], last.range[1], lines);
+}
+
+/** `slot: ear` → `box: {…}`: the one key the box replaces, in its place. */
+function spliceReplacedKey(text: string, doc: Document, change: Extract<YamlChange, { kind: 'set-box' }>, removed: string[]): string | undefined {
+  const parent = doc.getIn(change.path.slice(0, -1), true);
+  if (removed.length !== 1 || !isMap(parent) || parent.flow || doc.hasIn(change.path)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === removed[0]);
+  const key = pair?.key as Node | undefined;
+  const value = pair?.value as Node | undefined;
+  if (!key?.range || !value?.range) return undefined;
+  return `${text.slice(0, key.range[0])}${change.path[change.path.length - 1]}: ${inline(change.box)}${text.slice(value.range[1])}`;
+}
+
+/** `stories: []` (an empty page) becomes a block list with the entry, indented under its key. */
+function spliceIntoEmpty(text: string, doc: Document, change: Extract<YamlChange, { kind: 'append' }>): string | undefined {
+  const list = doc.getIn(change.path, true) as Node;
+  const parent = doc.getIn(change.path.slice(0, -1), true);
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === change.path[change.path.length - 1]) : undefined;
+  const key = pair?.key as Node | undefined;
+  if (!list.range || !key?.range || text.slice(list.range[0], list.range[1]).replace(/\s/g, '') !== '[]') return undefined;
+  const column = key.range[0] - (text.lastIndexOf('\n', key.range[0] - 1) + 1);
+  const dash = `${' '.repeat(column + 2)}- `;
+  const indent = ' '.repeat(dash.length);
+  const lines = Object.entries(change.entry).map(([k, v], i) => `${i === 0 ? dash : indent}${k}: ${inline(v)}`);
+  // `key: [] # note` → `key: # note`, then the entry's lines.
+  const colon = text.lastIndexOf(':', list.range[0]);
+  const lineEnd = text.indexOf('\n', list.range[1]);
+  const rest = lineEnd < 0 ? text.slice(list.range[1]) : text.slice(list.range[1], lineEnd);
+  return `${text.slice(0, colon + 1)}${rest}\n${lines.join('\n')}\n${lineEnd < 0 ? '' : text.slice(lineEnd + 1)}`;
 }
 
 /** Lines inserted after the line where a node ends (a block map's range runs on to the next entry: its last character). */
