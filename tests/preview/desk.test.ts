@@ -242,5 +242,8 @@ describe('layout desk in Chromium', () => {
       { timeout: 120_000, polling: 200 },
     );
     await tab.screenshot({ path: '/tmp/desk-continued.png' });
+    // Back on A1 the story's box names its jump and how the target box fits.
+    await tab.select('.pw-page-select', 'A1');
+    await tab.waitForFunction(() => /^转 A2/.test(document.querySelector('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip')?.textContent ?? ''), { timeout: 120_000, polling: 100 });
   });
 });

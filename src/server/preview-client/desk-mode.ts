@@ -1,6 +1,6 @@
 import type { DeskRelayout } from '../../browser/desk-relayout.js';
 import type { DeskBox, DeskGridBox, DeskReply, DeskState } from '../desk-types.js';
-import type { PreviewGrid } from '../preview-state.js';
+import type { PreviewGrid, PreviewSnapshot } from '../preview-state.js';
 import { deskToken, fetchDeskState, postDeskEdit } from './desk-api.js';
 import { boxRectPx, describeCells, dragBox, gridPoint, HANDLES, placementProblem, roomBelow, sameBox, type Handle } from './desk-geometry.js';
 import { createDeskTray } from './desk-tray.js';
@@ -67,7 +67,13 @@ const FIT_AFTER_MS = 120;
  * The layout desk (排版): select, move and resize a page's boxes on the grid, with the story
  * laid out again in the page at every step, and save on drop through the edit endpoint.
  */
-export function createDeskMode(options: { holder: HTMLElement; onChange: (active: boolean) => void; go: (pageId: string) => void }): DeskMode | undefined {
+export function createDeskMode(options: {
+  holder: HTMLElement;
+  onChange: (active: boolean) => void;
+  go: (pageId: string) => void;
+  /** The preview's state: errors of the sources, copyfit of the other pages (jump targets). */
+  snapshot: () => PreviewSnapshot | undefined;
+}): DeskMode | undefined {
   const token = deskToken();
   if (!token) return undefined;
   const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], layoutMs: [], fitted: [], drops: [], fits: {}, message: '', saving: false, saves: 0 };
@@ -183,6 +189,27 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
     say(`转版 draw the box on ${target} where “${box.label}” continues: drag across empty cells (Esc cancels)`);
   }
 
+  /** What the rest of the edition says about a story box: its source's errors, and how its jump target fits. */
+  function storyNotes(box: DeskBox): HTMLElement[] {
+    const snapshot = options.snapshot();
+    if (!snapshot || (box.kind !== 'story' && box.kind !== 'stack')) return [];
+    const here = snapshot.pages.find((p) => p.id === pageId)?.stories ?? [];
+    const notes: HTMLElement[] = [];
+    for (const id of box.stories) {
+      const path = here.find((s) => s.story === id && s.part === 'main')?.path;
+      const errors = path ? snapshot.errors.filter((e) => e.file && (path === e.file || path.endsWith(`/${e.file}`))) : [];
+      if (errors.length > 0) {
+        notes.push(h('span', { class: 'pw-desk-note-chip pw-bad', title: errors.map((e) => `${e.file}:${e.line ?? ''} ${e.message}`).join('\n') }, `错 ${errors.length} error${errors.length > 1 ? 's' : ''}: ${errors[0]!.message.slice(0, 60)}`));
+      }
+    }
+    if (box.continues) {
+      const cont = snapshot.pages.find((p) => p.id === box.continues)?.stories.find((s) => s.story === box.stories[0] && s.part === 'cont');
+      const over = cont?.overset.chars ?? 0;
+      notes.push(h('span', { class: `pw-desk-note-chip ${over > 0 ? 'pw-bad' : 'pw-ok'}` }, over > 0 ? `转 ${box.continues} · 接续超版 ${over}字` : `转 ${box.continues}`));
+    }
+    return notes;
+  }
+
   function draw(): void {
     drawJumpChoice();
     if (!active || !grid) return layer.replaceChildren();
@@ -206,6 +233,7 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
           },
           isSelected || problem ? h('span', { class: 'pw-desk-cells' }, `${describeCells(at, box.auto)}${problem ? ` · ${problem}` : ''}`) : null,
           fit ? h('span', { class: `pw-desk-fit pw-${fit.tone}`, 'data-fit': box.key }, fit.text) : null,
+          h('span', { class: 'pw-desk-notes' }, ...storyNotes(box)),
           ...(isSelected && box.kind !== 'reserved' ? HANDLES.map((handle) => h('span', { class: `pw-desk-handle pw-desk-handle-${handle}`, 'data-handle': handle })) : []),
         );
         el.style.cssText = `left:${rect.left}px;top:${rect.top}px;width:${rect.width}px;height:${rect.height}px`;
@@ -520,10 +548,13 @@ export function createDeskMode(options: { holder: HTMLElement; onChange: (active
         shownBox.clear();
       }
       pageId = id;
-      if (!active || version === wanted) return;
-      wanted = version;
-      frames.load(frameUrl());
-      draw();
+      if (!active) return;
+      if (version !== wanted) {
+        wanted = version;
+        frames.load(frameUrl());
+      }
+      // The state may bring new errors or a jump target's copyfit.
+      if (!drag) draw();
     },
     refresh() {
       if (active && !drag && !nudge) void load();

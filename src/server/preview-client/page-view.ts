@@ -91,6 +91,7 @@ function main(): void {
   const desk = createDeskMode({
     holder,
     go: (id) => go(id),
+    snapshot: () => snapshot,
     onChange: (on) => {
       deskButton.setAttribute('aria-pressed', String(on));
       // A Paged.js render in progress would take the CPU from the desk's live layout; it is loaded again on leaving.
