@@ -175,6 +175,28 @@ describe('desk edit endpoint', () => {
   });
 });
 
+describe('desk from an empty page', () => {
+  it('lays out A4 from `stories: []` and the tray into the same edition.yaml as typed by hand', async () => {
+    const sample = await yaml();
+    const a4 = sample.slice(sample.indexOf('  - id: A4\n'));
+    const empty = sample.replace(a4, '  - id: A4\n    template: news\n    section: 综合新闻\n    stories: []\n');
+    await writeFile(yamlPath, empty);
+    const steps = [
+      { op: 'add', page: 'A4', file: 'page-xiandai-xuetuzhi.md', at: { col: 1, cols: 2, row: 9 } },
+      { op: 'place', page: 'A4', target: { kind: 'story', file: 'page-xiandai-xuetuzhi.md' }, box: { col: 1, cols: 5, row: 9, rows: 23 } },
+      { op: 'add', page: 'A4', file: 'page-beitanghe-lvdao.md', at: { col: 1, cols: 2, row: 32 } },
+      { op: 'place', page: 'A4', target: { kind: 'story', file: 'page-beitanghe-lvdao.md' }, box: { col: 1, cols: 5, row: 32, rows: 68 } },
+    ];
+    for (const step of steps) expect((await post({ ...step, hash: await hash() })).json.error ?? 'ok').toBe('ok');
+    expect(await yaml()).toBe(
+      `${empty.replace('    stories: []\n', '    stories:\n')}` +
+        '      - file: page-xiandai-xuetuzhi.md\n        box: {col: 1, cols: 5, row: 9, rows: 23}\n' +
+        '      - file: page-beitanghe-lvdao.md\n        box: {col: 1, cols: 5, row: 32, rows: 68}\n',
+    );
+    await writeFile(yamlPath, sample);
+  });
+});
+
 describe('desk with --read-only', () => {
   it('has no token, no desk state and no edit route', async () => {
     const readOnly = await startFixture({ launch: noBrowser, readOnly: true });
