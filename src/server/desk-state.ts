@@ -33,6 +33,8 @@ export function deskBoxes(edition: Edition): Record<string, DeskBox[]> {
     const boxes: DeskBox[] = pageTemplateLayout(page.config.template, edition.grid).reserved.map((r) => ({
       key: `reserved-${r.name}`, kind: 'reserved', label: r.name, box: r.box, stories: [],
     }));
+    // Supplied ads are placed as delivered: the desk keeps clear of them.
+    page.config.ads.forEach((ad, i) => boxes.push({ key: `ad-${i}`, kind: 'reserved', label: `广告 ad ${ad.client ?? ad.file}`, box: ad.box, stories: [] }));
     const stacks = new Map<string, DeskBox>();
     for (const story of page.stories) {
       const { config } = story;

@@ -51,6 +51,7 @@ describe('desk edit endpoint', () => {
     expect(a1.find((b) => b.key === 'story-news-laonian-shitang')?.box).toEqual({ col: 4, cols: 2, row: 45, rows: 55 });
     expect(a1.find((b) => b.kind === 'reserved')?.label).toBe('masthead');
     expect(a1.filter((b) => b.kind === 'stack').map((b) => b.stories.length)).toEqual([5, 3]);
+    expect(state.pages.A4!.filter((b) => b.key.startsWith('ad-')).map((b) => b.box)).toEqual([{ col: 6, cols: 3, row: 1, rows: 21 }, { col: 6, cols: 3, row: 84, rows: 16 }]);
     expect(state.tray).toEqual([]); // the sample places every story
   });
 
@@ -160,7 +161,7 @@ describe('desk edit endpoint', () => {
     await writeFile(join(fixture.editionDir, 'tray-story.md'), '---\ntitle: 托盘稿件\n---\n\n一段正文，二十个字左右的样子。\n');
     const state = (await (await fetch(`${origin}/_preview/desk/state.json`)).json()) as DeskState;
     expect(state.tray).toEqual([{ file: 'tray-story.md', title: '托盘稿件', chars: 15 }]);
-    const stacked = await post({ op: 'add', hash: sha256(before), page: 'A4', file: 'tray-story.md', at: { stack: 'ad-zhengding-qishi.md' } });
+    const stacked = await post({ op: 'add', hash: sha256(before), page: 'A4', file: 'tray-story.md', at: { stack: 'brief-quanmin-jianshen.md' } });
     expect(stacked.status).toBe(200);
     expect(await yaml()).toBe(before.replace('          - {file: brief-yunhe-qingyu.md}\n', '          - {file: brief-yunhe-qingyu.md}\n          - {file: tray-story.md}\n'));
     await post({ op: 'undo', hash: sha256(await yaml()) });

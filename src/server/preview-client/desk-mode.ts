@@ -138,9 +138,18 @@ export function createDeskMode(options: {
     probe.fits = Object.fromEntries([...fits].map(([id, f]) => [id, { overset: f.overset.chars, short: f.short.lines }]));
   }
 
+  /** Bumped by every write: a layout fetched from before it is stale, whenever it arrives. */
+  let writes = 0;
+  let loads = 0;
+  let applied = 0;
+
   async function load(): Promise<void> {
+    const at = { writes, load: ++loads };
     try {
-      state = await fetchDeskState();
+      const next = await fetchDeskState();
+      if (at.writes !== writes || at.load < applied) return;
+      applied = at.load;
+      state = next;
       undoButton.disabled = !state.canUndo;
       redoButton.disabled = !state.canRedo;
       tray.show(state.tray);
@@ -361,6 +370,7 @@ export function createDeskMode(options: {
   }
 
   async function afterWrite(status: number, reply: DeskReply, at: { at: number; version: number }, box?: DeskBox): Promise<void> {
+    writes++;
     if (reply.ok) {
       if (state && reply.hash) state.hash = reply.hash;
       probe.saves++;
