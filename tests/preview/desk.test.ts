@@ -246,4 +246,28 @@ describe('layout desk in Chromium', () => {
     await tab.select('.pw-page-select', 'A1');
     await tab.waitForFunction(() => /^转 A2/.test(document.querySelector('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip')?.textContent ?? ''), { timeout: 120_000, polling: 100 });
   });
+
+  it('moves a placed figure: the story is laid out with it at its new place while dragging, and only its numbers change', async () => {
+    await tab.select('.pw-page-select', 'A3');
+    const key = 'figure-feature-xianjin-zhizao-1';
+    await tab.waitForFunction((k) => window.__pwPreview.page === 'A3' && document.querySelector(`[data-key="${k}"]`), { timeout: 120_000, polling: 100 }, key);
+    await tab.waitForFunction(() => window.__pwDeskProbe.fits['feature-xianjin-zhizao'] !== undefined, { timeout: 120_000, polling: 100 });
+    const before = await yaml();
+    const version = await shownVersion();
+    const figureTop = () =>
+      tab.evaluate(() => {
+        const doc = document.querySelector<HTMLIFrameElement>('.pw-desk-frames iframe.pw-frame:not(.pw-frame-loading)')!.contentDocument!;
+        return [...doc.querySelectorAll<HTMLElement>('.story[data-story="feature-xianjin-zhizao"] figure')].map((f) => f.getBoundingClientRect().top);
+      });
+    const tops = await figureTop();
+    await drag(key, -2, 5, { release: false });
+    // Laid out again in the page while dragging: the second figure is five lines lower.
+    const moved = await figureTop();
+    expect(moved[1]! - tops[1]!).toBeCloseTo(5 * grid.linePitchPt * (96 / 72), 0);
+    expect(moved[0]).toBeCloseTo(tops[0]!, 1);
+    await tab.mouse.up();
+    await waitForFile((text) => text !== before);
+    expect(await yaml()).toBe(before.replace('- {col: 6, cols: 3, row: 46, rows: 20}', '- {col: 4, cols: 3, row: 51, rows: 20}'));
+    await waitForNewLayout(version);
+  });
 });
