@@ -375,8 +375,10 @@ export function createDeskMode(options: {
       if (state && reply.hash) state.hash = reply.hash;
       probe.saves++;
       // The new layout may be on screen before the reply came.
-      if (probe.shownVersion > at.version) probe.drops.push(Math.round(performance.now() - at.at));
-      else dropAt = at;
+      if (probe.shownVersion > at.version) {
+        probe.drops.push(Math.round(performance.now() - at.at));
+        shownBox.clear();
+      } else dropAt = at;
       say('已保存 saved to edition.yaml');
     } else {
       if (box) restore(box);
