@@ -431,7 +431,9 @@ export function createDeskMode(options: {
     const target = event.target as HTMLElement;
     const el = target.closest<HTMLElement>('.pw-desk-box');
     const box = pageBoxes().find((b) => b.key === el?.dataset.key);
+    // No text selection while dragging; the keys go to the desk, not to a control clicked before.
     event.preventDefault();
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     if (drawing && !box) {
       const point = pointOf(event);
       drawing.from = { col: Math.floor(point.col), row: Math.floor(point.row) };

@@ -247,8 +247,9 @@ function main(): void {
   window.addEventListener('popstate', () => go(pageIdFromPath(), false));
   window.addEventListener('resize', () => zoom.apply());
   document.addEventListener('keydown', (event) => {
+    if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement) return;
     if (desk?.keydown(event)) return event.preventDefault();
-    if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const actions: Record<string, () => void> = {
       ArrowLeft: () => step(-1),
       ArrowRight: () => step(1),
