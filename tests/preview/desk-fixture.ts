@@ -7,8 +7,8 @@ import { startFixture, type PreviewFixture } from './preview-fixture.js';
 
 /**
  * The desk's test edition: the sample's stories on a news page with room to move
- * (columns 4–5 are empty above row 60), a nearly empty second page and a feature page with
- * placed figures; the other stories are in the tray.
+ * (columns 4–5 are empty above row 60), a nearly empty second page and a page with a placed
+ * figure; the other stories are in the tray.
  */
 export const DESK_YAML = `# Desk test edition: sample stories, one page with room to move.
 paper: 萧山日报
@@ -35,13 +35,13 @@ pages:
       - file: brief-yunhe-qingyu.md
         box: {col: 1, cols: 2, row: 1, rows: 20}
   - id: A3
-    template: feature
-    section: 突破进阶
+    template: news
+    section: 综合新闻
     stories:
-      - file: feature-xianjin-zhizao.md
+      - file: inside-caijia-zoushi.md
+        box: {col: 1, cols: 4, row: 1, rows: 40}
         figures:
-          - {col: 1, cols: 5, row: 10, rows: 36}
-          - {col: 6, cols: 3, row: 46, rows: 20}
+          - {col: 1, cols: 2, row: 8, rows: 12}
 `;
 
 export async function startDeskFixture(options: Partial<PreviewServerOptions> = {}): Promise<PreviewFixture> {

@@ -130,6 +130,9 @@ export function createDeskMode(options: {
       dropAt = undefined;
       shownBox.clear();
     }
+    // A new layout that lands mid-drag (someone else's save) shows the dragged box where the hand is.
+    const live = drag?.moved ? drag : nudge;
+    if (live) relayout(live.box, live.candidate, false);
     recordFits();
     draw();
   }
