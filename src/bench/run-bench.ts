@@ -27,7 +27,7 @@ import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { watchBuilds, type RebuildEvent } from '../commands/build-watch.js';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import { articleOf, withMarker } from './edit-article.js';
 import { generateEdition } from './generate-edition.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readTextFile } from '../edition/read-text-file.js';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { createPageCache } from '../pipeline/page-cache.js';
 import { collectHashInputs } from '../pipeline/page-hash.js';
 import type { CachedPage } from '../pipeline/render-pages.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_NAME } from '../fonts/house-schema.js';
+import { ROLE_NAME } from './house-schema.js';
 import { PALETTE_NAMES, type PaletteName } from './palette.js';
 
 /** 字号: the desk's names for type sizes, in pt. */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { houseSchema } from '../fonts/house-schema.js';
+import { houseSchema } from './house-schema.js';
 import { editionSchema, frontMatterSchema } from './schema.js';
 
 /**

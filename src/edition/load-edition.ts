@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { VFile } from 'vfile';
-import { pageTemplateLayout } from '../templates/page-templates.js';
+import { pageTemplateLayout } from './page-templates.js';
 import { checkEmptyPages } from './empty-pages.js';
 import { loadAds, type LoadedAd } from './load-ads.js';
 import type { FieldPlace } from './check-headline-fonts.js';

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { packageFontFiles, ROLE_DEFAULTS } from '../templates/fonts.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { packageFontFiles, ROLE_DEFAULTS } from './npm-fonts.js';
 import type { HouseFace } from './load-house-style.js';
 import { userCacheDir } from '../util/package-root.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { EXTENDED_SUFFIX, ROLE_DEFAULTS, type FontFaceSource } from '../templates/fonts.js';
+import { EXTENDED_SUFFIX, ROLE_DEFAULTS, type FontFaceSource } from './npm-fonts.js';
 import { FALLBACK_FONT, fontChains, type FontChains } from './font-chain.js';
 import type { HouseStyle } from './load-house-style.js';
 

@@ -6,7 +6,7 @@ import { VFile } from 'vfile';
 import { parseYamlWithSchema, reportError } from '../edition/parse-yaml.js';
 import { isWithin, PathEscapeError, resolveInside } from '../edition/paths.js';
 import { readTextFile, TextFileError } from '../edition/read-text-file.js';
-import { houseSchema, type FontFileConfig, type HouseConfig } from './house-schema.js';
+import { houseSchema, type FontFileConfig, type HouseConfig } from '../edition/house-schema.js';
 import { embeddingProblem, FontRefusal, inspectFont, type FontFacts } from './inspect-font.js';
 import { truetypeFile } from './truetype-file.js';
 

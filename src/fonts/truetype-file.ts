@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempPathFor } from '../pdf/atomic-write.js';
-import { runTool } from '../pdf/run-tool.js';
+import { tempPathFor } from '../util/atomic-write.js';
+import { runTool } from '../util/run-tool.js';
 import { FontRefusal, type FontFacts } from './inspect-font.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'to-truetype.py');

@@ -1,5 +1,5 @@
 import type { Box } from './page-geometry.js';
-import { runTool } from './run-tool.js';
+import { runTool } from '../util/run-tool.js';
 
 /** One page separated into C, M, Y and K, 8 bits each, interleaved, top row first. */
 export interface CmykRaster {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTool, ToolError } from './run-tool.js';
+import { runTool, ToolError } from '../util/run-tool.js';
 
 /**
  * PDF/X flavours Ghostscript 10.00 writes. PDF/X-4 is not offered: 10.00's pdfwrite only

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cmyk, PDFArray, PDFDocument, PDFName, type PDFPage } from 'pdf-lib';
-import { produceFileAtomic } from './atomic-write.js';
+import { produceFileAtomic } from '../util/atomic-write.js';
 import { createCmykConverter, type FixedColour } from './cmyk-converter.js';
 import { convertDocumentColours, type ColourConversionReport } from './convert-colours.js';
 import { findDirectObstacles } from './direct-obstacles.js';

@@ -6,7 +6,7 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import type { Edition, LoadedPage } from '../edition/load-edition.js';
 import type { processArticle } from '../markdown/process-article.js';
-import { registerTempDir, tempDirFor, writeFileAtomic } from '../pdf/atomic-write.js';
+import { registerTempDir, tempDirFor, writeFileAtomic } from '../util/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
@@ -15,7 +15,7 @@ import { startStaticServer, type StaticServer } from '../server/static-server.js
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import type { PlateMaker } from './make-plates.js';
 import { adClients } from './page-ads.js';
-import { acquireOutputLock } from './output-lock.js';
+import { acquireOutputLock } from '../util/output-lock.js';
 import { createPageFontSubsetter } from './page-fonts.js';
 import { shardPages, withJumpSources } from './page-selection.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';

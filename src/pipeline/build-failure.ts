@@ -1,4 +1,4 @@
-import { OutputLockedError } from './output-lock.js';
+import { OutputLockedError } from '../util/output-lock.js';
 import type { ReportMessage } from '../report/messages.js';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Edition } from '../edition/load-edition.js';
 import { HOUSE_PALETTE } from '../edition/palette.js';
 import { createPlates, type PlateResult } from '../pdf/plates.js';

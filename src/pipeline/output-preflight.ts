@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDirFor } from '../pdf/atomic-write.js';
+import { tempDirFor } from '../util/atomic-write.js';
 
 /** Below this much free space a build is refused before it starts (override: PRESSWORK_MIN_FREE_MB). */
 const DEFAULT_MIN_FREE_MB = 8;

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, open, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { produceFileAtomic, writeFileAtomic } from '../pdf/atomic-write.js';
+import { produceFileAtomic, writeFileAtomic } from '../util/atomic-write.js';
 
 /**
  * Rendered page PDFs by content hash (see page-hash.ts), so an unchanged page is reused

@@ -3,8 +3,11 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
-import { runTool } from '../pdf/run-tool.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { PageChange } from '../report/page-change.js';
+import { runTool } from '../util/run-tool.js';
+
+export type { PageChange };
 
 /**
  * What changed since the previous build: each page PDF is rendered to a small PNG and
@@ -19,18 +22,6 @@ export interface PageImageInput {
   pdf: string;
   /** The page's content hash: when it equals the last build's, the page is unchanged and not rendered. */
   hash?: string;
-}
-
-export interface PageChange {
-  page: string;
-  status: 'new' | 'changed' | 'unchanged';
-  /** Share of pixels that differ, in percent with two decimals; null for a new page. */
-  changedPercent: number | null;
-  changedPixels: number | null;
-  /** Absolute PNG paths; `before` is null for a new page, `diff` unless the page changed. */
-  before: string | null;
-  after: string;
-  diff: string | null;
 }
 
 export interface ComparePagesOptions {

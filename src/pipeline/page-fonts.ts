@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import subsetFont from 'subset-font';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { userCacheDir } from '../util/package-root.js';
 import { createPromiseCache } from '../util/promise-cache.js';
-import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../templates/fonts.js';
+import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../fonts/npm-fonts.js';
 import { roleVariablesCss, type FontSet } from '../fonts/font-set.js';
 import { isPrivateUse } from '../markdown/copy-characters.js';
 

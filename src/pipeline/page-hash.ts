@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import type { Edition, LoadedStory } from '../edition/load-edition.js';
 import type { PageConfig } from '../edition/schema.js';
 import { pagedjsVersion } from '../render/browser-assets.js';
-import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
+import { FONT_FACES, fontPackageDir } from '../fonts/npm-fonts.js';
 import { PACKAGE_ROOT, RUNNING_FROM_SOURCE } from '../util/package-root.js';
 
 /**

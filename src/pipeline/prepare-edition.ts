@@ -11,7 +11,7 @@ import { reportFontCoverage } from '../fonts/font-coverage-report.js';
 import { applyCopyRule } from '../markdown/copy-characters.js';
 import { FALLBACK_FONT, type FontFallback } from '../fonts/font-chain.js';
 import { checkEditionGlyphs } from './check-edition-glyphs.js';
-import { FONT_FACES, fontPackageDir } from '../templates/fonts.js';
+import { FONT_FACES, fontPackageDir } from '../fonts/npm-fonts.js';
 import { createEditionRenderer, type EditionRenderer } from '../templates/render-edition.js';
 import { createEditionView, type EditionView } from '../templates/view-model.js';
 import { userCacheDir } from '../util/package-root.js';

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import type { ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { TEMP_NAME } from '../pdf/atomic-write.js';
-import { processAlive } from './output-lock.js';
+import { TEMP_NAME } from '../util/atomic-write.js';
+import { processAlive } from '../util/output-lock.js';
 
 /**
  * Remove the temp files of writers that no longer run: the ones a killed build left in

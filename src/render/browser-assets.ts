@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { buildFontsCss, fontFaceRule } from '../templates/fonts.js';
+import { buildFontsCss, fontFaceRule } from '../fonts/npm-fonts.js';
 import { FALLBACK_FAMILY, roleVariablesCss, type FontSet } from '../fonts/font-set.js';
 import { FALLBACK_FONT } from '../fonts/font-chain.js';
 import { basename } from 'node:path';

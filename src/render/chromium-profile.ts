@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../pipeline/output-lock.js';
+import { processAlive } from '../util/output-lock.js';
 
 /**
  * Chromium's profile folder (about 20 MB), ours rather than Puppeteer's: Puppeteer removes

@@ -1,6 +1,6 @@
 import { dirname, relative, sep } from 'node:path';
-import type { PageChange } from '../pipeline/page-changes.js';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import type { PageChange } from './page-change.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 /**
  * `changes.html`: for each changed or new page, the previous build's image, this build's and

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { PathEscapeError, resolveInside } from '../edition/paths.js';
-import { runTool } from '../pdf/run-tool.js';
+import { runTool } from '../util/run-tool.js';
 
 /** Screen resolution of an ad's preview image: enough to read it at the page view's zoom. */
 const PREVIEW_DPI = 96;

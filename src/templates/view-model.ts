@@ -5,7 +5,7 @@ import type { Edition, LoadedPage, LoadedStory } from '../edition/load-edition.j
 import { paletteCssVars } from '../edition/palette.js';
 import { chineseDate, lunarDate, weekday } from './dates.js';
 import { headlineLayout, headlineStyleVars, verticalTitleParts, type HeadlineLayout, type TitleRun } from './headline-view.js';
-import { pageTemplateLayout } from './page-templates.js';
+import { pageTemplateLayout } from '../edition/page-templates.js';
 
 /** What the browser layout needs to know about one story box. */
 export interface StoryLayout {

@@ -16,7 +16,7 @@ import { cmyk, PDFDict, PDFDocument, PDFHeader, PDFName, PDFString, rgb, type Co
 import sharp from 'sharp';
 import { PT_PER_MM } from '../edition/grid.js';
 import { resolveCmykProfile } from '../pdf/pdfx.js';
-import { runTool } from '../pdf/run-tool.js';
+import { runTool } from '../util/run-tool.js';
 import { drawSlugText } from '../pdf/slug-text.js';
 
 const FIXED_DATE = new Date('2026-11-20T08:00:00Z');

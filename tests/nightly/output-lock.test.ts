@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireOutputLock, LOCK_FILE, OutputLockedError } from '../../src/pipeline/output-lock.js';
+import { acquireOutputLock, LOCK_FILE, OutputLockedError } from '../../src/util/output-lock.js';
 
 let dir: string;
 const releases: (() => Promise<void>)[] = [];
@@ -109,7 +109,7 @@ describe('acquireOutputLock', () => {
 
   it('releases the lock when the process gets SIGTERM or SIGINT', async () => {
     const script = join(dir, 'hold.mts');
-    const lockModule = new URL('../../src/pipeline/output-lock.ts', import.meta.url).href;
+    const lockModule = new URL('../../src/util/output-lock.ts', import.meta.url).href;
     await writeFile(
       script,
       `import { acquireOutputLock } from ${JSON.stringify(lockModule)};\n` +

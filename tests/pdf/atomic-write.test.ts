@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { produceFileAtomic, registerTempDir, tempPathFor, writeFileAtomic } from '../../src/pdf/atomic-write.js';
+import { produceFileAtomic, registerTempDir, tempPathFor, writeFileAtomic } from '../../src/util/atomic-write.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEMP_NAME, tempDirFor } from '../../src/pdf/atomic-write.js';
-import { LOCK_FILE } from '../../src/pipeline/output-lock.js';
+import { TEMP_NAME, tempDirFor } from '../../src/util/atomic-write.js';
+import { LOCK_FILE } from '../../src/util/output-lock.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 import { TWO_PAGE_EDITION, writeEdition } from '../helpers/fixture-edition.js';
 import { browserProcesses, chromiumProfileOf, waitUntil } from '../helpers/processes.js';

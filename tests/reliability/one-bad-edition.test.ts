@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEdition } from '../../src/pipeline/build-edition.js';
-import { acquireOutputLock } from '../../src/pipeline/output-lock.js';
+import { acquireOutputLock } from '../../src/util/output-lock.js';
 import type { EditionReport } from '../../src/report/edition-report.js';
 import { runCli } from '../helpers/run-cli.js';
 

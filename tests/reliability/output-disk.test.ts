@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEMP_NAME } from '../../src/pdf/atomic-write.js';
+import { TEMP_NAME } from '../../src/util/atomic-write.js';
 import { article, numberedSentences, TWO_PAGE_EDITION, writeEdition } from '../helpers/fixture-edition.js';
 import { pageTexts } from '../helpers/pdf.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEMP_NAME } from '../../src/pdf/atomic-write.js';
-import { LOCK_FILE } from '../../src/pipeline/output-lock.js';
+import { TEMP_NAME } from '../../src/util/atomic-write.js';
+import { LOCK_FILE } from '../../src/util/output-lock.js';
 import { article, numberedSentences, TWO_PAGE_EDITION, writeEdition } from '../helpers/fixture-edition.js';
 import { browserProcesses, chromiumProfileOf, descendants, running, waitUntil } from '../helpers/processes.js';
 import { runCli, startCli, type RunningCli } from '../helpers/run-cli.js';

@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { addExitCleanup } from '../util/exit-cleanup.js';
+import { addExitCleanup } from './exit-cleanup.js';
 
 /** Tools still running: killed when the build ends by a signal, so none writes on after it. */
 const running = new Set<ChildProcess>();

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { addExitCleanup } from '../util/exit-cleanup.js';
+import { addExitCleanup } from './exit-cleanup.js';
 
 /**
  * Temp files are written in a folder of their own and renamed into place, so a build that

@@ -1,5 +1,5 @@
-import type { GridBox, ResolvedGrid } from '../edition/grid.js';
-import type { TemplateName } from '../edition/schema.js';
+import type { GridBox, ResolvedGrid } from './grid.js';
+import type { TemplateName } from './schema.js';
 
 /** What a page template reserves on the grid and which named slots it offers. */
 export interface PageTemplateLayout {

@@ -3,7 +3,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { addExitCleanup } from '../util/exit-cleanup.js';
+import { addExitCleanup } from './exit-cleanup.js';
 
 /**
  * One build per output folder: a lock file created exclusively (`wx`), holding who owns it.
