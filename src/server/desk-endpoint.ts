@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../pdf/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { changeFor, DeskRefusal, deskRequestSchema, type DeskRequest } from './desk-edits.js';
 import { deskState, figureProblems, loadLayout, sha256 } from './desk-state.js';
 import type { DeskReply } from './desk-types.js';

@@ -6,7 +6,7 @@ import type { VFile } from 'vfile';
 import { boxInsideGrid, type GridBox } from '../edition/grid.js';
 import { loadEdition, type Edition } from '../edition/load-edition.js';
 import { readTextFile } from '../edition/read-text-file.js';
-import { pageTemplateLayout } from '../templates/page-templates.js';
+import { pageTemplateLayout } from '../edition/page-templates.js';
 import { placedFiles } from './desk-edits.js';
 import type { DeskBox, DeskState, TrayStory } from './desk-types.js';
 
