@@ -12,7 +12,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium, restrictToOrigin } from '../render/chromium.js';
 import { waitForLayout } from '../render/wait-for-layout.js';
-import { startStaticServer } from '../server/static-server.js';
+import { startStaticServer } from '../render/static-server.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { html: { type: 'string' }, 'by-caller': { type: 'boolean', default: false } } });

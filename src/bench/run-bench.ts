@@ -31,7 +31,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';
-import { startStaticServer } from '../server/static-server.js';
+import { startStaticServer } from '../render/static-server.js';
 import { formatTable, median, medianRun, scalingOf, sizeRatios, type BenchResult, type RunResult, type SizeResult, type StageId } from './bench-table.js';
 import { generateEdition } from './generate-edition.js';
 import { writeLaidOutPages } from './laid-out-html.js';

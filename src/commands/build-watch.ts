@@ -3,7 +3,7 @@ import type { Browser } from 'puppeteer-core';
 import { REPO_ROOT } from '../render/browser-assets.js';
 import type { EditionReport } from '../report/edition-report.js';
 import { createArticleCache } from '../server/preview-article-cache.js';
-import { watchSources, type SourceChanges, type SourceWatcher } from '../server/preview-watcher.js';
+import { watchSources, type SourceChanges, type SourceWatcher } from '../pipeline/watch-sources.js';
 import { createBuildSession, type BuildCommandOptions } from './build.js';
 
 export interface RebuildEvent {

@@ -10,7 +10,7 @@ import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { removeStaleProfiles } from '../render/chromium-profile.js';
-import { startStaticServer, type StaticServer } from '../server/static-server.js';
+import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { buildEdition, newReport, type BuildOptions } from '../pipeline/build-edition.js';
 import { buildFailureMessage } from '../pipeline/build-failure.js';

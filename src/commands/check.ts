@@ -13,7 +13,7 @@ import { writeBrowserAssets } from '../render/browser-assets.js';
 import { launchChromium } from '../render/chromium.js';
 import type { ReportMessage } from '../report/messages.js';
 import { formatMessages } from '../report/terminal.js';
-import { startStaticServer } from '../server/static-server.js';
+import { startStaticServer } from '../render/static-server.js';
 
 export interface CheckOptions {
   editions: string[];

@@ -11,7 +11,7 @@ import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js'
 import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
-import { startStaticServer, type StaticServer } from '../server/static-server.js';
+import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import type { PlateMaker } from './make-plates.js';
 import { adClients } from './page-ads.js';

@@ -9,7 +9,7 @@ import { displayPath, previewError, previewMessages } from './preview-messages.j
 import type { PreviewGrid, PreviewMessage, PreviewSnapshot, PreviewStoryFit } from './preview-state.js';
 import { findTemplateErrors } from './preview-template-errors.js';
 import type { WarmLayout } from './preview-warm-layout.js';
-import type { SourceChanges } from './preview-watcher.js';
+import type { SourceChanges } from '../pipeline/watch-sources.js';
 
 export interface PreviewBuilderOptions {
   editionDir: string;

@@ -10,8 +10,8 @@ import { serveFolder, underPrefix, type FileHandler } from './preview-files.js';
 import { createPreviewRoutes } from './preview-routes.js';
 import type { PreviewMessage, PreviewSnapshot } from './preview-state.js';
 import { createWarmLayout } from './preview-warm-layout.js';
-import { watchSources } from './preview-watcher.js';
-import { startStaticServer } from './static-server.js';
+import { watchSources } from '../pipeline/watch-sources.js';
+import { startStaticServer } from '../render/static-server.js';
 import { createAdImages } from './preview-ad-images.js';
 
 export interface PreviewServerOptions {

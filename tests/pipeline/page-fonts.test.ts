@@ -8,7 +8,7 @@ import { createPageFontSubsetter, pageCharacters, unicodeRange, withFontPreloads
 import { staticMounts } from '../../src/pipeline/prepare-edition.js';
 import { writeBrowserAssets } from '../../src/render/browser-assets.js';
 import { launchChromium } from '../../src/render/chromium.js';
-import { startStaticServer, type StaticServer } from '../../src/server/static-server.js';
+import { startStaticServer, type StaticServer } from '../../src/render/static-server.js';
 
 const TEXT = '萧山日报 presswork：“村BA”篮球联赛落幕，2026年11月26日（星期四）——记者报道……';
 const FAMILIES = ['Noto Serif SC', 'Noto Sans SC', 'LXGW WenKai', 'Presswork CJK Punctuation'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySource } from '../../src/server/preview-watcher.js';
+import { classifySource } from '../../src/pipeline/watch-sources.js';
 
 const roots = { editionDir: '/e/2026-11-26', templatesDir: '/r/templates', stylesDir: '/r/styles' };
 

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { LineFix, TypographyFinding } from '../../src/browser/typography/index.js';
 import { prepareEdition, singlePageView, staticMounts } from '../../src/pipeline/prepare-edition.js';
 import { writeBrowserAssets } from '../../src/render/browser-assets.js';
-import { startStaticServer, type StaticServer } from '../../src/server/static-server.js';
+import { startStaticServer, type StaticServer } from '../../src/render/static-server.js';
 
 export interface FixtureState {
   phase: string;
