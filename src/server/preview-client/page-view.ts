@@ -100,6 +100,8 @@ function main(): void {
         requested = { page: '', version: -1 };
       }
       panel.hide();
+      // The tray takes the left of the window: a fitted zoom fits the narrower view.
+      zoom.apply();
       render();
     },
   });
