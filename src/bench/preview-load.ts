@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 import type { PreviewSnapshot } from '../server/preview-state.js';
 import { articleOf, withMarker } from './edit-article.js';
 
@@ -113,7 +113,7 @@ export async function runPreviewLoad(options: PreviewLoadOptions): Promise<Previ
   await cp(resolve(options.edition), editionDir, { recursive: true });
   const article = await articleOf(editionDir, options.page);
   const original = await readFile(article, 'utf8');
-  const server = spawn(process.execPath, [join(REPO_ROOT, 'src/bin/presswork.mjs'), 'preview', editionDir, '--out', join(work, 'out')], {
+  const server = spawn(process.execPath, [join(PACKAGE_ROOT, 'src/bin/presswork.mjs'), 'preview', editionDir, '--out', join(work, 'out')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

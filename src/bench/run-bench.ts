@@ -28,7 +28,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';
 import { startStaticServer } from '../render/static-server.js';
@@ -51,8 +51,8 @@ const { values } = parseArgs({
   },
 });
 
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const PAGEDJS_CLI = join(REPO_ROOT, 'node_modules', 'pagedjs-cli', 'src', 'cli.js');
+const TSX = join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx');
+const PAGEDJS_CLI = join(PACKAGE_ROOT, 'node_modules', 'pagedjs-cli', 'src', 'cli.js');
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
@@ -121,7 +121,7 @@ function failure(what: string, result: ChildResult): string | undefined {
 
 /** Whether the CLI in this tree knows `--no-cache` (the page cache may or may not have landed). */
 async function cliHasFlag(flag: string): Promise<boolean> {
-  const help = await runChild(TSX, [join(REPO_ROOT, 'src', 'cli.ts'), '--help'], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+  const help = await runChild(TSX, [join(PACKAGE_ROOT, 'src', 'cli.ts'), '--help'], { cwd: PACKAGE_ROOT, timeoutMs: 60_000 });
   return help.stdout.includes(flag);
 }
 
@@ -142,13 +142,13 @@ interface ReportLike {
 
 /** (a): `presswork build` as a user runs it; the stage profile from its report.json. */
 async function runPresswork(stage: StageId, editionDir: string, out: string, pages: number, options: { concurrency: number; proofOnly: boolean; timeoutMs: number }): Promise<RunResult> {
-  const args = [join(REPO_ROOT, 'src', 'cli.ts'), 'build', editionDir, '--out', out, '--concurrency', String(options.concurrency)];
+  const args = [join(PACKAGE_ROOT, 'src', 'cli.ts'), 'build', editionDir, '--out', out, '--concurrency', String(options.concurrency)];
   if (options.proofOnly) args.push('--proof-only');
   const label = `(a) presswork build ${stage === 'presswork-cold' ? 'cold' : 'warm'}`;
   log(`${pages}p ${label}: ${args.slice(1).join(' ')}`);
   const entriesBefore = await cacheEntries(out);
   const code = await codeDigest();
-  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: REPO_ROOT, timeoutMs: options.timeoutMs }));
+  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
   const entriesAfter = await cacheEntries(out);
   const reportPath = join(out, basename(editionDir), 'report.json');
   const report = existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as ReportLike) : undefined;
@@ -177,8 +177,8 @@ async function codeDigest(): Promise<string> {
       else if (entry.isFile()) hash.update(`${path}\0`).update(await readFile(path).catch(() => Buffer.alloc(0)));
     }
   };
-  for (const dir of ['src', 'templates', 'styles']) await walk(join(REPO_ROOT, dir));
-  hash.update(await readFile(join(REPO_ROOT, 'package-lock.json')).catch(() => Buffer.alloc(0)));
+  for (const dir of ['src', 'templates', 'styles']) await walk(join(PACKAGE_ROOT, dir));
+  hash.update(await readFile(join(PACKAGE_ROOT, 'package-lock.json')).catch(() => Buffer.alloc(0)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -218,8 +218,8 @@ async function runChromiumPrint(base: string, ids: string[], out: string, option
   await rm(out, { recursive: true, force: true });
   const label = '(c) chromium page.pdf (floor)';
   log(`${ids.length}p ${label}`);
-  const args = [join(REPO_ROOT, 'src', 'bench', 'print-floor.ts'), '--base', base, '--pages', ids.join(','), '--out', out, '--concurrency', String(options.concurrency)];
-  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: REPO_ROOT, timeoutMs: options.timeoutMs }));
+  const args = [join(PACKAGE_ROOT, 'src', 'bench', 'print-floor.ts'), '--base', base, '--pages', ids.join(','), '--out', out, '--concurrency', String(options.concurrency)];
+  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
   const pdfPages = await pdfPageCount(ids.map((id) => join(out, `${id}.pdf`)));
   return runResult('chromium-print', label, ids.length, measured, [failure('print-floor', child)].filter((f): f is string => Boolean(f)), { pdfPages });
 }

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { watchBuilds, type RebuildEvent } from '../commands/build-watch.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 import { articleOf, withMarker } from './edit-article.js';
 import { generateEdition } from './generate-edition.js';
 import { runChild } from './run-child.js';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < Number(values['cli-runs']) * articles.length; i++) {
     const article = articles[i % articles.length]!;
     await edit(article);
-    const child = await runChild(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(REPO_ROOT, 'src', 'cli.ts'), 'build', edition.dir, '--out', out], { timeoutMs: 600_000 });
+    const child = await runChild(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx'), [join(PACKAGE_ROOT, 'src', 'cli.ts'), 'build', edition.dir, '--out', out], { timeoutMs: 600_000 });
     const report = JSON.parse(await readFile(join(out, 'edition', 'report.json'), 'utf8')) as { pages: { id: string; timings?: unknown }[] };
     edits.push({ mode: 'cli', article: article.slice(edition.dir.length + 1), rendered: report.pages.filter((p) => p.timings).map((p) => p.id), platesMs: null, doneMs: Math.round(child.ms), load: loadavg()[0]! });
     log(`cli: ${edits.at(-1)!.article} → rendered ${edits.at(-1)!.rendered.join(', ')}; whole command ${seconds(child.ms)} s (exit ${child.code})`);

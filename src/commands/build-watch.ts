@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 import type { EditionReport } from '../report/edition-report.js';
 import { createArticleCache } from '../server/preview-article-cache.js';
 import { watchSources, type SourceChanges, type SourceWatcher } from '../pipeline/watch-sources.js';
@@ -88,7 +88,7 @@ export function watchBuilds(
   const ready = (async () => {
     await counted(() => session.build(options.editions, { processArticle: articles.process }));
     for (const dir of options.editions) {
-      const roots = { editionDir: dir, templatesDir: join(REPO_ROOT, 'templates'), stylesDir: join(REPO_ROOT, 'styles') };
+      const roots = { editionDir: dir, templatesDir: join(PACKAGE_ROOT, 'templates'), stylesDir: join(PACKAGE_ROOT, 'styles') };
       const watcher = watchSources(roots, (changes) => queue(dir, changes), {
         onError: (error) => options.write(`${basename(dir)}: watching failed: ${error.message}\n`),
       });

@@ -3,7 +3,7 @@ import type { VFile } from 'vfile';
 import { loadEdition, type Edition } from '../edition/load-edition.js';
 import { processArticle } from '../markdown/process-article.js';
 import type { FigureImage } from '../markdown/rehype-figures.js';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 import { checkHeadlineFonts } from '../edition/check-headline-fonts.js';
 import { createFontSet, definedFontRoles, type FontSet } from '../fonts/font-set.js';
 import { loadHouseStyle } from '../fonts/load-house-style.js';
@@ -82,7 +82,7 @@ export async function prepareEdition(
       imagesByStory.set(story.id, result.images);
     }
   });
-  const render = await time('template', () => createEditionRenderer(join(REPO_ROOT, 'templates')));
+  const render = await time('template', () => createEditionRenderer(join(PACKAGE_ROOT, 'templates')));
   const view = createEditionView(edition, storyHtml, '/assets');
   reportFontCoverage(fonts.house, fallbacks);
   // house.yaml's own errors (a refused font) fail the build but stop no page: the role keeps its npm font.

@@ -11,8 +11,6 @@ import { loadBundle, type BundleSpec } from '../util/browser-bundle.js';
 import { PACKAGE_ROOT } from '../util/package-root.js';
 
 const require = createRequire(import.meta.url);
-/** presswork's package folder (templates/, styles/), in a clone or an install. */
-export const REPO_ROOT = PACKAGE_ROOT;
 
 /** Exact Paged.js version in use, for reports and cache keys. */
 // pagedjs's exports map hides its files; find the package folder from its main entry.
@@ -60,7 +58,7 @@ export async function writeBrowserAssets(assetsDir: string, fontSet?: FontSet): 
     writeFile(join(assetsDir, 'fonts.css'), [...house, await buildFontsCss('/fonts'), fallback, roleVariablesCss(fontSet), ''].join('\n')),
     writeFile(join(assetsDir, 'fonts-extended.css'), await buildFontsCss('/fonts', 'extended')),
     writeFile(join(assetsDir, 'layout.js'), await bundleLayoutScript()),
-    copyFile(join(REPO_ROOT, 'styles', 'newspaper.css'), join(assetsDir, 'newspaper.css')),
+    copyFile(join(PACKAGE_ROOT, 'styles', 'newspaper.css'), join(assetsDir, 'newspaper.css')),
     copyFile(join(PAGEDJS_DIR, 'dist', 'paged.js'), join(assetsDir, 'paged.js')),
   ]);
 }

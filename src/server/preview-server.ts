@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { staticMounts } from '../pipeline/prepare-edition.js';
-import { REPO_ROOT } from '../render/browser-assets.js';
+import { PACKAGE_ROOT } from '../util/package-root.js';
 import { createPreviewBuilder, type PreviewBuilder } from './preview-builder.js';
 import { bundlePreviewClient } from './preview-client-bundle.js';
 import { createDeskEndpoint, DESK_EDIT_PATH } from './desk-endpoint.js';
@@ -57,8 +57,8 @@ function loopbackOrigin(origin: string, host: string): string {
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const editionDir = resolve(options.edition);
   // The folders prepareEdition and writeBrowserAssets read: what must trigger a reload.
-  const templatesDir = join(REPO_ROOT, 'templates');
-  const stylesDir = join(REPO_ROOT, 'styles');
+  const templatesDir = join(PACKAGE_ROOT, 'templates');
+  const stylesDir = join(PACKAGE_ROOT, 'styles');
   const host = options.host ?? '127.0.0.1';
   const htmlDir = join(resolve(options.out), basename(editionDir), 'preview');
   const all = staticMounts(editionDir, htmlDir);
