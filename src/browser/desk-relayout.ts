@@ -1,3 +1,4 @@
+import { SIZE_CLASSES, storySizeClass } from '../edition/size-class.js';
 import { columnLeftPt, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
 import { layoutStack } from './layout-stack.js';
 import { copyfitOf, layoutStoryBox } from './layout-edition.js';
@@ -33,6 +34,12 @@ function placeElement(source: StorySource, grid: BrowserGrid, box: GridBox): voi
   el.style.left = `${columnLeftPt(grid, box.col - 1)}pt`;
   el.style.width = `${spanWidthPt(grid, box.cols)}pt`;
   el.classList.toggle('rule-left', box.col > 1);
+  // The head the build will give the box at its new width (a continuation stays small).
+  if (el.dataset.part !== 'cont') {
+    el.classList.remove(...SIZE_CLASSES);
+    const size = storySizeClass(box, { columns: grid.columns, feature: Boolean(el.closest('.pw-feature')) });
+    if (size) el.classList.add(size);
+  }
   if (!source.data.stack) el.classList.toggle('rule-top', box.row > 1);
   setBox(source, grid, box);
   // The box changed under the pass the page shows: that pass is no answer now.

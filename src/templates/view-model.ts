@@ -6,6 +6,7 @@ import { paletteCssVars } from '../edition/palette.js';
 import { chineseDate, lunarDate, weekday } from './dates.js';
 import { headlineLayout, headlineStyleVars, verticalTitleParts, type HeadlineLayout, type TitleRun } from './headline-view.js';
 import { pageTemplateLayout } from '../edition/page-templates.js';
+import { storySizeClass } from '../edition/size-class.js';
 
 /** What the browser layout needs to know about one story box. */
 export interface StoryLayout {
@@ -110,10 +111,7 @@ function boxStyle(grid: ResolvedGrid, box: GridBox): string {
 }
 
 function sizeClass(page: LoadedPage, story: LoadedStory, grid: ResolvedGrid): string {
-  if (page.config.template === 'feature' && story.box.cols === grid.columns) return 'size-banner';
-  if (story.box.cols >= Math.ceil(grid.columns * 0.6)) return 'size-large';
-  if (story.box.cols <= 2 || story.config.slot === 'ear') return 'size-small';
-  return '';
+  return storySizeClass(story.box, { columns: grid.columns, feature: page.config.template === 'feature' }, story.config.slot === 'ear');
 }
 
 function ruleClasses(box: GridBox): string[] {

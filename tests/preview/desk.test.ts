@@ -67,6 +67,14 @@ async function drag(key: string, cols: number, rows: number, options: { handle?:
   if (options.release !== false) await tab.mouse.up();
 }
 
+/** Classes of the story element in the desk's own page document. */
+function deskStoryClasses(story: string): Promise<string[]> {
+  return tab.evaluate((id) => {
+    const frame = document.querySelector<HTMLIFrameElement>('.pw-desk-frames iframe.pw-frame:not(.pw-frame-loading)')!;
+    return [...frame.contentDocument!.querySelector<HTMLElement>(`.story[data-story="${id}"]`)!.classList];
+  }, story);
+}
+
 async function select(key: string): Promise<void> {
   const r = await boxRect(tab, key);
   await tab.mouse.click(r.x + r.width / 2, r.y + 40);
@@ -127,9 +135,12 @@ describe('layout desk in Chromium', () => {
     await select(STORY);
     const before = await yaml();
     const version = await shownVersion();
+    expect(await deskStoryClasses('news-laonian-shitang')).not.toContain('size-small');
     await drag(STORY, -1, -30, { handle: 'se', release: false });
     const live = await liveFit('news-laonian-shitang');
     expect(live!.overset).toBeGreaterThan(0);
+    // Two columns wide now: already while dragging, the story has the small head the build gives it.
+    expect(await deskStoryClasses('news-laonian-shitang')).toContain('size-small');
     expect(await tab.$eval(`[data-fit="${STORY}"]`, (el) => el.textContent)).toMatch(/超版 \d+字/);
     expect(await tab.$eval(`[data-key="${STORY}"] .pw-desk-cells`, (el) => el.textContent)).toContain('栏 1–2 · 行 1–20');
     await tab.screenshot({ path: '/tmp/desk-resizing.png' });
@@ -139,6 +150,7 @@ describe('layout desk in Chromium', () => {
     await waitForNewLayout(version);
     expect((await liveFit('news-laonian-shitang'))!.overset).toBeGreaterThan(0);
     expect(await tab.$eval(`[data-fit="${STORY}"]`, (el) => el.textContent)).toMatch(/超版 \d+字/);
+    expect(await deskStoryClasses('news-laonian-shitang')).toContain('size-small');
   });
 
   it('refuses an overlapping drop: the box shows red, the file is unchanged', async () => {
