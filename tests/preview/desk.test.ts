@@ -93,7 +93,15 @@ beforeAll(async () => {
   await tab.waitForSelector('.pw-toolbar');
   await tab.keyboard.press('w'); // the whole page in view
   await tab.keyboard.press('e');
-  await tab.waitForFunction(() => window.__pwDeskProbe?.shownVersion > 0 && document.querySelector('[data-key="story-news-laonian-shitang"]'), { timeout: 180_000, polling: 100 });
+  await tab.waitForFunction(() => window.__pwDeskProbe?.shownVersion > 0 && window.__pwDeskProbe.ready && document.querySelector('[data-key="story-news-laonian-shitang"]'), { timeout: 180_000, polling: 100 });
+  // The zoom to the whole page has settled: the box is where the first drag will grab it.
+  let last = '';
+  for (let tries = 0; tries < 40; tries++) {
+    const now = JSON.stringify(await boxRect(tab, STORY));
+    if (now === last) break;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
 }, 240_000);
 
 // A failed test must not leave the button down for the next one.

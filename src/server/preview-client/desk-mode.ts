@@ -28,6 +28,8 @@ export interface DeskProbe {
   message: string;
   saving: boolean;
   saves: number;
+  /** Whether the desk has read edition.yaml (its hash and boxes): drops before that cannot be saved. */
+  ready: boolean;
 }
 
 declare global {
@@ -76,7 +78,7 @@ export function createDeskMode(options: {
 }): DeskMode | undefined {
   const token = deskToken();
   if (!token) return undefined;
-  const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], layoutMs: [], fitted: [], drops: [], fits: {}, message: '', saving: false, saves: 0 };
+  const probe: DeskProbe = { active: false, shownVersion: 0, steps: [], layoutMs: [], fitted: [], drops: [], fits: {}, message: '', saving: false, saves: 0, ready: false };
   window.__pwDeskProbe = probe;
   let active = false;
   let state: DeskState | undefined;
@@ -153,6 +155,7 @@ export function createDeskMode(options: {
       if (at.writes !== writes || at.load < applied) return;
       applied = at.load;
       state = next;
+      probe.ready = true;
       undoButton.disabled = !state.canUndo;
       redoButton.disabled = !state.canRedo;
       tray.show(state.tray);
@@ -362,7 +365,13 @@ export function createDeskMode(options: {
   }
 
   async function save(box: DeskBox, candidate: DeskGridBox, hash: string): Promise<void> {
-    if (!box.target || !state) return;
+    if (!box.target || !state) {
+      // Nothing to write it against: the box goes back and the editor is told, never a silent loss.
+      shownBox.delete(box.key);
+      say(state ? `${box.label}: not a box edition.yaml places` : 'The desk is still reading edition.yaml: drop the box again', true);
+      draw();
+      return;
+    }
     probe.saving = true;
     const at = { at: performance.now(), version: wanted };
     const { status, reply } = await postDeskEdit(token!, { op: 'place', hash, page: pageId, target: box.target, box: yamlBox(box, candidate) });
