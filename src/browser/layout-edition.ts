@@ -57,8 +57,6 @@ export function layoutEdition(doc: Document, options: LayoutOptions = {}): Editi
       const continuation = findContinuation(doc, el, data.jumpTo.page);
       if (continuation) handedOver.set(continuation, pass.rest);
       else handover[result.story] = pass.rest.map((b) => b.outerHTML).join('');
-      result.continuedOn = data.jumpTo.page;
-      result.jumpedChars = textLength(pass.rest);
     }
     results.push(result);
   };
@@ -102,6 +100,11 @@ export function copyfitOf(source: StorySource, pass: StoryPass, grid: BrowserGri
     box: { ...data.box },
     layout: { passes: source.passes, ms: Math.round(source.ms) },
   };
+  // What a jump hands on, for the build and for the desk's live numbers alike.
+  if (pass.jumped && data.jumpTo) {
+    result.continuedOn = data.jumpTo.page;
+    result.jumpedChars = textLength(pass.rest);
+  }
   const { trackingEm, headlineSteps, figureLines, spacingLines } = pass.settings;
   const fitted = Object.fromEntries(Object.entries({ trackingEm, headlineSteps, figureLines, spacingLines }).filter(([, v]) => v !== 0));
   if (Object.keys(fitted).length > 0) result.fitted = fitted;

@@ -280,6 +280,23 @@ describe('layout desk in Chromium', () => {
     // Back on A1 the story's box names its jump and how the target box fits.
     await tab.select('.pw-page-select', 'A1');
     await tab.waitForFunction(() => /^转 A2/.test(document.querySelector('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip')?.textContent ?? ''), { timeout: 120_000, polling: 100 });
+    // The desk's A1 document laid out since the write: the story knows it jumps.
+    await tab.waitForFunction(
+      () => /jumpTo/.test(document.querySelector<HTMLIFrameElement>('.pw-desk-frames iframe.pw-frame:not(.pw-frame-loading)')?.contentDocument?.querySelector<HTMLElement>('.pw-page[data-page="A1"] .story[data-story="news-laonian-shitang"]')?.dataset.layout ?? ''),
+      { timeout: 120_000, polling: 100 },
+    );
+    const chip = () => tab.$eval('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip', (el) => el.textContent ?? '');
+    expect(await chip()).not.toContain('≈');
+    // Taller in the hand, the story hands less text on: the chip estimates what the
+    // continuation box would hold (≈); Escape puts everything back.
+    const settled = await yaml();
+    await select(STORY);
+    await drag(STORY, 0, 3, { handle: 'se', release: false });
+    await tab.waitForFunction(() => /接续(超版 ≈\d+字| ≈满)/.test(document.querySelector('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip')?.textContent ?? ''), { timeout: 30_000, polling: 50 });
+    await tab.keyboard.press('Escape');
+    await tab.mouse.up();
+    await tab.waitForFunction(() => !/≈/.test(document.querySelector('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip')?.textContent ?? ''), { timeout: 30_000, polling: 50 });
+    expect(await yaml()).toBe(settled);
   });
 
   it('moves a placed figure: the story is laid out with it at its new place while dragging, and only its numbers change', async () => {

@@ -3,6 +3,7 @@ import type { DeskBox, DeskGridBox, DeskReply, DeskState } from '../desk-types.j
 import type { PreviewGrid, PreviewSnapshot } from '../preview-state.js';
 import { deskToken, fetchDeskState, postDeskEdit } from './desk-api.js';
 import { boxRectPx, describeCells, dragBox, gridPoint, HANDLES, placementProblem, roomBelow, sameBox, type Handle } from './desk-geometry.js';
+import { estimateContinuationOverset } from './desk-jump-estimate.js';
 import { createDeskTray } from './desk-tray.js';
 import { h } from './dom.js';
 import { PageFrames, type LayoutState, type ShownFrame } from './page-frame.js';
@@ -90,6 +91,8 @@ export function createDeskMode(options: {
   let nudge: { box: DeskBox; start: DeskGridBox; candidate: DeskGridBox; hash: string; timer: number; problem?: string } | undefined;
   /** Live copyfit by story id, from the desk frame's layout and every relayout since. */
   let fits = new Map<string, Fit>();
+  /** The copyfit of the layout on screen, before any drag: what the jump targets were laid out from. */
+  let shownFits = new Map<string, Fit>();
   /** Where a box shows while it is dragged or waits for its save. */
   const shownBox = new Map<string, DeskGridBox>();
   let dropAt: { at: number; version: number } | undefined;
@@ -125,6 +128,7 @@ export function createDeskMode(options: {
 
   function onShown(shown: ShownFrame): void {
     fits = new Map(shown.state.copyfit.map((c) => [c.story, c as Fit]));
+    shownFits = new Map(fits);
     unfitted.clear();
     probe.shownVersion = wanted;
     if (dropAt && wanted > dropAt.version) {
@@ -219,8 +223,14 @@ export function createDeskMode(options: {
     }
     if (box.continues) {
       const cont = snapshot.pages.find((p) => p.id === box.continues)?.stories.find((s) => s.story === box.stories[0] && s.part === 'cont');
-      const over = cont?.overset.chars ?? 0;
-      notes.push(h('span', { class: `pw-desk-note-chip ${over > 0 ? 'pw-bad' : 'pw-ok'}` }, over > 0 ? `转 ${box.continues} · 接续超版 ${over}字` : `转 ${box.continues}`));
+      const shownJumped = shownFits.get(box.stories[0]!)?.jumpedChars;
+      const liveJumped = fits.get(box.stories[0]!)?.jumpedChars;
+      // While the box is in the hand, what the continuation would hold: an estimate (≈).
+      const g = grid;
+      const moved = cont !== undefined && g !== undefined && shownJumped !== undefined && liveJumped !== undefined && liveJumped !== shownJumped;
+      const over = moved ? estimateContinuationOverset(cont, shownJumped, liveJumped, Math.floor(g.columnWidthPt / g.bodySizePt)) : (cont?.overset.chars ?? 0);
+      const about = moved ? '≈' : '';
+      notes.push(h('span', { class: `pw-desk-note-chip ${over > 0 ? 'pw-bad' : 'pw-ok'}` }, over > 0 ? `转 ${box.continues} · 接续超版 ${about}${over}字` : `转 ${box.continues}${moved ? ' · 接续 ≈满' : ''}`));
     }
     return notes;
   }
