@@ -1,6 +1,7 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { PathEscapeError, resolveInside } from '../edition/paths.js';
+import { readAdFile } from '../edition/read-ad-file.js';
 import { runTool } from '../util/run-tool.js';
 
 /** Screen resolution of an ad's preview image: enough to read it at the page view's zoom. */
@@ -37,15 +38,10 @@ export function createAdImages(editionDir: string): (file: string) => Promise<Ui
   };
 }
 
+/** The ad drawn for the screen; a file that is no ad (by its bytes, as the build reads it) is refused. */
 async function draw(path: string): Promise<Uint8Array> {
-  const head = Buffer.alloc(5);
-  const handle = await open(path, 'r');
-  try {
-    await handle.read(head, 0, 5, 0);
-  } finally {
-    await handle.close();
-  }
-  if (head.toString('latin1') !== '%PDF-') return sharp(path).toColourspace('srgb').png().toBuffer();
+  const ad = await readAdFile(path);
+  if (ad.kind !== 'pdf') return sharp(ad.bytes).toColourspace('srgb').png().toBuffer();
   const { stdout } = await runTool('gs', ['-q', '-dSAFER', '-dBATCH', '-dNOPAUSE', '-dFirstPage=1', '-dLastPage=1', '-sDEVICE=png16m', `-r${PREVIEW_DPI}`, '-dUseTrimBox', '-sOutputFile=-', path], { timeoutMs: 30_000, maxBuffer: 64 << 20 });
   return stdout;
 }
