@@ -12,7 +12,7 @@ export function flowIntoFrames(blocks: HTMLElement[], frames: HTMLElement[], pit
   const charsPerLine = frames[0] ? charsPerLineOf(frames[0]) : 1;
   for (const frame of frames) {
     if (queue.length === 0) break;
-    const heightPx = styledHeightPx(frame);
+    const heightPx = styledPx(frame, 'height');
     if (heightPx < pitchPx / 2) continue;
     fillFrame(frame, heightPx / pitchPx, queue, pitchPx, charsPerLine);
   }
@@ -20,12 +20,12 @@ export function flowIntoFrames(blocks: HTMLElement[], frames: HTMLElement[], pit
 }
 
 /**
- * The frame's height as its style sets it (frames are positioned in pt), so that deciding
- * which frames to fill needs no layout; the rendered height when the style gives none.
+ * The frame's height or width as its style sets it (frames are positioned in pt), so that
+ * deciding which frames to fill needs no layout; the rendered size when the style gives none.
  */
-function styledHeightPx(frame: HTMLElement): number {
-  const match = /^(-?[\d.]+)pt$/.exec(frame.style.height);
-  return match ? Number(match[1]) * PX_PER_PT : frame.getBoundingClientRect().height;
+function styledPx(frame: HTMLElement, side: 'height' | 'width'): number {
+  const match = /^(-?[\d.]+)pt$/.exec(frame.style[side]);
+  return match ? Number(match[1]) * PX_PER_PT : frame.getBoundingClientRect()[side];
 }
 
 /** Per story and frame width: reading the font size after a change would cost a style pass. */
@@ -33,7 +33,7 @@ const knownCharsPerLine = new WeakMap<Element, Map<number, number>>();
 
 /** Full-width characters a frame's line holds: enough to choose a batch, never to break a line. */
 function charsPerLineOf(frame: HTMLElement): number {
-  const width = styledWidthPx(frame);
+  const width = styledPx(frame, 'width');
   const story = frame.parentElement ?? frame;
   const known = knownCharsPerLine.get(story) ?? new Map<number, number>();
   knownCharsPerLine.set(story, known);
@@ -42,11 +42,6 @@ function charsPerLineOf(frame: HTMLElement): number {
   const chars = Math.max(1, Math.floor(width / parseFloat(getComputedStyle(frame).fontSize)));
   known.set(width, chars);
   return chars;
-}
-
-function styledWidthPx(frame: HTMLElement): number {
-  const match = /^([\d.]+)pt$/.exec(frame.style.width);
-  return match ? Number(match[1]) * PX_PER_PT : frame.getBoundingClientRect().width;
 }
 
 /**
