@@ -8,6 +8,7 @@ import { collectHashInputs } from '../pipeline/page-hash.js';
 import type { CachedPage } from '../pipeline/render-pages.js';
 import { createBuildLog, type LogFormat } from '../report/build-log.js';
 import type { Browser } from 'puppeteer-core';
+import { createBrowserPool } from '../render/browser-pool.js';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { removeStaleProfiles } from '../render/chromium-profile.js';
 import { startStaticServer, type StaticServer } from '../render/static-server.js';
@@ -75,12 +76,7 @@ export function createBuildSession(
   launch: () => Promise<Browser> = launchChromium,
   launched?: Promise<Browser>,
 ): BuildSession {
-  let browser = launched;
-  const getBrowser = async () => {
-    const current = browser && (await browser.catch(() => undefined));
-    if (!current || !current.connected) browser = launch();
-    return browser!;
-  };
+  const pool = createBrowserPool({ launch, launched });
   const versionAsked = chromiumVersion();
   const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
   const log = createBuildLog(options.logFormat, options.write, options.isTTY);
@@ -102,7 +98,7 @@ export function createBuildSession(
         log.start(basename(dir), await countPages(dir));
         const report = await buildEdition(dir, {
           out: options.out,
-          browser: getBrowser,
+          browser: pool.browser,
           chromiumVersion: version,
           proofOnly: options.proofOnly,
           concurrency: options.concurrency,
@@ -138,7 +134,7 @@ export function createBuildSession(
     },
     async close() {
       await Promise.all(servers.values().map((started) => started.then((s) => s.close(), () => undefined)));
-      await (await browser?.catch(() => undefined))?.close();
+      await pool.close();
     },
   };
 }

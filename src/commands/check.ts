@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Browser } from 'puppeteer-core';
 import { reporter } from 'vfile-reporter';
 import { auditMessages } from '../pipeline/build-edition.js';
 import { copyfitMessages } from '../pipeline/copyfit-messages.js';
@@ -10,7 +9,7 @@ import { createPageFontSubsetter } from '../pipeline/page-fonts.js';
 import { prepareEdition, staticMounts } from '../pipeline/prepare-edition.js';
 import { renderPages } from '../pipeline/render-pages.js';
 import { writeBrowserAssets } from '../render/browser-assets.js';
-import { launchChromium } from '../render/chromium.js';
+import { createBrowserPool } from '../render/browser-pool.js';
 import type { ReportMessage } from '../report/messages.js';
 import { formatMessages } from '../report/terminal.js';
 import { startStaticServer } from '../render/static-server.js';
@@ -30,7 +29,7 @@ export interface CheckOptions {
  */
 export async function runCheck(options: CheckOptions): Promise<boolean> {
   let ok = true;
-  let browser: Browser | undefined;
+  const browsers = createBrowserPool();
   try {
     // One edition's failure (a library exception, a full disk) is its own: the next is still checked.
     const checkOne = async (dir: string): Promise<void> => {
@@ -52,15 +51,14 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
       await writeBrowserAssets(join(htmlDir, 'assets'), prepared.fonts);
       const server = await startStaticServer({ mounts: staticMounts(prepared.edition.dir, htmlDir) });
       try {
-        browser ??= await launchChromium();
-        const shared = browser;
+        await browsers.browser(); // a browser that cannot start stops the check here, with its reason
         const { results, messages } = await renderPages({
           prepared,
           editionName: prepared.edition.name,
           origin: server.origin,
           htmlDir,
           pagesDir: work,
-          browser: async () => shared,
+          browser: browsers.browser,
           fonts: await createPageFontSubsetter(join(htmlDir, 'assets'), undefined, prepared.fonts),
           layoutOnly: true,
         });
@@ -87,7 +85,7 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
       });
     }
   } finally {
-    await browser?.close();
+    await browsers.close();
   }
   return ok;
 }

@@ -4,6 +4,7 @@ import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { lostBrowser } from '../render/browser-pool.js';
 import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import type { ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
@@ -56,8 +57,6 @@ export interface RenderPagesOptions {
   /** A page's PDF is written (rendered or from the cache): plates can start on it. */
   onPdf?: (pageId: string, pdf: string, hash: string | undefined) => void;
 }
-
-const BROWSER_GONE = /Target closed|Session closed|Protocol error|browser has disconnected|Connection closed/i;
 
 /**
  * Render every page in its own tab, several at once. A page waits only for the pages whose
@@ -160,8 +159,9 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
 }
 
 async function renderWithRetry(options: RenderPagesOptions, pageId: string, browser: Promise<Browser>): Promise<RenderedPage> {
+  let used: Browser | undefined;
   const attempt = async (from: Promise<Browser>) =>
-    renderPage(await from, `${options.origin}/html/${pageId}.html`, {
+    renderPage((used = await from), `${options.origin}/html/${pageId}.html`, {
       origin: options.origin,
       label: `${options.editionName} page ${pageId}`,
       timeouts: options.timeouts,
@@ -171,8 +171,8 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string, brow
   try {
     return await attempt(browser);
   } catch (error) {
-    if (!BROWSER_GONE.test((error as Error).message)) throw error;
-    return attempt(options.browser()); // the getter starts a fresh browser when the old one died
+    if (!lostBrowser(error, used)) throw error;
+    return attempt(options.browser()); // the pool (render/browser-pool.ts) launches a fresh browser when the old one died
   }
 }
 
