@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
-import { launchChromium, restrictToOrigin } from '../render/chromium.js';
+import { createBrowserPool } from '../render/browser-pool.js';
+import { restrictToOrigin } from '../render/chromium.js';
 import { waitForLayout } from '../render/wait-for-layout.js';
 
 export interface WarmLayoutResult {
@@ -27,23 +28,13 @@ export interface WarmLayout {
  */
 export function createWarmLayout(options: { origin: string; timeoutMs?: number; launch?: () => Promise<Browser> }): WarmLayout {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const launch = options.launch ?? (() => launchChromium());
-  let browser: Promise<Browser> | undefined;
   let tab: Promise<Page> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  const getBrowser = () => {
-    browser ??= launch().then((b) => {
-      b.on('disconnected', () => {
-        browser = undefined;
-        tab = undefined;
-      });
-      return b;
-    });
-    browser.catch(() => (browser = undefined));
-    return browser;
-  };
+  // The tab belongs to the browser: when it goes, so does the tab (the pool relaunches the browser).
+  const browsers = createBrowserPool({ launch: options.launch, onDisconnected: () => (tab = undefined) });
+  const getBrowser = browsers.browser;
 
   const getTab = () => {
     tab ??= getBrowser().then(async (b) => {
@@ -85,10 +76,8 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
     },
     async close() {
       closed = true;
-      const b = browser;
-      browser = undefined;
       tab = undefined;
-      if (b) await (await b.catch(() => undefined))?.close().catch(() => undefined);
+      await browsers.close();
     },
   };
 }
