@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {
       out,
       strict,
-      timeout: { type: 'string', value: 'SECONDS', help: 'per-stage timeout for layout, pagination and printing' },
+      timeout: { type: 'string', value: 'SECONDS', help: 'cancel the build (each rebuild with --watch) after SECONDS, cleanly' },
       json,
       'proof-only': { type: 'boolean', default: false, help: 'write the screen proof only, no press plates' },
       concurrency: { type: 'string', value: 'N', help: 'pages rendered, and plates made, at once (default: number of cores)' },

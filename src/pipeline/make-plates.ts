@@ -9,6 +9,7 @@ import { createPlates, type PlateResult } from '../pdf/plates.js';
 import { preflightPlate, type Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
 import { createLimiter } from '../util/limiter.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { adClients } from './page-ads.js';
 
 export interface PlatesOutcome {
@@ -63,7 +64,8 @@ export function createPlateMaker(
   edition: Edition,
   outDir: string,
   buildTime: Date,
-  options: { reuseDir?: string; concurrency?: number } = {},
+  /** `signal`: cancels the plates: Ghostscript is killed and no plate starts (see util/cancel.ts). */
+  options: { reuseDir?: string; concurrency?: number; signal?: AbortSignal } = {},
 ): PlateMaker {
   const { config, grid } = edition;
   const trimMm = { width: grid.widthMm, height: grid.heightMm };
@@ -80,7 +82,9 @@ export function createPlateMaker(
   };
 
   const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
+    throwIfCancelled(options.signal);
     const [plate] = await createPlates({
+      signal: options.signal,
       proof: pdf,
       pageIds: [pageId],
       trimMm,
@@ -97,6 +101,7 @@ export function createPlateMaker(
       fixedColours: Object.values(HOUSE_PALETTE),
       converter: config.print.converter,
     });
+    throwIfCancelled(options.signal);
     const path = relative(outDir, plate!.path);
     const checkStarted = performance.now();
     const findings = await preflightPlate(plate!.path, { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx });

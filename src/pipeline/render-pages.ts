@@ -5,8 +5,11 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { lostBrowser } from '../render/browser-pool.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
-import type { ReportMessage } from '../report/messages.js';
+import { pageError, type ReportMessage } from '../report/messages.js';
+
+export { pageError } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
 import { placeAds } from '../pdf/place-ads.js';
 import { checkPageFonts } from './check-fonts.js';
@@ -56,6 +59,8 @@ export interface RenderPagesOptions {
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
   /** A page's PDF is written (rendered or from the cache): plates can start on it. */
   onPdf?: (pageId: string, pdf: string, hash: string | undefined) => void;
+  /** Cancels the render: open tabs close, no page starts, and the cancellation is thrown. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -133,6 +138,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       messages.push(...renderWarnings(pageId, rendered), ...fontMessages);
       report(true);
     } catch (error) {
+      throwIfCancelled(options.signal); // not this page's failure: the whole build stops
       const stories = page.stories.map((s) => s.id).join(', ');
       const kept = (await stat(pdfPath).catch(() => undefined))?.mtime;
       const stale = kept ? `; ${pageId}.pdf from ${kept.toISOString()} is kept and is now stale` : '';
@@ -144,7 +150,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
 
   const queue = [...order];
   const worker = async () => {
-    for (let pageId = queue.shift(); pageId; pageId = queue.shift()) {
+    for (let pageId = queue.shift(); pageId && !options.signal?.aborted; pageId = queue.shift()) {
       // Registered before it starts, so pages later in the queue can wait on it.
       const done = renderOne(pageId);
       finished.set(pageId, done);
@@ -154,7 +160,10 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   // Queue order puts every jump source before its target, so a page only ever waits for
   // pages already started.
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), order.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  // Settled, not raced: on a cancel every tab is closed before the caller removes the lock.
+  const workers = await Promise.allSettled(Array.from({ length: concurrency }, worker));
+  throwIfCancelled(options.signal);
+  for (const w of workers) if (w.status === 'rejected') throw w.reason;
   return { results, messages };
 }
 
@@ -167,11 +176,12 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string, brow
       timeouts: options.timeouts,
       layoutOnly: options.layoutOnly,
       hooks: options.hooks?.(pageId),
+      signal: options.signal,
     });
   try {
     return await attempt(browser);
   } catch (error) {
-    if (!lostBrowser(error, used)) throw error;
+    if (options.signal?.aborted || !lostBrowser(error, used)) throw error;
     return attempt(options.browser()); // the pool (render/browser-pool.ts) launches a fresh browser when the old one died
   }
 }
@@ -185,9 +195,6 @@ async function hashPage(options: RenderPagesOptions, pageId: string, handover: M
   return pageHash({ ...input, fonts: prepared.fonts.digest });
 }
 
-export function pageError(page: string, message: string, ruleId: string): ReportMessage {
-  return { severity: 'error', file: '', line: null, column: null, message, ruleId, page };
-}
 
 function renderWarnings(pageId: string, rendered: RenderedPage): ReportMessage[] {
   const warnings: ReportMessage[] = rendered.blockedRequests.map((url) => ({

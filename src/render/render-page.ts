@@ -2,17 +2,12 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { LineFix, TypographyFinding } from '../browser/typography/index.js';
 import { restrictToOrigin } from './chromium.js';
+import { DEFAULT_TIMEOUTS, type RenderTimeouts } from './render-timeouts.js';
 import { waitForLayout } from './wait-for-layout.js';
 import { markOnce } from '../util/startup-timing.js';
+import { throwIfCancelled, whenCancelled } from '../util/cancel.js';
 
-export interface RenderTimeouts {
-  navigationMs: number;
-  /** Layout and Paged.js pagination together. */
-  paginationMs: number;
-  printMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: RenderTimeouts = { navigationMs: 30_000, paginationMs: 60_000, printMs: 60_000 };
+export { DEFAULT_TIMEOUTS, type RenderTimeouts } from './render-timeouts.js';
 
 export interface RenderedPage {
   pdf: Uint8Array;
@@ -73,6 +68,7 @@ export async function renderPage(
     origin: string;
     label: string;
     timeouts?: RenderTimeouts;
+    /** Cancels the render: the tab is closed and the signal's reason thrown. */
     signal?: AbortSignal;
     /** Lay out and measure copyfit only: no Paged.js, no PDF (for `presswork check`). */
     layoutOnly?: boolean;
@@ -80,9 +76,15 @@ export async function renderPage(
   },
 ): Promise<RenderedPage> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const { signal } = options;
+  throwIfCancelled(signal);
   const page = await browser.newPage();
-  await page.evaluateOnNewDocument(runFramesInBackground);
+  // Cancelled (Ctrl-C, --timeout): the tab closes at once, and whatever waits on it rejects.
+  const closeTab = () => void page.close().catch(() => undefined);
+  signal?.addEventListener('abort', closeTab, { once: true });
+  const stage = <T>(name: RenderError['stage'], what: string, ms: number, run: () => Promise<T>) => timedStage(name, what, ms, run, signal);
   try {
+    await page.evaluateOnNewDocument(runFramesInBackground);
     const guard = await restrictToOrigin(page, options.origin);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
@@ -124,7 +126,11 @@ export async function renderPage(
         print: options.layoutOnly ? 0 : step(printStarted, performance.now()),
       },
     };
+  } catch (error) {
+    throwIfCancelled(signal); // the tab's errors after a cancel are the cancel's doing
+    throw error;
   } finally {
+    signal?.removeEventListener('abort', closeTab);
     await page.close().catch(() => undefined);
   }
 }
@@ -144,19 +150,22 @@ function printPdf(page: Page, timeout: number): Promise<Uint8Array> {
   return page.pdf({ preferCSSPageSize: true, printBackground: true, timeout });
 }
 
-async function stage<T>(name: RenderError['stage'], what: string, ms: number, run: () => Promise<T>): Promise<T> {
+async function timedStage<T>(name: RenderError['stage'], what: string, ms: number, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     // Our own timer backs up Puppeteer's, which does not cover every hang.
     timer = setTimeout(() => reject(new RenderError(`${what} timed out after ${Math.round(ms / 1000)} s`, name)), ms + 1000);
   });
+  const cancelled = whenCancelled(signal);
   try {
-    return await Promise.race([run(), timeout]);
+    return await Promise.race([run(), timeout, cancelled.promise]);
   } catch (error) {
+    throwIfCancelled(signal);
     if (error instanceof RenderError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new RenderError(/timeout|timed out|ms exceeded/i.test(message) ? `${what} timed out after ${Math.round(ms / 1000)} s` : `${what} failed: ${message}`, name);
   } finally {
     clearTimeout(timer);
+    cancelled.dispose();
   }
 }

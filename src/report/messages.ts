@@ -14,6 +14,11 @@ export interface ReportMessage {
   story?: string;
 }
 
+/** An error of the build itself (no source position), optionally about one page. */
+export function pageError(page: string, message: string, ruleId: string): ReportMessage {
+  return { severity: 'error', file: '', line: null, column: null, message, ruleId, page };
+}
+
 export function severityOf(fatal: boolean | null | undefined): Severity {
   return fatal === true ? 'error' : fatal === false ? 'warning' : 'info';
 }

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { throwIfCancelled } from './cancel.js';
 import { addExitCleanup } from './exit-cleanup.js';
 
 /**
@@ -50,15 +51,20 @@ function isInside(root: string, path: string): boolean {
  * Write `data` to `path` so readers see either the old file or the whole new one, never
  * a half-written PDF: write a temp file, then rename over.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await produceFileAtomic(path, (temp) => writeFile(temp, data));
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicOptions = {}): Promise<void> {
+  await produceFileAtomic(path, (temp) => writeFile(temp, data), options);
+}
+
+export interface AtomicOptions {
+  /** Cancelled while writing: the temp file is removed and the old file stays (util/cancel.ts). */
+  signal?: AbortSignal;
 }
 
 /**
  * Let `produce` write to a temp path (e.g. an external tool's output file), then rename it
  * to `path`. The temp file is removed if `produce` fails.
  */
-export async function produceFileAtomic<T>(path: string, produce: (tempPath: string) => Promise<T>): Promise<T> {
+export async function produceFileAtomic<T>(path: string, produce: (tempPath: string) => Promise<T>, options: AtomicOptions = {}): Promise<T> {
   const temp = tempPathFor(path);
   if (!cleanupRegistered) cleanupRegistered = Boolean(addExitCleanup(removeTemporariesSync));
   inFlight.add(temp);
@@ -66,6 +72,7 @@ export async function produceFileAtomic<T>(path: string, produce: (tempPath: str
     // Only a temp folder is made here: a missing target folder must still fail the write.
     if (dirname(temp) !== dirname(path)) await mkdir(dirname(temp), { recursive: true });
     const result = await produce(temp);
+    throwIfCancelled(options.signal);
     await moveInto(temp, path);
     return result;
   } catch (error) {

@@ -3,6 +3,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { throwIfCancelled } from './cancel.js';
 import { addExitCleanup } from './exit-cleanup.js';
 
 /**
@@ -28,6 +29,8 @@ export interface OutputLockOptions {
   timeoutMs?: number;
   /** Poll interval while waiting; default 500 ms. */
   pollMs?: number;
+  /** Stops the wait (Ctrl-C, `--timeout`): its cancellation is thrown. */
+  signal?: AbortSignal;
 }
 
 /** Releases the lock; safe to call more than once. `note` says when a stale lock was taken over. */
@@ -64,6 +67,7 @@ export async function acquireOutputLock(outDir: string, options: OutputLockOptio
   const started = Date.now();
   let note: string | undefined;
   for (;;) {
+    throwIfCancelled(options.signal);
     if (await tryCreate(lockPath, me)) break;
     const holder = await readHolder(lockPath);
     const stale = await isStale(lockPath, holder);

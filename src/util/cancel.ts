@@ -1,0 +1,50 @@
+/**
+ * How a command is stopped before its end: one AbortSignal, made by the CLI (Ctrl-C, a
+ * signal, `--timeout`) and passed down to every stage that can wait (a tab, Ghostscript).
+ * Its reason is a CancelledError, so each stage rethrows it as it is instead of turning it
+ * into a page's error in the report.
+ */
+export class CancelledError extends Error {
+  constructor(
+    message: string,
+    /** The signal that stopped the command, if one did: the process ends by it, as without handlers. */
+    readonly exitSignal?: NodeJS.Signals,
+  ) {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** The error to throw when `signal` has fired: its CancelledError (or a generic one). */
+export function cancelReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new CancelledError('cancelled');
+}
+
+/** Throw the cancellation if `signal` has fired: call between stages. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelReason(signal);
+}
+
+/** A promise that rejects with the cancellation when `signal` fires (never settles without one). */
+export function whenCancelled(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
+  if (!signal) return { promise: new Promise<never>(() => undefined), dispose: () => undefined };
+  let onAbort = () => undefined as void;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelReason(signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * `signal`, plus a deadline `seconds` from now (`--timeout`): the result fires at whichever
+ * comes first, the deadline with "<what> timed out after N s". `dispose` ends the timer.
+ */
+export function withDeadline(signal: AbortSignal | undefined, seconds: number | undefined, what: string): { signal?: AbortSignal; dispose: () => void } {
+  if (!seconds) return { signal, dispose: () => undefined };
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new CancelledError(`${what} timed out after ${seconds} s`)), seconds * 1000);
+  return { signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal, dispose: () => clearTimeout(timer) };
+}

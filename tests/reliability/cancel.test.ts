@@ -1,0 +1,90 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEMP_NAME } from '../../src/util/atomic-write.js';
+import { LOCK_FILE } from '../../src/util/output-lock.js';
+import { TWO_PAGE_EDITION, writeEdition } from '../helpers/fixture-edition.js';
+import { browserProcesses, chromiumProfileOf, descendants, running, waitUntil } from '../helpers/processes.js';
+import { startCli, type RunningCli } from '../helpers/run-cli.js';
+
+/**
+ * One AbortSignal from the CLI cancels the build: SIGINT to the build process alone (so no
+ * child sees the signal itself: the build must end them) or `--timeout`. The build closes its
+ * tabs and browser, kills Ghostscript, removes its temporaries and lock, writes no
+ * report.json, and says why it stopped.
+ */
+
+const temporaries = (out: string) => (existsSync(out) ? (readdirSync(out, { recursive: true }) as string[]).filter((name) => TEMP_NAME.test(name)) : []);
+
+let leftovers: number[] = [];
+afterEach(() => {
+  for (const pid of leftovers) if (running(pid)) process.kill(pid, 'SIGKILL');
+  leftovers = [];
+});
+
+/** Watch a running build: its Chromium profile and every process below it, until it ends. */
+function watchChildren(build: RunningCli) {
+  const pid = build.child.pid!;
+  const seen = new Map<number, string>();
+  let profile: string | undefined;
+  const look = () => {
+    profile ??= chromiumProfileOf(pid);
+    for (const p of descendants(pid)) seen.set(p.pid, p.cmdline);
+  };
+  const timer = setInterval(look, 10);
+  void build.done.then(() => clearInterval(timer));
+  return {
+    look,
+    profile: () => profile,
+    seen,
+  };
+}
+
+async function expectNothingLeft(out: string, edition: string, children: ReturnType<typeof watchChildren>) {
+  leftovers = [...children.seen.keys()];
+  expect(await waitUntil(() => leftovers.every((p) => !running(p)), 5_000)).toBe(true);
+  const profile = children.profile();
+  expect(profile).toBeDefined();
+  expect(browserProcesses(profile!)).toEqual([]);
+  expect(temporaries(out)).toEqual([]);
+  expect(existsSync(join(out, edition, LOCK_FILE))).toBe(false);
+  expect(existsSync(join(out, edition, 'report.json'))).toBe(false);
+}
+
+describe('cancelling a build', () => {
+  it('SIGINT while pages render: "build cancelled", ends by SIGINT, no tab, browser, Ghostscript, temporary or lock left', async () => {
+    // Ghostscript for every plate, so one is running when the signal comes.
+    const yaml = TWO_PAGE_EDITION['edition.yaml']!.replace('date: 2026-11-26\n', 'date: 2026-11-26\nprint: {converter: ghostscript}\n');
+    const dir = writeEdition({ ...TWO_PAGE_EDITION, 'edition.yaml': yaml });
+    const out = join(dir, '..', 'out');
+    const build = startCli(['build', dir, '--out', out, '--concurrency', '1']);
+    const children = watchChildren(build);
+    // A1 is built (its plate is being made) and A2 renders in a tab.
+    const ghostscript = () => [...descendants(build.child.pid!)].some((p) => /(^|\/)gs /.test(p.cmdline));
+    await waitUntil(() => (/edition A1: built/.test(build.stderr()) && ghostscript()) || build.child.exitCode !== null, 120_000, 5);
+    expect(build.child.exitCode, build.stderr()).toBeNull();
+    children.look();
+    expect([...children.seen.values()].some((cmd) => /(^|\/)gs /.test(cmd))).toBe(true);
+    process.kill(build.child.pid!, 'SIGINT');
+    const result = await build.done;
+    expect(result.stderr).toContain('presswork: build cancelled (SIGINT); no output was half-written');
+    expect(result.signal, result.stderr).toBe('SIGINT'); // the shell sees 130, as for any Ctrl-C
+    expect(result.stderr).not.toMatch(/edition A2: built/);
+    await expectNothingLeft(out, 'edition', children);
+    expect(existsSync(join(out, 'edition', 'edition.pdf'))).toBe(false);
+  }, 300_000);
+
+  it('--timeout 1 on the sample: "build timed out after 1 s", exit code 1, nothing left behind', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'presswork-timeout-'));
+    const dir = join(work, '2026-11-26');
+    cpSync(resolve('articles/2026-11-26'), dir, { recursive: true });
+    const out = join(work, 'out');
+    const build = startCli(['build', dir, '--out', out, '--timeout', '1']);
+    const children = watchChildren(build);
+    const result = await build.done;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('presswork: build timed out after 1 s; no output was half-written');
+    await expectNothingLeft(out, '2026-11-26', children);
+  }, 300_000);
+});
