@@ -1,11 +1,13 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { BuildCommandOptions } from '../commands/build.js';
+import { resolveBuildConfig } from '../pipeline/build-config.js';
 import { checkOutputFolder } from '../pipeline/output-preflight.js';
 import { hasCachedPages } from '../pipeline/page-cache.js';
 import { parseShard } from '../pipeline/page-selection.js';
 import { editionDirs, positiveNumber, UsageError } from './arguments.js';
 import type { CommandRunner } from './commands.js';
+import { CancelledError } from '../util/cancel.js';
 
 function shardOption(text: string) {
   const shard = parseShard(text);
@@ -35,12 +37,53 @@ export const run: CommandRunner = async (dirs, values) => {
     isTTY: Boolean(process.stderr.isTTY),
   };
   if (values.watch) return watch(options);
-  const early = await launchEarly(options);
-  const { runBuild } = await import('../commands/build.js');
-  const { reports, ok } = await runBuild(options, early?.browser);
-  if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  return ok ? 0 : 1;
+  const cancel = cancelOnSignals();
+  try {
+    const early = await launchEarly(options);
+    const { runBuild } = await import('../commands/build.js');
+    const { reports, ok } = await runBuild({ ...options, signal: cancel.signal }, early?.browser);
+    if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    return ok ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof CancelledError)) throw error;
+    // Tabs, Ghostscript, temporaries and the lock are gone by now, and the browser is closed.
+    process.stderr.write(`presswork: ${error.message}; no output was half-written, the previous files are kept\n`);
+    if (error.exitSignal) cancel.exitBy(error.exitSignal);
+    return 1;
+  } finally {
+    cancel.dispose();
+  }
 };
+
+/** How long a cancelled build may take to close its tabs, tools and lock before it is ended hard. */
+const GRACE_MS = 3_000;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP cancel the build through one AbortSignal; the build unwinds
+ * and the process then ends by that signal, as it would without handlers. A second signal,
+ * or a build still running after GRACE_MS, ends it at once (the exit cleanups still run).
+ */
+function cancelOnSignals() {
+  const controller = new AbortController();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  let timer: NodeJS.Timeout | undefined;
+  const dispose = () => {
+    for (const s of signals) process.off(s, onSignal);
+    clearTimeout(timer);
+  };
+  // Without our listener, util/exit-cleanup.ts handles the signal: cleanups, then the default end.
+  const exitBy = (signal: NodeJS.Signals) => {
+    dispose();
+    process.kill(process.pid, signal);
+  };
+  function onSignal(signal: NodeJS.Signals) {
+    if (controller.signal.aborted) return exitBy(signal);
+    controller.abort(new CancelledError(`build cancelled (${signal})`, signal));
+    timer = setTimeout(() => exitBy(signal), GRACE_MS);
+  }
+  for (const s of signals) process.on(s, onSignal);
+  return { signal: controller.signal, exitBy, dispose };
+}
 
 /**
  * Chromium takes about 0.5 s to start. When the page cache is off or empty, some page will
@@ -50,8 +93,9 @@ export const run: CommandRunner = async (dirs, values) => {
  * refuses it before any browser starts.
  */
 async function launchEarly(options: BuildCommandOptions): Promise<{ browser: Promise<Browser> } | undefined> {
-  if (options.cache && (await hasCachedPages(join(options.out, '.cache')))) return undefined;
-  if (!(await checkOutputFolder(options.out).then(() => true, () => false))) return undefined;
+  const config = resolveBuildConfig(options);
+  if (config.cache && (await hasCachedPages(config.cacheDir))) return undefined;
+  if (!(await checkOutputFolder(config.out).then(() => true, () => false))) return undefined;
   const { launchChromium } = await import('../render/chromium.js');
   const browser = launchChromium();
   browser.catch(() => undefined); // a failed launch is retried, and reported, by the first page
@@ -71,7 +115,10 @@ async function watch(options: BuildCommandOptions): Promise<number> {
       }),
     ),
   );
-  const signal = await Promise.race([watching.ready.then(() => stop), stop]);
+  const signal = await Promise.race([watching.ready.then(() => stop), stop]).catch(async (error: unknown) => {
+    await watching.close(); // the first build failed (timed out): nothing is left running
+    throw error;
+  });
   if (watching.building()) {
     // Abandon the build in progress: every output is written whole or not at all, and the
     // exit cleanups remove its temp files and lock; the browser ends with its pipe.

@@ -13,24 +13,18 @@ import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { removeStaleProfiles } from '../render/chromium-profile.js';
 import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { createPromiseCache } from '../util/promise-cache.js';
+import { throwIfCancelled, withDeadline } from '../util/cancel.js';
 import { buildEdition, newReport, type BuildOptions } from '../pipeline/build-edition.js';
 import { buildFailureMessage } from '../pipeline/build-failure.js';
+import { resolveBuildConfig, type BuildSettings } from '../pipeline/build-config.js';
 import { checkOutputFolder } from '../pipeline/output-preflight.js';
 import { countBySeverity, type EditionReport } from '../report/edition-report.js';
 
-export interface BuildCommandOptions {
+/** The build's settings (resolved once per session, see pipeline/build-config.ts) and how it reports. */
+export interface BuildCommandOptions extends BuildSettings {
   editions: string[];
-  out: string;
   strict: boolean;
-  timeoutSeconds?: number;
   json: boolean;
-  proofOnly: boolean;
-  concurrency?: number;
-  pages?: string[];
-  shard?: { shard: number; of: number };
-  /** Reuse unchanged pages from `<out>/.cache` (off with --no-cache). */
-  cache: boolean;
-  waitForLock?: boolean;
   logFormat: LogFormat;
   /** Progress and summaries go here (stderr); reports with --json go to stdout. */
   write: (text: string) => void;
@@ -76,67 +70,72 @@ export function createBuildSession(
   launch: () => Promise<Browser> = launchChromium,
   launched?: Promise<Browser>,
 ): BuildSession {
+  const config = resolveBuildConfig(options);
   const pool = createBrowserPool({ launch, launched });
   const versionAsked = chromiumVersion();
-  const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined;
   const log = createBuildLog(options.logFormat, options.write, options.isTTY);
-  const pages = options.cache ? createPageCache<CachedPage>(join(options.out, '.cache')) : undefined;
+  const pages = config.cache ? createPageCache<CachedPage>(config.cacheDir) : undefined;
   // One loopback server per edition folder for the session: a rebuild keeps the origin, so
   // the browser revalidates its cached scripts and fonts instead of fetching and compiling.
   const servers = createPromiseCache<string, StaticServer>();
   const server = (mounts: Record<string, string>) => servers.get(JSON.stringify(mounts), () => startStaticServer({ mounts }));
   return {
     async build(editions, extra = {}) {
-      const reports: EditionReport[] = [];
-      const version = await versionAsked;
-      // A read-only or full output folder is refused here, before any browser starts.
-      await checkOutputFolder(options.out);
-      await removeStaleProfiles(); // left in /tmp by builds that were killed
-      // Collected per build: in watch mode a template or style may have changed since.
-      const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
-      for (const dir of editions) {
-        log.start(basename(dir), await countPages(dir));
-        const report = await buildEdition(dir, {
-          out: options.out,
-          browser: pool.browser,
-          chromiumVersion: version,
-          proofOnly: options.proofOnly,
-          concurrency: options.concurrency,
-          cache: pages && inputs ? { pages, inputs } : undefined,
-          waitForLock: options.waitForLock,
-          pages: options.pages,
-          shard: options.shard,
-          timeouts: timeoutMs ? { navigationMs: timeoutMs, paginationMs: timeoutMs, printMs: timeoutMs } : undefined,
-          onPage: (event) => log.page(event),
-          server,
-          ...extra,
-        }).catch((error: unknown) => {
-          // Refused before it started (lock held, output folder unusable): this edition's error.
-          const failed = newReport(dir, version);
-          failed.messages.push(buildFailureMessage(error, options.out));
-          return failed;
-        });
-        reports.push(report);
-        if (!options.json) log.edition(report);
+      const deadline = withDeadline(config.signal, config.timeoutSeconds, 'build');
+      try {
+        return await buildAll(editions, extra, deadline.signal);
+      } finally {
+        deadline.dispose();
       }
-      await pages?.prune().catch(() => undefined);
-      const summarised = await writeSummary(options.out, reports).then(
-        () => true,
-        (error: unknown) => {
-          // Said once: an edition that met the same disk or permission failure already said it.
-          const failure = buildFailureMessage(error, options.out);
-          if (!reports.some((r) => r.messages.some((m) => m.ruleId === failure.ruleId))) options.write(`summary.json not written: ${failure.message}\n`);
-          return false;
-        },
-      );
-      const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
-      return { reports, ok: summarised && !reports.some(failed) };
     },
     async close() {
       await Promise.all(servers.values().map((started) => started.then((s) => s.close(), () => undefined)));
       await pool.close();
     },
   };
+
+  async function buildAll(editions: string[], extra: Parameters<BuildSession['build']>[1], signal: AbortSignal | undefined) {
+    const reports: EditionReport[] = [];
+    const version = await versionAsked;
+    // A read-only or full output folder is refused here, before any browser starts.
+    await checkOutputFolder(config.out);
+    await removeStaleProfiles(); // left in /tmp by builds that were killed
+    // Collected per build: in watch mode a template or style may have changed since.
+    const inputs = pages ? await collectHashInputs({ chromiumVersion: version }) : undefined;
+    for (const dir of editions) {
+      log.start(basename(dir), await countPages(dir));
+      const report = await buildEdition(dir, {
+        ...config,
+        browser: pool.browser,
+        chromiumVersion: version,
+        pageCache: pages && inputs ? { pages, inputs } : undefined,
+        onPage: (event) => log.page(event),
+        server,
+        signal,
+        ...extra,
+      }).catch((error: unknown) => {
+        throwIfCancelled(signal); // not this edition's failure: the command stops
+        // Refused before it started (lock held, output folder unusable): this edition's error.
+        const failed = newReport(dir, version);
+        failed.messages.push(buildFailureMessage(error, config.out));
+        return failed;
+      });
+      reports.push(report);
+      if (!options.json) log.edition(report);
+    }
+    await pages?.prune().catch(() => undefined);
+    const summarised = await writeSummary(config.out, reports).then(
+      () => true,
+      (error: unknown) => {
+        // Said once: an edition that met the same disk or permission failure already said it.
+        const failure = buildFailureMessage(error, config.out);
+        if (!reports.some((r) => r.messages.some((m) => m.ruleId === failure.ruleId))) options.write(`summary.json not written: ${failure.message}\n`);
+        return false;
+      },
+    );
+    const failed = (r: EditionReport) => !r.ok || (options.strict && r.messages.some((m) => m.severity === 'warning'));
+    return { reports, ok: summarised && !reports.some(failed) };
+  }
 }
 
 async function countPages(dir: string): Promise<number> {

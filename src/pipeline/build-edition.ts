@@ -6,13 +6,13 @@ import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import type { Edition, LoadedPage } from '../edition/load-edition.js';
 import type { processArticle } from '../markdown/process-article.js';
-import { registerTempDir, tempDirFor, writeFileAtomic } from '../util/atomic-write.js';
+import { registerTempDir, writeFileAtomic } from '../util/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
-import type { RenderTimeouts } from '../render/render-page.js';
 import type { EditionReport, PageReport } from '../report/edition-report.js';
 import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
 import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
+import { resolveBuildConfig, type BuildConfig, type BuildSettings } from './build-config.js';
 import type { PlateMaker } from './make-plates.js';
 import { adClients } from './page-ads.js';
 import { acquireOutputLock } from '../util/output-lock.js';
@@ -24,28 +24,17 @@ import { pageError, renderPages, type PageResult, type RenderPagesOptions } from
 import type { StoryText } from './verify-text.js';
 import { copyfitMessages } from './copyfit-messages.js';
 import { markOnce } from '../util/startup-timing.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { PACKAGE_VERSION } from '../util/package-root.js';
 
-export interface BuildOptions {
-  /** Output root; the edition goes to `<out>/<edition name>/`. */
-  out: string;
+/** The build's settings (or its resolved BuildConfig), and what it runs with. */
+export interface BuildOptions extends BuildSettings {
   browser: () => Promise<Browser>;
   chromiumVersion?: string;
-  timeouts?: RenderTimeouts;
   /** Fault injection for tests (a hanging page, a page that loses a paragraph). */
   hooks?: RenderPagesOptions['hooks'];
-  /** Reuse unchanged pages from `output/.cache`. */
-  cache?: RenderPagesOptions['cache'];
-  /** Wait for another build of the same output folder instead of failing at once. */
-  waitForLock?: boolean;
-  /** Build only these pages (plus the pages their jumps come from): `--pages`. */
-  pages?: string[];
-  /** Build this deterministic share of the pages: `--shard K/N`. */
-  shard?: { shard: number; of: number };
-  /** Pages rendered at once; default the number of cores. */
-  concurrency?: number;
-  /** Skip press plates: proofs only, for quick previews. */
-  proofOnly?: boolean;
+  /** The page cache to reuse unchanged pages from (`<out>/.cache`); without it every page renders. */
+  pageCache?: RenderPagesOptions['cache'];
   /** Called as each page finishes, for progress output. */
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
   /** Called as each stage (render, merge, plates, …) finishes. */
@@ -107,27 +96,31 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
       options.onStage?.(name);
     }
   };
+  // Without a page cache nothing is reused: no page hash, so no plate record either.
+  const config = resolveBuildConfig({ cache: Boolean(options.pageCache), ...options });
+  throwIfCancelled(config.signal);
   const started = performance.now();
-  const outDir = join(options.out, report.edition);
-  const tempDir = tempDirFor(options.out);
-  registerTempDir(options.out, tempDir);
+  const outDir = join(config.out, report.edition);
+  const { tempDir } = config;
+  registerTempDir(config.out, tempDir);
   await mkdir(outDir, { recursive: true });
   // One build per output folder at a time: the second waits or fails with who holds it.
-  const release = await acquireOutputLock(outDir, { wait: options.waitForLock ?? false });
+  const release = await acquireOutputLock(outDir, { wait: config.waitForLock, signal: config.signal });
   if (release.note) report.messages.push({ ...pageError('', release.note, 'stale-lock'), severity: 'info' });
   try {
-    const stale = await removeStaleTemporaries(options.out, [tempDir, outDir]);
+    const stale = await removeStaleTemporaries(config.out, [tempDir, outDir]);
     if (stale.length > 0) {
       const message = `Removed ${stale.length} temporary ${stale.length === 1 ? 'file' : 'files'} left by a build that no longer runs: ${stale.join(', ')}`;
       report.messages.push({ ...pageError('', message, 'stale-temporaries'), severity: 'info' });
     }
     const files: VFile[] = [];
     try {
-      await buildLocked(dir, outDir, options, report, time, files);
+      await buildLocked(dir, outDir, config, options, report, time, files);
     } catch (error) {
-      report.messages.push(buildFailureMessage(error, options.out));
+      throwIfCancelled(config.signal); // a cancelled build writes no report: the last one stays
+      report.messages.push(buildFailureMessage(error, config.out));
     }
-    report.messages = collapseDiskFull(report.messages, options.out);
+    report.messages = collapseDiskFull(report.messages, config.out);
     report.messages.unshift(...messagesFromFiles(files, dir));
     report.ok = !report.messages.some((m) => m.severity === 'error');
     report.timings.total = Math.round(performance.now() - started);
@@ -135,7 +128,7 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
       await writeFileAtomic(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     } catch (error) {
       // The previous report.json is kept whole; this one is still returned and shown.
-      const failure = buildFailureMessage(error, options.out);
+      const failure = buildFailureMessage(error, config.out);
       if (!report.messages.some((m) => m.ruleId === failure.ruleId)) report.messages.push(failure);
       report.ok = false;
     }
@@ -148,13 +141,15 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
 async function buildLocked(
   dir: string,
   outDir: string,
+  config: BuildConfig,
   options: BuildOptions,
   report: EditionReport,
   time: <T>(name: string, run: () => Promise<T>) => Promise<T>,
   files: VFile[],
 ): Promise<void> {
-  const loaded = await prepareEdition(dir, time, options.processArticle, { fontCacheDir: join(options.out, '.cache', 'fonts') });
+  const loaded = await prepareEdition(dir, time, options.processArticle, { fontCacheDir: config.fontCacheDir });
   markOnce('edition-prepared');
+  throwIfCancelled(config.signal);
   files.push(...loaded.files);
   const prepared = loaded.prepared;
   if (!prepared) return;
@@ -169,22 +164,23 @@ async function buildLocked(
   });
 
   const extraMessages: ReportMessage[] = [];
-  const unknown = (options.pages ?? []).filter((id) => !edition.pages.some((p) => p.config.id === id));
+  const unknown = (config.pages ?? []).filter((id) => !edition.pages.some((p) => p.config.id === id));
   if (unknown.length > 0) extraMessages.push(pageError('', `No page ${unknown.join(', ')} in the edition`, 'unknown-page'));
-  const selected = options.shard
-    ? shardPages(edition, options.shard.shard, options.shard.of)
-    : options.pages
-      ? withJumpSources(edition, options.pages)
+  const selected = config.shard
+    ? shardPages(edition, config.shard.shard, config.shard.of)
+    : config.pages
+      ? withJumpSources(edition, config.pages)
       : edition.pages.map((p) => p.config.id);
   const pages = edition.pages.filter((p) => selected.includes(p.config.id));
   const whole = pages.length === edition.pages.length;
-  if (options.shard) report.shard = { ...options.shard, pages: selected };
+  if (config.shard) report.shard = { ...config.shard, pages: selected };
   // Plates start on each page as soon as its PDF is written, while other pages still render.
-  const plating = options.proofOnly
+  const plating = config.proofOnly
     ? undefined
     : deferredPlateMaker(async () => (await import('./make-plates.js')).createPlateMaker(edition, outDir, new Date(report.builtAt), {
-        reuseDir: options.cache ? join(options.out, '.cache', 'plates') : undefined,
-        concurrency: options.concurrency,
+        reuseDir: config.plateCacheDir,
+        concurrency: config.concurrency,
+        signal: config.signal,
       }));
   const mounts = staticMounts(edition.dir, htmlDir);
   const server = await (options.server ?? ((m) => startStaticServer({ mounts: m })))(mounts);
@@ -198,19 +194,24 @@ async function buildLocked(
         htmlDir,
         pagesDir,
         browser: options.browser,
-        timeouts: options.timeouts,
-        concurrency: options.concurrency,
-        cache: options.cache,
+        timeouts: config.timeouts,
+        concurrency: config.concurrency,
+        cache: options.pageCache,
         fonts,
         only: selected,
         hooks: options.hooks,
         onPage: options.onPage,
         onPdf: plating && ((pageId, pdf, hash) => plating.add(pageId, pdf, hash)),
+        signal: config.signal,
       }),
     );
     pageResults = rendered.results;
     extraMessages.push(...rendered.messages);
     await fonts.prune().catch(() => undefined); // housekeeping: never fails a build
+  } catch (error) {
+    // Cancelled (or failed): the plates already started end too (Ghostscript is killed) before the lock goes.
+    await plating?.finish(selected).catch(() => undefined);
+    throw error;
   } finally {
     if (!options.server) await server.close();
   }
@@ -228,6 +229,7 @@ async function buildLocked(
   const collectPlates = async () => {
     if (!plating) return;
     const plates = await time('plates', () => plating.finish(pageIds));
+    throwIfCancelled(config.signal); // its plates were stopped, not failed
     for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
     report.preflight = plates.preflight;
     // Plate and preflight time summed over plates, most of it spent while pages rendered.
@@ -235,6 +237,7 @@ async function buildLocked(
     extraMessages.push(...plates.messages);
   };
   const built = pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
+  throwIfCancelled(config.signal);
   if (built.length === pages.length) {
     // A partial build (--pages, --shard) never overwrites the whole edition's proof.
     const proofPath = join(outDir, whole ? `${report.edition}.pdf` : `${report.edition}.${pageIds.join('-')}.pdf`);
@@ -253,7 +256,7 @@ async function buildLocked(
         },
       ),
     );
-    await writeFileAtomic(proofPath, proof);
+    await writeFileAtomic(proofPath, proof, { signal: config.signal });
     report.pdf = relative(outDir, proofPath);
     const expected: StoryText[] = [];
     for (const page of pages) {
@@ -271,6 +274,7 @@ async function buildLocked(
     }
     await collectPlates();
     report.changes = await time('changes', () => recordChanges(pages, pageResults, outDir, edition.config.paper, view.dateText, report.builtAt));
+    throwIfCancelled(config.signal);
     const { verifyPdfText } = await import('./verify-text.js');
     report.verify = await time('verify', () => verifyPdfText(proof, pageIds, expected));
     for (const miss of report.verify.stories) {

@@ -34,14 +34,14 @@ describe('incremental builds', () => {
     const out = join(dir, '..', 'out');
     const cache = { pages: createPageCache<CachedPage>(join(out, '.cache')), inputs: await collectHashInputs({ chromiumVersion: 'test' }) };
     launches = 0;
-    const first = await buildEdition(dir, options(out, { cache }));
+    const first = await buildEdition(dir, options(out, { pageCache: cache }));
     expect(first.ok).toBe(true);
     const pdfA1 = readFileSync(join(out, 'edition', 'pages', 'A1.pdf'));
     expect(launches).toBe(2);
 
     launches = 0;
     const pages: string[] = [];
-    const second = await buildEdition(dir, options(out, { cache, onPage: (e) => e.cached && pages.push(e.page) }));
+    const second = await buildEdition(dir, options(out, { pageCache: cache, onPage: (e) => e.cached && pages.push(e.page) }));
     expect(launches).toBe(0);
     expect(pages.sort()).toEqual(['A1', 'A2']);
     expect(readFileSync(join(out, 'edition', 'pages', 'A1.pdf')).equals(pdfA1)).toBe(true);
@@ -49,7 +49,7 @@ describe('incremental builds', () => {
 
     writeFileSync(join(dir, 'two.md'), article('第二篇稿件改了标题', [numberedSentences(12, 100).join('')]));
     launches = 0;
-    const third = await buildEdition(dir, options(out, { cache }));
+    const third = await buildEdition(dir, options(out, { pageCache: cache }));
     expect(launches).toBe(1);
     expect(third.changes?.map((c) => c.page)).toEqual(['A2']);
     expect(existsSync(join(out, 'edition', 'changes.html'))).toBe(true);
