@@ -14,7 +14,7 @@ export interface DeskRelayout {
   box: GridBox;
   /** A figure moved instead of the box: which one of which story's figures, and where. */
   figure?: { story: string; index: number; box: GridBox };
-  /** `rows: auto`: the most rows the box may take where it now is. */
+  /** `rows: auto`: the most rows the box may take where it now is; none when the hand sets the rows. */
   maxRows?: number;
   /**
    * false: the story as set, one pass, without typography.fit's search (what a drag step
@@ -52,6 +52,8 @@ function placeElement(source: StorySource, grid: BrowserGrid, box: GridBox): voi
  */
 export function createDeskLayout(grid: BrowserGrid, sources: StorySource[]): DeskLayout {
   const find = (id: string, part: 'main' | 'cont') => sources.find((s) => s.el.dataset.story === id && (s.el.dataset.part === 'cont' ? 'cont' : 'main') === part);
+  // Which stories are `rows: auto` in edition.yaml: one stays auto unless a relayout sets its rows.
+  const auto = new Set(sources.filter((s) => s.data.auto).map((s) => s.el));
   return {
     relayout(request) {
       const part = request.part ?? 'main';
@@ -74,7 +76,7 @@ export function createDeskLayout(grid: BrowserGrid, sources: StorySource[]): Des
       }
       const source = members[0]!;
       if (!request.figure) {
-        if (source.data.auto) source.data.auto = { maxRows: request.maxRows ?? request.box.rows };
+        source.data.auto = auto.has(source.el) && request.maxRows !== undefined ? { maxRows: request.maxRows } : undefined;
         placeElement(source, grid, source.data.auto ? { ...request.box, rows: source.data.auto.maxRows } : request.box);
       }
       const limits = source.data.fit;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parse } from 'yaml';
+import type { GridBox } from '../edition/grid.js';
 import type { YamlBox, YamlChange, YamlPath } from './desk-yaml.js';
 
 /**
@@ -26,13 +27,16 @@ const target = z.discriminatedUnion('kind', [
 
 export const deskRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('place'), hash, page, target, box }),
-  /** Place a story no page has yet: as a `rows: auto` box at a cell, or at the end of a stack. */
+  /**
+   * Place a story no page has yet: as a `rows: auto` box at a cell, at the end of a stack, or
+   * onto a boxed story, the two then a stack in that story's box.
+   */
   z.strictObject({
     op: z.literal('add'),
     hash,
     page,
     file,
-    at: z.union([z.strictObject({ col: count, cols: count, row: count }), z.strictObject({ stack: file })]),
+    at: z.union([z.strictObject({ col: count, cols: count, row: count }), z.strictObject({ stack: file }), z.strictObject({ story: file })]),
   }),
   /** An overset story goes on in a new box on another page (转版): `continue` is written. */
   z.strictObject({ op: z.literal('continue'), hash, page, file, box: z.strictObject({ col: count, cols: count, row: count, rows: count }) }),
@@ -72,11 +76,14 @@ export function placedFiles(config: RawEdition): Set<string> {
   return files;
 }
 
+/** A placed story's box as the loader resolved it (a slot's cells, `rows: auto`'s reach). */
+export type ResolvedBox = (page: string, file: string) => GridBox | undefined;
+
 /**
  * The one change to edition.yaml a placement request makes. Refused (DeskRefusal) when the
  * page or box is not in the file, or the request is not a placement of that page.
  */
-export function changeFor(text: string, request: PlacementRequest): YamlChange {
+export function changeFor(text: string, request: PlacementRequest, resolved: ResolvedBox): YamlChange {
   const config = (parse(text) ?? {}) as RawEdition;
   if (request.op === 'continue') return continueChange(config, request);
   const pageIndex = (config.pages ?? []).findIndex((p) => p.id === request.page);
@@ -90,6 +97,16 @@ export function changeFor(text: string, request: PlacementRequest): YamlChange {
       const index = stories.findIndex((s) => s.stack && s.stories?.[0]?.file === stackAt);
       if (index < 0) throw new DeskRefusal(`No stack of \`${stackAt}\` on ${request.page}`);
       return { kind: 'append', path: at(index, 'stories'), entry: { file: request.file } };
+    }
+    if ('story' in request.at) {
+      const onto = request.at.story;
+      const index = stories.findIndex((s) => !s.stack && s.file === onto);
+      const box = resolved(request.page, onto);
+      if (index < 0 || !box) throw new DeskRefusal(`No boxed story \`${onto}\` on ${request.page}`);
+      // The story keeps what is its own (continue, figures, headline); the box becomes the stack's.
+      const own = Object.fromEntries(Object.entries(stories[index]!).filter(([key]) => key !== 'box' && key !== 'slot'));
+      const stack = { col: box.col, cols: box.cols, row: box.row, rows: box.rows };
+      return { kind: 'replace', path: at(index), entry: { stack, stories: [own, { file: request.file }] } };
     }
     const { col, cols, row } = request.at;
     return { kind: 'append', path: at(), entry: { file: request.file, box: { col, cols, row, rows: 'auto' } } };

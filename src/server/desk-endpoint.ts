@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { changeFor, DeskRefusal, deskRequestSchema, type DeskRequest } from './desk-edits.js';
+import { changeFor, DeskRefusal, deskRequestSchema, type DeskRequest, type ResolvedBox } from './desk-edits.js';
 import { deskState, figureProblems, loadLayout, sha256 } from './desk-state.js';
 import type { DeskReply } from './desk-types.js';
 import { applyYamlChange } from './desk-yaml.js';
@@ -93,13 +93,15 @@ export function createDeskEndpoint(options: { editionDir: string; log: (line: st
       options.log(`preview desk: ${request.op} in edition.yaml`);
       return { status: 200, body: { ok: true, hash: sha256(restore), ...flags() } };
     }
+    const before = await loadLayout(options.editionDir, current);
+    const resolved: ResolvedBox = (page, file) => before.edition?.pages.find((p) => p.config.id === page)?.stories.find((s) => s.config.file === file && !s.config.stack)?.box;
     let next: string;
     try {
-      next = applyYamlChange(current, changeFor(current, request));
+      next = applyYamlChange(current, changeFor(current, request, resolved));
     } catch (error) {
       return { status: 422, body: { ok: false, hash, error: (error as Error).message } };
     }
-    const [before, after] = await Promise.all([loadLayout(options.editionDir, current), loadLayout(options.editionDir, next)]);
+    const after = await loadLayout(options.editionDir, next);
     const known = new Set([...before.errors, ...(before.edition ? figureProblems(before.edition) : [])]);
     const added = [...after.errors, ...(after.edition ? figureProblems(after.edition) : [])].filter((m) => !known.has(m));
     if (added.length > 0) return { status: 422, body: { ok: false, hash, error: 'The edition would have errors; nothing was written', messages: added } };
@@ -155,7 +157,7 @@ export function createDeskEndpoint(options: { editionDir: string; log: (line: st
 }
 
 function describe(request: DeskRequest): string {
-  if (request.op === 'add') return `placed ${request.file} on ${request.page}`;
+  if (request.op === 'add') return 'story' in request.at ? `stacked ${request.file} under ${request.at.story} on ${request.page}` : `placed ${request.file} on ${request.page}`;
   if (request.op === 'continue') return `${request.file} continues on ${request.page}`;
   if (request.op === 'place') {
     const { col, cols, row, rows } = request.box;

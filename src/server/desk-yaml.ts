@@ -17,6 +17,8 @@ export type YamlChange =
   | { kind: 'set-box'; path: YamlPath; box: YamlBox; remove?: string[] }
   /** Append an entry to the list at `path`. */
   | { kind: 'append'; path: YamlPath; entry: Record<string, unknown> }
+  /** Put `entry` in place of the list item at `path` (a boxed story becomes a stack). */
+  | { kind: 'replace'; path: YamlPath; entry: Record<string, unknown> }
   /** Add a key the map at `path` does not have yet (a story's `continue`). */
   | { kind: 'add-key'; path: YamlPath; key: string; value: Record<string, unknown> };
 
@@ -53,6 +55,13 @@ function applyToDocument(doc: Document, change: YamlChange): void {
     list.add(flowBoxes(doc, change.entry));
     return;
   }
+  if (change.kind === 'replace') {
+    const list = doc.getIn(change.path.slice(0, -1), true);
+    const index = change.path[change.path.length - 1];
+    if (!isSeq(list) || typeof index !== 'number' || !list.items[index]) throw new Error(`edition.yaml has no entry at ${change.path.join('.')}`);
+    list.items[index] = flowBoxes(doc, change.entry);
+    return;
+  }
   if (change.kind === 'add-key') {
     const map = doc.getIn(change.path, true);
     if (!isMap(map) || map.has(change.key)) throw new Error(`edition.yaml has no entry at ${change.path.join('.')} without \`${change.key}\``);
@@ -70,10 +79,14 @@ function applyToDocument(doc: Document, change: YamlChange): void {
   for (const key of change.remove ?? []) doc.deleteIn([...parent, key]);
 }
 
-/** A new entry's maps (its `box`) in flow style, as edition.yaml writes boxes. */
+/** A new entry's maps (its `box`, a stack's stories) in flow style, as edition.yaml writes them. */
 function flowBoxes(doc: Document, entry: Record<string, unknown>): Node {
   const node = doc.createNode(entry);
-  if (isMap(node)) for (const pair of node.items) if (isMap(pair.value)) pair.value.flow = true;
+  if (!isMap(node)) return node;
+  for (const pair of node.items) {
+    if (isMap(pair.value)) pair.value.flow = true;
+    if (isSeq(pair.value)) for (const item of pair.value.items) if (isMap(item)) item.flow = true;
+  }
   return node;
 }
 
@@ -96,6 +109,7 @@ function splice(text: string, change: YamlChange): string | undefined {
     return edits.reduce((out, e) => out.slice(0, e.from) + e.text + out.slice(e.to), text);
   }
   if (change.kind === 'add-key') return spliceKey(text, doc, change);
+  if (change.kind === 'replace') return spliceReplacedEntry(text, doc, change);
   const list = doc.getIn(change.path, true);
   if (isSeq(list) && list.flow && list.items.length === 0) return spliceIntoEmpty(text, doc, change);
   if (!isSeq(list) || list.flow || list.items.length === 0) return undefined;
@@ -105,10 +119,33 @@ function splice(text: string, change: YamlChange): string | undefined {
   const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
   const dash = text.slice(lineStart, first.range[0]);
   if (!/^ *- +$/.test(dash)) return undefined;
-  const indent = ' '.repeat(dash.length);
-  const pairs = Object.entries(change.entry).map(([key, value]) => `${key}: ${inline(value)}`);
-  const lines = isMap(first) && first.flow ? [`${dash}{${pairs.join(', ')}}`] : pairs.map((pair, i) => `${i === 0 ? dash : indent}${pair}`);
+  const lines = isMap(first) && first.flow ? [`${dash}${inline(change.entry)}`] : entryLines(change.entry, dash);
   return insertLinesAfter(text, first.range[0], last.range[1], lines);
+}
+
+/** A block list item: `- key: value` lines, a list value as `key:` and one flow item a line below it. */
+function entryLines(entry: Record<string, unknown>, dash: string): string[] {
+  const indent = ' '.repeat(dash.length);
+  return Object.entries(entry).flatMap(([key, value], i) => {
+    const lead = i === 0 ? dash : indent;
+    return Array.isArray(value) ? [`${lead}${key}:`, ...value.map((item) => `${indent}  - ${inline(item)}`)] : [`${lead}${key}: ${inline(value)}`];
+  });
+}
+
+/** The lines of a block list item, from its dash to its last character, given over to the new entry. */
+function spliceReplacedEntry(text: string, doc: Document, change: Extract<YamlChange, { kind: 'replace' }>): string | undefined {
+  const item = doc.getIn(change.path, true) as Node | undefined;
+  if (!isMap(item) || item.flow || !item.range) return undefined;
+  const lineStart = text.lastIndexOf('\n', item.range[0] - 1) + 1;
+  const dash = text.slice(lineStart, item.range[0]);
+  if (!/^ *- +$/.test(dash)) return undefined;
+  let end = item.range[1];
+  while (end > item.range[0] && /\s/.test(text[end - 1]!)) end--;
+  // A comment in the entry would be lost with it: then the whole Document is written instead.
+  if (text.slice(item.range[0], end).includes('#')) return undefined;
+  const lineEnd = text.indexOf('\n', end);
+  const rest = lineEnd < 0 ? '' : text.slice(lineEnd + 1);
+  return `${text.slice(0, lineStart)}${entryLines(change.entry, dash).join('\n')}\n${rest}`;
 }
 
 /** `slot: ear` → `box: {…}`: the one key the box replaces, in its place. */
@@ -131,8 +168,7 @@ function spliceIntoEmpty(text: string, doc: Document, change: Extract<YamlChange
   if (!list.range || !key?.range || text.slice(list.range[0], list.range[1]).replace(/\s/g, '') !== '[]') return undefined;
   const column = key.range[0] - (text.lastIndexOf('\n', key.range[0] - 1) + 1);
   const dash = `${' '.repeat(column + 2)}- `;
-  const indent = ' '.repeat(dash.length);
-  const lines = Object.entries(change.entry).map(([k, v], i) => `${i === 0 ? dash : indent}${k}: ${inline(v)}`);
+  const lines = entryLines(change.entry, dash);
   // `key: [] # note` → `key: # note`, then the entry's lines.
   const colon = text.lastIndexOf(':', list.range[0]);
   const lineEnd = text.indexOf('\n', list.range[1]);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/server/desk-state.js';
 import type { DeskReply, DeskState } from '../../src/server/desk-types.js';
+import { emptyPage } from './desk-fixture.js';
 import { startFixture, type PreviewFixture } from './preview-fixture.js';
 
 // The desk's edit endpoint over HTTP, on a copy of the sample; no browser (layouts fail fast).
@@ -177,24 +178,34 @@ describe('desk edit endpoint', () => {
 });
 
 describe('desk from an empty page', () => {
-  it('lays out A4 from `stories: []` and the tray into the same edition.yaml as typed by hand', async () => {
+  it('lays out A4 from `stories: []` and the tray, a stack made by dropping a story on a story, into the typed edition.yaml byte for byte', async () => {
     const sample = await yaml();
-    const a4 = sample.slice(sample.indexOf('  - id: A4\n'));
-    const empty = sample.replace(a4, '  - id: A4\n    template: news\n    section: 综合新闻\n    stories: []\n');
+    const empty = emptyPage(sample, 'A4');
+    expect(empty).not.toContain('page-xiandai-xuetuzhi.md');
+    expect(empty).toContain('ads/zhengding-2027.pdf');
     await writeFile(yamlPath, empty);
+    const story = (file: string) => ({ kind: 'story', file });
     const steps = [
       { op: 'add', page: 'A4', file: 'page-xiandai-xuetuzhi.md', at: { col: 1, cols: 2, row: 9 } },
-      { op: 'place', page: 'A4', target: { kind: 'story', file: 'page-xiandai-xuetuzhi.md' }, box: { col: 1, cols: 5, row: 9, rows: 23 } },
+      { op: 'place', page: 'A4', target: story('page-xiandai-xuetuzhi.md'), box: { col: 1, cols: 5, row: 9, rows: 23 } },
       { op: 'add', page: 'A4', file: 'page-beitanghe-lvdao.md', at: { col: 1, cols: 2, row: 32 } },
-      { op: 'place', page: 'A4', target: { kind: 'story', file: 'page-beitanghe-lvdao.md' }, box: { col: 1, cols: 5, row: 32, rows: 68 } },
+      { op: 'place', page: 'A4', target: story('page-beitanghe-lvdao.md'), box: { col: 1, cols: 5, row: 32, rows: 68 } },
+      { op: 'add', page: 'A4', file: 'brief-quanmin-jianshen.md', at: { col: 6, cols: 2, row: 22 } },
+      // Still `rows: auto`: it reaches down to the ad at row 84, the 62 rows the stack gets.
+      { op: 'place', page: 'A4', target: story('brief-quanmin-jianshen.md'), box: { col: 6, cols: 3, row: 22, rows: 'auto' } },
+      { op: 'add', page: 'A4', file: 'brief-dongjiu-shijia.md', at: { story: 'brief-quanmin-jianshen.md' } },
+      { op: 'add', page: 'A4', file: 'brief-yunhe-qingyu.md', at: { stack: 'brief-quanmin-jianshen.md' } },
     ];
     for (const step of steps) expect((await post({ ...step, hash: await hash() })).json.error ?? 'ok').toBe('ok');
-    expect(await yaml()).toBe(
-      `${empty.replace('    stories: []\n', '    stories:\n')}` +
-        '      - file: page-xiandai-xuetuzhi.md\n        box: {col: 1, cols: 5, row: 9, rows: 23}\n' +
-        '      - file: page-beitanghe-lvdao.md\n        box: {col: 1, cols: 5, row: 32, rows: 68}\n',
-    );
-    await writeFile(yamlPath, sample);
+    expect(await yaml()).toBe(sample);
+  });
+
+  it('refuses to stack onto a story that is not on the page', async () => {
+    const before = await yaml();
+    const reply = await post({ op: 'add', hash: sha256(before), page: 'A2', file: 'tray-none.md', at: { story: 'page-beitanghe-lvdao.md' } });
+    expect(reply.status).toBe(422);
+    expect(reply.json.error).toMatch(/No boxed story `page-beitanghe-lvdao.md` on A2/);
+    expect(await yaml()).toBe(before);
   });
 });
 

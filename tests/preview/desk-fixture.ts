@@ -65,3 +65,14 @@ export async function boxRect(tab: Page, key: string): Promise<{ x: number; y: n
   });
   return rect;
 }
+
+/** edition.yaml with page `id`'s `stories:` list emptied (`stories: []`); its ads and everything else stay. */
+export function emptyPage(text: string, id: string): string {
+  const lines = text.split('\n');
+  const page = lines.indexOf(`  - id: ${id}`);
+  const stories = lines.findIndex((line, i) => i > page && line === '    stories:');
+  if (page < 0 || stories < 0) throw new Error(`edition.yaml has no page ${id} with a stories: list`);
+  let end = stories + 1;
+  while (end < lines.length && lines[end]!.startsWith('      ')) end++;
+  return [...lines.slice(0, stories), '    stories: []', ...lines.slice(end)].join('\n');
+}

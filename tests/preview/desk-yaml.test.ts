@@ -71,4 +71,20 @@ describe('desk edits of edition.yaml text', () => {
     expect(parse(out).pages[0].stories[0]).toEqual({ file: 'ear-hanchao-laixi.md', box: { col: 6, cols: 3, row: 1, rows: 10 } });
     expect(out).toBe(sample.replace('        slot: ear\n', '        box: {col: 6, cols: 3, row: 1, rows: 10}\n'));
   });
+  it('turns a boxed story into a stack in its place: the story keeps its own keys, the others stay byte for byte', () => {
+    const stack = { col: 1, cols: 5, row: 11, rows: 34 };
+    const own = { file: 'lead-chengxiang-gongjiao.md', continue: { page: 'A4', box: { col: 1, cols: 5, row: 1, rows: 8 } } };
+    const out = applyYamlChange(sample, { kind: 'replace', path: ['pages', 0, 'stories', 1], entry: { stack, stories: [own, { file: 'new.md' }] } });
+    expect(out).toBe(
+      sample.replace(
+        '      - file: lead-chengxiang-gongjiao.md\n        box: {col: 1, cols: 5, row: 11, rows: 34}\n        continue: {page: A4, box: {col: 1, cols: 5, row: 1, rows: 8}}\n',
+        '      - stack: {col: 1, cols: 5, row: 11, rows: 34}\n        stories:\n          - {file: lead-chengxiang-gongjiao.md, continue: {page: A4, box: {col: 1, cols: 5, row: 1, rows: 8}}}\n          - {file: new.md}\n',
+      ),
+    );
+    // An entry with a comment in it is written through the Document: same data, comments elsewhere kept.
+    const commented = sample.replace('box: {col: 4, cols: 2, row: 45, rows: 55}', 'box: {col: 4, cols: 2, row: 45, rows: 55} # kept narrow');
+    const whole = applyYamlChange(commented, { kind: 'replace', path: ['pages', 0, 'stories', 4], entry: { stack: { col: 4, cols: 2, row: 45, rows: 55 }, stories: [{ file: 'news-laonian-shitang.md' }, { file: 'new.md' }] } });
+    expect(parse(whole).pages[0].stories[4]).toEqual({ stack: { col: 4, cols: 2, row: 45, rows: 55 }, stories: [{ file: 'news-laonian-shitang.md' }, { file: 'new.md' }] });
+    expect(whole).toContain('# The desk may track a story');
+  });
 });

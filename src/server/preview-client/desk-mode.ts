@@ -49,6 +49,8 @@ interface Drag {
   hash: string;
   problem?: string;
   moved: boolean;
+  /** A `rows: auto` box whose height the hand set (a top or bottom handle): it gets a number of rows. */
+  fixRows: boolean;
 }
 
 export interface DeskMode {
@@ -88,7 +90,7 @@ export function createDeskMode(options: {
   let wanted = -1;
   let selected: string | undefined;
   let drag: Drag | undefined;
-  let nudge: { box: DeskBox; start: DeskGridBox; candidate: DeskGridBox; hash: string; timer: number; problem?: string } | undefined;
+  let nudge: { box: DeskBox; start: DeskGridBox; candidate: DeskGridBox; hash: string; timer: number; problem?: string; fixRows: boolean } | undefined;
   /** Live copyfit by story id, from the desk frame's layout and every relayout since. */
   let fits = new Map<string, Fit>();
   /** The copyfit of the layout on screen, before any drag: what the jump targets were laid out from. */
@@ -244,7 +246,7 @@ export function createDeskMode(options: {
     layer.replaceChildren(
       ...boxes.map((box) => {
         const at = shownBox.get(box.key) ?? box.box;
-        const live = box.auto && !shownBox.has(box.key) ? fits.get(box.stories[0]!)?.box : undefined;
+        const live = staysAuto(box) && !shownBox.has(box.key) ? fits.get(box.stories[0]!)?.box : undefined;
         const rect = boxRectPx(g, live ? { ...at, rows: live.rows } : at);
         const isSelected = box.key === selected;
         const problem = drag?.box.key === box.key ? drag.problem : nudge?.box.key === box.key ? nudge.problem : undefined;
@@ -256,7 +258,7 @@ export function createDeskMode(options: {
             'data-key': box.key,
             title: box.label,
           },
-          isSelected || problem ? h('span', { class: 'pw-desk-cells' }, `${describeCells(at, box.auto)}${problem ? ` · ${problem}` : ''}`) : null,
+          isSelected || problem ? h('span', { class: 'pw-desk-cells' }, `${describeCells(at, staysAuto(box))}${problem ? ` · ${problem}` : ''}`) : null,
           fit ? h('span', { class: `pw-desk-fit pw-${fit.tone}`, 'data-fit': box.key }, fit.text) : null,
           h('span', { class: 'pw-desk-notes' }, ...storyNotes(box)),
           ...(isSelected && box.kind !== 'reserved' ? HANDLES.map((handle) => h('span', { class: `pw-desk-handle pw-desk-handle-${handle}`, 'data-handle': handle })) : []),
@@ -317,7 +319,7 @@ export function createDeskMode(options: {
       stackId: stack?.stackId,
       box: box.kind === 'figure' ? (shownBox.get(owner.key) ?? owner.box) : at,
       figure: box.kind === 'figure' ? { story: box.stories[0]!, index: box.target?.kind === 'figure' ? box.target.index : 0, box: at } : undefined,
-      maxRows: box.auto ? roomBelow(at, pageBoxes().filter((o) => o.key !== box.key), grid!.rows) : undefined,
+      maxRows: staysAuto(box) ? roomBelow(at, pageBoxes().filter((o) => o.key !== box.key), grid!.rows) : undefined,
       fit,
     };
     const started = performance.now();
@@ -336,8 +338,8 @@ export function createDeskMode(options: {
 
   /** A step of a drag or a nudge: the box at its new cells, checked and laid out, then the numbers drawn. */
   function step(box: DeskBox, candidate: DeskGridBox, startedAt: number): string | undefined {
-    const checked = box.auto && sameRows(box, candidate) ? { ...candidate, rows: Math.max(1, roomBelow(candidate, pageBoxes().filter((o) => o.key !== box.key), grid!.rows)) } : candidate;
-    const problem = placementProblem(grid!, box, checked, pageBoxes());
+    const checked = staysAuto(box) ? { ...candidate, rows: Math.max(1, roomBelow(candidate, pageBoxes().filter((o) => o.key !== box.key), grid!.rows)) } : candidate;
+    const problem = placementProblem(grid!, staysAuto(box) ? box : { ...box, auto: false }, checked, pageBoxes());
     shownBox.set(box.key, candidate);
     window.clearTimeout(fitTimer);
     if (!problem) {
@@ -358,7 +360,8 @@ export function createDeskMode(options: {
     return problem;
   }
 
-  const sameRows = (box: DeskBox, candidate: DeskGridBox) => candidate.rows === box.box.rows;
+  /** A `rows: auto` box stays one while in the hand unless its height is set there. */
+  const staysAuto = (box: DeskBox) => Boolean(box.auto) && !(drag?.box.key === box.key ? drag.fixRows : nudge?.box.key === box.key && nudge.fixRows);
 
   function restore(box: DeskBox): void {
     window.clearTimeout(fitTimer);
@@ -369,12 +372,15 @@ export function createDeskMode(options: {
 
   // ---- Saving ----
 
-  /** edition.yaml's box for a candidate: an auto box keeps `rows: auto` unless its height was dragged. */
-  function yamlBox(box: DeskBox, candidate: DeskGridBox): DeskGridBox | (Omit<DeskGridBox, 'rows'> & { rows: number | 'auto' }) {
-    return box.auto && sameRows(box, candidate) ? { ...candidate, rows: 'auto' } : candidate;
+  /** edition.yaml's box for a candidate: an auto box keeps `rows: auto` unless its height was set by hand. */
+  function yamlBox(box: DeskBox, candidate: DeskGridBox, fixRows: boolean): DeskGridBox | (Omit<DeskGridBox, 'rows'> & { rows: number | 'auto' }) {
+    return box.auto && !fixRows ? { ...candidate, rows: 'auto' } : candidate;
   }
 
-  async function save(box: DeskBox, candidate: DeskGridBox, hash: string): Promise<void> {
+  /** Whether a drag or nudge ending at `candidate` changes edition.yaml: other cells, or an auto box's rows made a number. */
+  const changes = (box: DeskBox, start: DeskGridBox, candidate: DeskGridBox, fixRows: boolean) => !sameBox(candidate, start) || (Boolean(box.auto) && fixRows);
+
+  async function save(box: DeskBox, candidate: DeskGridBox, hash: string, fixRows: boolean): Promise<void> {
     if (!box.target || !state) {
       // Nothing to write it against: the box goes back and the editor is told, never a silent loss.
       shownBox.delete(box.key);
@@ -384,7 +390,7 @@ export function createDeskMode(options: {
     }
     probe.saving = true;
     const at = { at: performance.now(), version: wanted };
-    const { status, reply } = await postDeskEdit(token!, { op: 'place', hash, page: pageId, target: box.target, box: yamlBox(box, candidate) });
+    const { status, reply } = await postDeskEdit(token!, { op: 'place', hash, page: pageId, target: box.target, box: yamlBox(box, candidate, fixRows) });
     probe.saving = false;
     // The next step starts from this one even before the layout is fetched again.
     if (reply.ok) box.box = candidate;
@@ -425,9 +431,10 @@ export function createDeskMode(options: {
     const point = gridPoint(grid, (x - rect.left) / scale, (y - rect.top) / scale);
     const cell = { col: Math.floor(point.col), row: Math.floor(point.row) };
     if (cell.col < 1 || cell.row < 1 || cell.col > grid.columns || cell.row > grid.rows) return say('Drop a story on the page’s grid', true);
-    const stack = pageBoxes().find((b) => b.kind === 'stack' && cell.col >= b.box.col && cell.col < b.box.col + b.box.cols && cell.row >= b.box.row && cell.row < b.box.row + b.box.rows);
+    const under = pageBoxes().find((b) => (b.kind === 'stack' || b.kind === 'story') && cell.col >= b.box.col && cell.col < b.box.col + b.box.cols && cell.row >= b.box.row && cell.row < b.box.row + b.box.rows);
     let at: object;
-    if (stack?.target) at = { stack: stack.target.file };
+    // On a stack it joins the end; on a boxed story the two become a stack in that box.
+    if (under?.target) at = under.kind === 'stack' ? { stack: under.target.file } : { story: under.target.file };
     else {
       // As wide as two columns when there is room, else one: the editor widens it after.
       const probeBox = { key: 'new', kind: 'story', label: file, box: cell, stories: [], auto: true } as unknown as DeskBox;
@@ -468,7 +475,7 @@ export function createDeskMode(options: {
     commitNudge();
     selected = box.key;
     const handle = (target.dataset.handle as Handle | undefined) ?? 'move';
-    drag = { box, handle, start: box.box, from: pointOf(event), candidate: box.box, hash: state!.hash, moved: false };
+    drag = { box, handle, start: box.box, from: pointOf(event), candidate: box.box, hash: state!.hash, moved: false, fixRows: /[ns]/.test(handle) };
     draw();
   });
 
@@ -487,12 +494,12 @@ export function createDeskMode(options: {
     if (drawing?.from) return void finishDrawing();
     const ended = drag;
     drag = undefined;
-    if (!ended || !ended.moved || sameBox(ended.candidate, ended.start)) return draw();
+    if (!ended || !ended.moved || !changes(ended.box, ended.start, ended.candidate, ended.fixRows)) return draw();
     if (ended.problem) {
       say(`不能放 refused: ${ended.problem}`, true);
       return restore(ended.box);
     }
-    void save(ended.box, ended.candidate, ended.hash);
+    void save(ended.box, ended.candidate, ended.hash, ended.fixRows);
   });
 
   // ---- Keys ----
@@ -506,16 +513,17 @@ export function createDeskMode(options: {
       say(`不能放 refused: ${n.problem}`, true);
       return restore(n.box);
     }
-    if (!sameBox(n.candidate, n.start)) void save(n.box, n.candidate, n.hash);
+    if (changes(n.box, n.start, n.candidate, n.fixRows)) void save(n.box, n.candidate, n.hash, n.fixRows);
   }
 
   function nudgeBy(event: KeyboardEvent): boolean {
     const box = pageBoxes().find((b) => b.key === selected);
     const delta = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
     if (!box || !delta || drag || box.kind === 'reserved') return false;
-    nudge ??= { box, start: box.box, candidate: box.box, hash: state!.hash, timer: 0 };
+    nudge ??= { box, start: box.box, candidate: box.box, hash: state!.hash, timer: 0, fixRows: false };
     window.clearTimeout(nudge.timer);
     const [dc, dr] = delta as [number, number];
+    if (event.shiftKey && dr !== 0) nudge.fixRows = true;
     const c = nudge.candidate;
     nudge.candidate = event.shiftKey ? { ...c, cols: Math.max(1, c.cols + dc), rows: Math.max(1, c.rows + dr) } : { ...c, col: c.col + dc, row: c.row + dr };
     step(box, nudge.candidate, event.timeStamp);
