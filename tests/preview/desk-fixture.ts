@@ -76,3 +76,14 @@ export function emptyPage(text: string, id: string): string {
   while (end < lines.length && lines[end]!.startsWith('      ')) end++;
   return [...lines.slice(0, stories), '    stories: []', ...lines.slice(end)].join('\n');
 }
+
+/** The middle of grid cell (col, row) of the page view, in the shell's CSS px (1-based cells). */
+export async function cellPoint(tab: Page, grid: PreviewGrid, col: number, row: number): Promise<{ x: number; y: number }> {
+  const area = await tab.$eval('.pw-page-holder', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
+  const step = await gridStep(tab, grid);
+  const scale = step.row / (grid.linePitchPt * (96 / 72));
+  return {
+    x: area.x + grid.typeArea.left * (96 / 72) * scale + (col - 0.5) * step.col,
+    y: area.y + grid.typeArea.top * (96 / 72) * scale + (row - 0.5) * step.row,
+  };
+}
