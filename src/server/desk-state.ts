@@ -42,13 +42,14 @@ export function deskBoxes(edition: Edition): Record<string, DeskBox[]> {
         const key = config.stack.id;
         const stack = stacks.get(key) ?? {
           key, kind: 'stack', label: `栏组 stack (${config.stack.count})`, target: { kind: 'stack', file: config.file },
-          box: config.stack.box, stories: [], stackId: `${id}-${config.stack.id}`,
+          box: config.stack.box, stories: [], files: [], stackId: `${id}-${config.stack.id}`,
         };
         stack.stories.push(story.id);
+        stack.files!.push(config.file);
         stacks.set(key, stack);
         if (stack.stories.length === 1) boxes.push(stack);
       } else {
-        boxes.push({ key: `story-${story.id}`, kind: 'story', label: story.frontMatter.title, target: { kind: 'story', file: config.file }, box: story.box, auto: story.auto, stories: [story.id], continues: config.continue?.page });
+        boxes.push({ key: `story-${story.id}`, kind: 'story', label: story.frontMatter.title, target: { kind: 'story', file: config.file }, box: story.box, auto: story.auto, stories: [story.id], files: [config.file], continues: config.continue?.page });
       }
       (config.figures ?? []).forEach((figure, index) => {
         boxes.push({ key: `figure-${story.id}-${index}`, kind: 'figure', label: `图 ${index + 1} figure`, target: { kind: 'figure', file: config.file, index }, box: figure, stories: [story.id], within: story.box });

@@ -24,6 +24,8 @@ export interface DeskBox {
   auto?: boolean;
   /** Story ids laid out in the box (the page document's `data-story`), for the live copyfit. */
   stories: string[];
+  /** Their Markdown files, relative to the edition folder: what the sources' errors name. */
+  files?: string[];
   /** The stack's id in the page document (`data-layout` stack.id). */
   stackId?: string;
   /** The page a story continues on (转版), when it does. */

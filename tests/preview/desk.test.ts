@@ -2,9 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, KeyInput, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { prepareEdition } from '../../src/pipeline/prepare-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
+import { messagesFromFiles } from '../../src/report/messages.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
-import { boxRect, DESK_YAML, gridStep, startDeskFixture } from './desk-fixture.js';
+import { boxRect, cellPoint, DESK_YAML, gridStep, startDeskFixture } from './desk-fixture.js';
 import type { PreviewFixture } from './preview-fixture.js';
 
 // The layout desk in real Chromium: real drags with Puppeteer's mouse on a preview of a
@@ -231,11 +233,7 @@ describe('layout desk in Chromium', () => {
     const before = await yaml();
     const from = await item!.boundingBox();
     // Column 1, row 52: free since the story moved to columns 3–4; 8 rows above the box at row 60.
-    const area = await tab.$eval('.pw-page-holder', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
-    const step = await gridStep(tab, grid);
-    const scale = step.row / (grid.linePitchPt * (96 / 72));
-    const x = area.x + (grid.typeArea.left * (96 / 72)) * scale + 0.5 * step.col;
-    const y = area.y + (grid.typeArea.top * (96 / 72)) * scale + 51.5 * step.row;
+    const { x, y } = await cellPoint(tab, grid, 1, 52);
     await tab.mouse.move(from!.x + 20, from!.y + 10);
     await tab.mouse.down();
     await tab.mouse.move(x, y, { steps: 10 });
@@ -256,16 +254,10 @@ describe('layout desk in Chromium', () => {
     await tab.waitForFunction(() => /draw the box on A2/.test(window.__pwDeskProbe.message), { polling: 50 });
     await waitForDeskPage('A2');
     const version = await shownVersion();
-    const area = await tab.$eval('.pw-page-holder', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
-    const step = await gridStep(tab, grid);
-    const scale = step.row / (grid.linePitchPt * (96 / 72));
-    const cell = (col: number, row: number) => ({
-      x: area.x + grid.typeArea.left * (96 / 72) * scale + (col - 0.5) * step.col,
-      y: area.y + grid.typeArea.top * (96 / 72) * scale + (row - 0.5) * step.row,
-    });
-    await tab.mouse.move(cell(4, 1).x, cell(4, 1).y);
+    const [from, to] = [await cellPoint(tab, grid, 4, 1), await cellPoint(tab, grid, 5, 30)];
+    await tab.mouse.move(from.x, from.y);
     await tab.mouse.down();
-    await tab.mouse.move(cell(5, 30).x, cell(5, 30).y, { steps: 6 });
+    await tab.mouse.move(to.x, to.y, { steps: 6 });
     await tab.mouse.up();
     await waitForFile((text) => text !== before);
     expect(await yaml()).toBe(
@@ -299,6 +291,45 @@ describe('layout desk in Chromium', () => {
     expect(await yaml()).toBe(settled);
   });
 
+  it('shows on the story that jumps when its continuation box is overset, and a headline that does not fit while dragging', async () => {
+    const before = await yaml();
+    await tab.select('.pw-page-select', 'A2');
+    const cont = 'continue-news-laonian-shitang';
+    await tab.waitForFunction((k) => window.__pwPreview.page === 'A2' && document.querySelector(`[data-key="${k}"]`), { timeout: 120_000, polling: 100 }, cont);
+    await waitForDeskPage('A2');
+    const version = await shownVersion();
+    // The continuation box cut from 30 lines to 4: the text handed on no longer fits in it.
+    await select(cont);
+    await drag(cont, 0, -26, { handle: 's' });
+    await waitForFile((text) => text !== before);
+    expect(await yaml()).toBe(before.replace('continue: {page: A2, box: {col: 4, cols: 2, row: 1, rows: 30}}', 'continue: {page: A2, box: {col: 4, cols: 2, row: 1, rows: 4}}'));
+    await waitForNewLayout(version);
+    await tab.waitForFunction((k) => /超版 \d+字/.test(document.querySelector(`[data-fit="${k}"]`)?.textContent ?? ''), { timeout: 120_000, polling: 100 }, cont);
+    // On A1, the story that jumps says its continuation on A2 is overset, by how much.
+    await tab.select('.pw-page-select', 'A1');
+    await tab.waitForFunction(() => /^转 A2 · 接续超版 \d+字$/.test(document.querySelector('[data-key="story-news-laonian-shitang"] .pw-desk-note-chip')?.textContent ?? ''), { timeout: 120_000, polling: 100 });
+    await waitForDeskPage('A1');
+
+    // Three lines tall in the hand, the story's headline does not fit: its box says so before the drop.
+    const settled = await yaml();
+    await select(STORY);
+    expect(await tab.$$(`[data-key="${STORY}"] [data-note="headline"]`)).toHaveLength(0);
+    await drag(STORY, 0, -19, { handle: 'se', release: false });
+    expect(await tab.$eval(`[data-key="${STORY}"] .pw-desk-cells`, (el) => el.textContent)).toContain('行 2–4');
+    await tab.waitForSelector(`[data-key="${STORY}"] [data-note="headline"]`, { timeout: 30_000 });
+    expect(await tab.$eval(`[data-key="${STORY}"] [data-note="headline"]`, (el) => el.textContent)).toMatch(/^题 headline does not fit: \d+ lines tall at [\d.]+ pt, the box leaves it \d+$/);
+    await tab.keyboard.press('Escape');
+    await tab.mouse.up();
+    await tab.waitForFunction((k) => !document.querySelector(`[data-key="${k}"] [data-note="headline"]`), { timeout: 30_000, polling: 50 }, STORY);
+    expect(await yaml()).toBe(settled);
+
+    // Undo puts the continuation box back.
+    await tab.keyboard.down('Control');
+    await tab.keyboard.press('z');
+    await tab.keyboard.up('Control');
+    await waitForFile((text) => text === before);
+  });
+
   it('moves a placed figure: the story is laid out with it at its new place while dragging, and only its numbers change', async () => {
     await tab.select('.pw-page-select', 'A3');
     const key = 'figure-inside-caijia-zoushi-0';
@@ -322,6 +353,32 @@ describe('layout desk in Chromium', () => {
     await waitForFile((text) => text !== before);
     expect(await yaml()).toBe(before.replace('- {col: 1, cols: 2, row: 8, rows: 12}', '- {col: 3, cols: 2, row: 13, rows: 12}'));
     await waitForNewLayout(version);
+  });
+
+  it('shows a story’s errors on its box as the build reports them, with file:line:column', async () => {
+    // On A3 since the figure test: a figure with no picture is an error of the article.
+    const path = join(fixture.editionDir, 'inside-caijia-zoushi.md');
+    const source = await readFile(path, 'utf8');
+    const chip = '[data-key="story-inside-caijia-zoushi"] [data-note="error"]';
+    expect(await tab.$$(chip)).toHaveLength(0);
+    await writeFile(path, `${source.trimEnd()}\n\n::figure{caption="无图"}\n`);
+    try {
+      const { files } = await prepareEdition(fixture.editionDir);
+      const errors = messagesFromFiles(files, fixture.editionDir).filter((m) => m.severity === 'error');
+      // (The build gives two for it today: no `src`, and the empty path is "a folder".)
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+      const [error] = errors;
+      expect(errors.map((e) => [e.file, e.line])).toEqual(errors.map(() => ['inside-caijia-zoushi.md', source.trimEnd().split('\n').length + 2]));
+      const more = errors.length > 1 ? ` (+${errors.length - 1})` : '';
+      await tab.waitForSelector(chip, { timeout: 120_000 });
+      expect(await tab.$eval(chip, (el) => el.textContent)).toBe(`错 inside-caijia-zoushi.md:${error!.line}:${error!.column} ${error!.message.slice(0, 80)}${more}`);
+      const title = await tab.$eval(chip, (el) => el.getAttribute('title'));
+      for (const e of errors) expect(title).toContain(`inside-caijia-zoushi.md:${e.line}:${e.column} ${e.message}`);
+    } finally {
+      await writeFile(path, source);
+    }
+    // Fixed in the file, the error goes from the box.
+    await tab.waitForFunction((selector) => !document.querySelector(selector), { timeout: 120_000, polling: 100 }, chip);
   });
 
   it('leaves the desk with E: the page is shown paginated again, from the file as the desk left it', async () => {

@@ -210,18 +210,26 @@ export function createDeskMode(options: {
     say(`转版 draw the box on ${target} where “${box.label}” continues: drag across empty cells (Esc cancels)`);
   }
 
-  /** What the rest of the edition says about a story box: its source's errors, and how its jump target fits. */
+  /**
+   * What the build will say about a story box: its sources' errors (file:line, as reported),
+   * and from the layout on screen (or in the hand) a headline or a box that does not fit.
+   */
   function storyNotes(box: DeskBox): HTMLElement[] {
     const snapshot = options.snapshot();
     if (!snapshot || (box.kind !== 'story' && box.kind !== 'stack')) return [];
-    const here = snapshot.pages.find((p) => p.id === pageId)?.stories ?? [];
     const notes: HTMLElement[] = [];
+    const dir = snapshot.edition?.dir;
+    const ofBox = (file: string) => (box.files ?? []).some((f) => file === `${dir}/${f}`);
+    const errors = snapshot.errors.filter((e) => e.file && ofBox(e.file));
+    if (errors.length > 0) {
+      const where = (e: (typeof errors)[number]) => `${e.file.split('/').pop()}${e.line ? `:${e.line}` : ''}${e.line && e.column ? `:${e.column}` : ''}`;
+      const more = errors.length > 1 ? ` (+${errors.length - 1})` : '';
+      notes.push(h('span', { class: 'pw-desk-note-chip pw-bad', 'data-note': 'error', title: errors.map((e) => `${e.file}:${e.line ?? ''}:${e.column ?? ''} ${e.message}`).join('\n') }, `错 ${where(errors[0]!)} ${errors[0]!.message.slice(0, 80)}${more}`));
+    }
     for (const id of box.stories) {
-      const path = here.find((s) => s.story === id && s.part === 'main')?.path;
-      const errors = path ? snapshot.errors.filter((e) => e.file && (path === e.file || path.endsWith(`/${e.file}`))) : [];
-      if (errors.length > 0) {
-        notes.push(h('span', { class: 'pw-desk-note-chip pw-bad', title: errors.map((e) => `${e.file}:${e.line ?? ''} ${e.message}`).join('\n') }, `错 ${errors.length} error${errors.length > 1 ? 's' : ''}: ${errors[0]!.message.slice(0, 60)}`));
-      }
+      const fit = fits.get(id);
+      if (fit?.headline?.overflow) notes.push(h('span', { class: 'pw-desk-note-chip pw-bad', 'data-note': 'headline', title: fit.headline.overflow }, `题 headline does not fit: ${fit.headline.overflow.slice(0, 80)}`));
+      for (const block of fit?.blocks ?? []) notes.push(h('span', { class: 'pw-desk-note-chip pw-bad', 'data-note': 'block', title: block.message }, `块 ${block.message.slice(0, 80)}`));
     }
     if (box.continues) {
       const cont = snapshot.pages.find((p) => p.id === box.continues)?.stories.find((s) => s.story === box.stories[0] && s.part === 'cont');
