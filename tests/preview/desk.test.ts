@@ -218,6 +218,17 @@ describe('layout desk in Chromium', () => {
     };
     await nudge(['ArrowRight', 'ArrowDown'], '{col: 2, cols: 2, row: 1, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 20}');
     await nudge(['ArrowDown', 'ArrowDown'], '{col: 3, cols: 2, row: 2, rows: 20}', '{col: 3, cols: 2, row: 2, rows: 22}', 'Shift');
+    // Two nudges saved back to back (Enter), the second maybe before the first's reply: both
+    // land, each from where the last left the box, and neither is taken for a hand edit.
+    const twice = await yaml();
+    const saved = await saves();
+    for (const key of ['ArrowRight', 'ArrowLeft'] as const) {
+      await tab.keyboard.press(key);
+      await tab.keyboard.press('Enter');
+    }
+    await tab.waitForFunction((n) => window.__pwDeskProbe.saves >= n + 2 && !window.__pwDeskProbe.saving, { timeout: 30_000, polling: 50 }, saved);
+    expect(await yaml()).toBe(twice);
+    expect(await tab.evaluate(() => window.__pwDeskProbe.message)).not.toMatch(/changed on disk|not saved/);
     // Escape takes back a nudge that was not saved yet.
     const resized = await yaml();
     await tab.keyboard.press('ArrowRight');

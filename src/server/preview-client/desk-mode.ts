@@ -97,6 +97,14 @@ export function createDeskMode(options: {
   let shownFits = new Map<string, Fit>();
   /** Where a box shows while it is dragged or waits for its save. */
   const shownBox = new Map<string, DeskGridBox>();
+  /** Boxes whose write is on its way, at the cells written: the next drag or nudge starts there. */
+  const saving = new Map<string, DeskGridBox>();
+  /** Where the next drag or nudge of a box starts: where the hand or the last write left it. */
+  const startOf = (box: DeskBox) => shownBox.get(box.key) ?? saving.get(box.key) ?? box.box;
+  /** A write's layout is on screen: boxes go back to the layout's places, except the one in hand. */
+  function clearShown(): void {
+    for (const key of [...shownBox.keys()]) if (key !== drag?.box.key && key !== nudge?.box.key) shownBox.delete(key);
+  }
   let dropAt: { at: number; version: number } | undefined;
   /** 转版: the overset story whose continuation box is being drawn, and the box so far. */
   let drawing: { file: string; title: string; from?: { col: number; row: number }; box?: DeskGridBox; problem?: string } | undefined;
@@ -136,7 +144,7 @@ export function createDeskMode(options: {
     if (dropAt && wanted > dropAt.version) {
       probe.drops.push(Math.round(performance.now() - dropAt.at));
       dropAt = undefined;
-      shownBox.clear();
+      clearShown();
     }
     // A new layout that lands mid-drag (someone else's save) shows the dragged box where the hand is.
     const live = drag?.moved ? drag : nudge;
@@ -151,6 +159,28 @@ export function createDeskMode(options: {
 
   /** Bumped by every write: a layout fetched from before it is stale, whenever it arrives. */
   let writes = 0;
+  /**
+   * The desk's own writes, one at a time: `now` is the file's hash after the last, `seen` the
+   * hashes its writes replaced. A box taken in hand from one of those (a nudge while the save
+   * before it was on its way) names the file as the desk left it; any other hash is sent as
+   * it was, and a hand edit on disk is still refused.
+   */
+  let own = { now: '', seen: new Set<string>() };
+  let inFlight: Promise<unknown> = Promise.resolve();
+
+  function edit(startHash: string, body: (hash: string) => object): Promise<{ status: number; reply: DeskReply }> {
+    const run = inFlight.then(async () => {
+      const hash = startHash === own.now || own.seen.has(startHash) ? own.now || startHash : startHash;
+      const result = await postDeskEdit(token!, { ...body(hash), hash });
+      if (result.reply.ok && result.reply.hash) {
+        own.seen.add(hash);
+        own.now = result.reply.hash;
+      }
+      return result;
+    });
+    inFlight = run.catch(() => undefined);
+    return run;
+  }
   let loads = 0;
   let applied = 0;
 
@@ -161,6 +191,8 @@ export function createDeskMode(options: {
       if (at.writes !== writes || at.load < applied) return;
       applied = at.load;
       state = next;
+      // A hash the desk did not write (a hand edit, a first read): only boxes taken from it may name it.
+      if (next.hash !== own.now && !own.seen.has(next.hash)) own = { now: next.hash, seen: new Set() };
       probe.ready = true;
       undoButton.disabled = !state.canUndo;
       redoButton.disabled = !state.canRedo;
@@ -304,7 +336,7 @@ export function createDeskMode(options: {
       return say(`不能放 refused: ${done.problem}`, true);
     }
     const started = { at: performance.now(), version: wanted };
-    const { status, reply } = await postDeskEdit(token!, { op: 'continue', hash: state!.hash, page: pageId, file: done.file, box: done.box });
+    const { status, reply } = await edit(state!.hash, () => ({ op: 'continue', page: pageId, file: done.file, box: done.box }));
     await afterWrite(status, reply, started);
     if (reply.ok) say(`已转版 “${done.title}” continues on ${pageId}`);
   }
@@ -398,10 +430,14 @@ export function createDeskMode(options: {
     }
     probe.saving = true;
     const at = { at: performance.now(), version: wanted };
-    const { status, reply } = await postDeskEdit(token!, { op: 'place', hash, page: pageId, target: box.target, box: yamlBox(box, candidate, fixRows) });
-    probe.saving = false;
-    // The next step starts from this one even before the layout is fetched again.
-    if (reply.ok) box.box = candidate;
+    const target = box.target;
+    saving.set(box.key, candidate);
+    const { status, reply } = await edit(hash, () => ({ op: 'place', page: pageId, target, box: yamlBox(box, candidate, fixRows) }));
+    if (saving.get(box.key) === candidate) saving.delete(box.key);
+    probe.saving = saving.size > 0;
+    // The next step starts from this one even before the layout is fetched again (in this
+    // state's box, and in one a read during the write brought).
+    if (reply.ok) for (const b of [box, ...pageBoxes().filter((o) => o.key === box.key)]) b.box = candidate;
     await afterWrite(status, reply, at, box);
   }
 
@@ -413,7 +449,7 @@ export function createDeskMode(options: {
       // The new layout may be on screen before the reply came.
       if (probe.shownVersion > at.version) {
         probe.drops.push(Math.round(performance.now() - at.at));
-        shownBox.clear();
+        clearShown();
       } else dropAt = at;
       say('已保存 saved to edition.yaml');
     } else {
@@ -427,7 +463,7 @@ export function createDeskMode(options: {
   async function history(op: 'undo' | 'redo'): Promise<void> {
     if (!state || (op === 'undo' ? !state.canUndo : !state.canRedo)) return say(op === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
     const at = { at: performance.now(), version: wanted };
-    const { status, reply } = await postDeskEdit(token!, { op, hash: state.hash });
+    const { status, reply } = await edit(state.hash, () => ({ op }));
     await afterWrite(status, reply, at);
     if (reply.ok) say(op === 'undo' ? '已撤销 undone' : '已重做 redone');
   }
@@ -451,7 +487,7 @@ export function createDeskMode(options: {
       at = { col: cell.col, cols, row: cell.row };
     }
     const started = { at: performance.now(), version: wanted };
-    const { status, reply } = await postDeskEdit(token!, { op: 'add', hash: state.hash, page: pageId, file, at });
+    const { status, reply } = await edit(state.hash, () => ({ op: 'add', page: pageId, file, at }));
     await afterWrite(status, reply, started);
   }
 
@@ -483,7 +519,9 @@ export function createDeskMode(options: {
     commitNudge();
     selected = box.key;
     const handle = (target.dataset.handle as Handle | undefined) ?? 'move';
-    drag = { box, handle, start: box.box, from: pointOf(event), candidate: box.box, hash: state!.hash, moved: false, fixRows: /[ns]/.test(handle) };
+    // A box whose last change is still being saved starts where it is shown, not where the file had it.
+    const start = startOf(box);
+    drag = { box, handle, start, from: pointOf(event), candidate: start, hash: state!.hash, moved: false, fixRows: /[ns]/.test(handle) };
     draw();
   });
 
@@ -528,7 +566,8 @@ export function createDeskMode(options: {
     const box = pageBoxes().find((b) => b.key === selected);
     const delta = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
     if (!box || !delta || drag || box.kind === 'reserved') return false;
-    nudge ??= { box, start: box.box, candidate: box.box, hash: state!.hash, timer: 0, fixRows: false };
+    const start = startOf(box);
+    nudge ??= { box, start, candidate: start, hash: state!.hash, timer: 0, fixRows: false };
     window.clearTimeout(nudge.timer);
     const [dc, dr] = delta as [number, number];
     if (event.shiftKey && dr !== 0) nudge.fixRows = true;
@@ -607,8 +646,9 @@ export function createDeskMode(options: {
         wanted = version;
         frames.load(frameUrl());
       }
-      // The state may bring new errors or a jump target's copyfit.
-      if (!drag) draw();
+      // The state may bring new errors or a jump target's copyfit: shown at once, mid-drag too
+      // (the dragged box is drawn where the hand has it).
+      draw();
     },
     refresh() {
       if (active && !drag && !nudge) void load();
