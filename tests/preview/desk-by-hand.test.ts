@@ -9,7 +9,7 @@ import { launchChromium } from '../../src/render/chromium.js';
 import type { DeskState } from '../../src/server/desk-types.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
 import { runCli } from '../helpers/run-cli.js';
-import { boxRect, cellPoint, emptyPage, gridStep } from './desk-fixture.js';
+import { boxRect, cellPoint, emptyPage, gridStep, rectOf } from './desk-fixture.js';
 import { SAMPLE, startFixture, type PreviewFixture } from './preview-fixture.js';
 
 // The issue's done-when: a page of the sample laid out by hand in the browser, from an empty
@@ -85,10 +85,8 @@ async function select(key: string): Promise<void> {
 async function dragHandle(key: string, handle: string, cols: number, rows: number): Promise<void> {
   await select(key);
   const step = await gridStep(tab, grid);
-  const start = await tab.$eval(`[data-key="${key}"] [data-handle="${handle}"]`, (el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-  });
+  const r = await rectOf(tab, `[data-key="${key}"] [data-handle="${handle}"]`);
+  const start = { x: r.x + r.width / 2, y: r.y + r.height / 2 };
   await tab.mouse.move(start.x, start.y);
   await tab.mouse.down();
   await tab.mouse.move(start.x + cols * step.col, start.y + rows * step.row, { steps: 12 });

@@ -58,13 +58,20 @@ export async function gridStep(tab: Page, grid: PreviewGrid): Promise<{ col: num
   return { col: (grid.columnWidthPt + grid.gutterPt) * px * scale, row: grid.linePitchPt * px * scale };
 }
 
-export async function boxRect(tab: Page, key: string): Promise<{ x: number; y: number; width: number; height: number }> {
-  const rect = await tab.$eval(`[data-key="${key}"]`, (el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.x, y: r.y, width: r.width, height: r.height };
-  });
+/**
+ * The rectangle of the element `selector` names, read in one evaluation: the desk draws its
+ * boxes again on every preview state, so an element handle may be stale by the next call.
+ */
+export async function rectOf(tab: Page, selector: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const rect = await tab.evaluate((s) => {
+    const r = document.querySelector(s)?.getBoundingClientRect();
+    return r ? { x: r.x, y: r.y, width: r.width, height: r.height } : undefined;
+  }, selector);
+  if (!rect) throw new Error(`No ${selector} on the desk`);
   return rect;
 }
+
+export const boxRect = (tab: Page, key: string) => rectOf(tab, `[data-key="${key}"]`);
 
 /** edition.yaml with page `id`'s `stories:` list emptied (`stories: []`); its ads and everything else stay. */
 export function emptyPage(text: string, id: string): string {

@@ -6,7 +6,7 @@ import { prepareEdition } from '../../src/pipeline/prepare-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import { messagesFromFiles } from '../../src/report/messages.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
-import { boxRect, cellPoint, DESK_YAML, gridStep, startDeskFixture } from './desk-fixture.js';
+import { boxRect, cellPoint, DESK_YAML, gridStep, rectOf, startDeskFixture } from './desk-fixture.js';
 import type { PreviewFixture } from './preview-fixture.js';
 
 // The layout desk in real Chromium: real drags with Puppeteer's mouse on a preview of a
@@ -58,10 +58,7 @@ async function waitForMessage(pattern: RegExp): Promise<string> {
 async function drag(key: string, cols: number, rows: number, options: { handle?: string; release?: boolean } = {}): Promise<void> {
   const step = await gridStep(tab, grid);
   const start = options.handle
-    ? await tab.$eval(`[data-key="${key}"] [data-handle="${options.handle}"]`, (el) => {
-        const r = el.getBoundingClientRect();
-        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-      })
+    ? await rectOf(tab, `[data-key="${key}"] [data-handle="${options.handle}"]`).then((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 }))
     : await boxRect(tab, key).then((r) => ({ x: r.x + r.width / 2, y: r.y + Math.min(r.height / 2, 60) }));
   await tab.mouse.move(start.x, start.y);
   await tab.mouse.down();
@@ -242,10 +239,10 @@ describe('layout desk in Chromium', () => {
     const item = await tab.waitForSelector(`.pw-tray-item[data-file="${file}"]`);
     expect(await item!.evaluate((el) => el.querySelector('.pw-tray-chars')!.textContent)).toMatch(/^\d+字$/);
     const before = await yaml();
-    const from = await item!.boundingBox();
+    const from = await rectOf(tab, `.pw-tray-item[data-file="${file}"]`);
     // Column 1, row 52: free since the story moved to columns 3–4; 8 rows above the box at row 60.
     const { x, y } = await cellPoint(tab, grid, 1, 52);
-    await tab.mouse.move(from!.x + 20, from!.y + 10);
+    await tab.mouse.move(from.x + 20, from.y + 10);
     await tab.mouse.down();
     await tab.mouse.move(x, y, { steps: 10 });
     await tab.mouse.up();
