@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { reporter } from 'vfile-reporter';
-import { auditMessages } from '../pipeline/build-edition.js';
+import { auditMessages } from '../pipeline/page-outcomes.js';
 import { copyfitMessages } from '../pipeline/copyfit-messages.js';
 import { describeCopyfit } from '../report/copyfit-text.js';
 import { createPageFontSubsetter } from '../pipeline/page-fonts.js';

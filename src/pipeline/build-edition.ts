@@ -1,28 +1,28 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFile } from 'vfile';
-import type { Copyfit } from '../browser/layout-story.js';
-import type { TypographyFinding } from '../browser/typography/index.js';
-import type { Edition, LoadedPage } from '../edition/load-edition.js';
+import type { Edition } from '../edition/load-edition.js';
 import type { processArticle } from '../markdown/process-article.js';
 import { registerTempDir, writeFileAtomic } from '../util/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
-import type { EditionReport, PageReport } from '../report/edition-report.js';
-import { messagesFromFiles, type ReportMessage } from '../report/messages.js';
+import type { EditionReport } from '../report/edition-report.js';
+import { messagesFromFiles, pageError, type ReportMessage } from '../report/messages.js';
 import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import { resolveBuildConfig, type BuildConfig, type BuildSettings } from './build-config.js';
+import { deferredPlateMaker } from './deferred-plates.js';
+import { expectedText } from './expected-text.js';
 import type { PlateMaker } from './make-plates.js';
-import { adClients } from './page-ads.js';
 import { acquireOutputLock } from '../util/output-lock.js';
+import { pageOutcomes } from './page-outcomes.js';
 import { createPageFontSubsetter } from './page-fonts.js';
-import { shardPages, withJumpSources } from './page-selection.js';
+import { selectPages, type PageSelection } from './page-selection.js';
+import { recordChanges } from './record-changes.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
-import { prepareEdition, staticMounts } from './prepare-edition.js';
-import { pageError, renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
-import type { StoryText } from './verify-text.js';
-import { copyfitMessages } from './copyfit-messages.js';
+import { prepareEdition, staticMounts, type PreparedEdition } from './prepare-edition.js';
+import { renderPages, type RenderPagesOptions } from './render-pages.js';
+import type { StoryText, VerifyResult } from './verify-text.js';
 import { markOnce } from '../util/startup-timing.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { PACKAGE_VERSION } from '../util/package-root.js';
@@ -65,21 +65,6 @@ export function newReport(dir: string, chromiumVersion?: string): EditionReport 
 }
 
 /**
- * What comes after the render (plates, proof merge, text check, changes) is imported when
- * first used: pdf-lib, pdfjs and sharp take ~0.4 s of CPU to load, which would otherwise
- * delay a fresh process's first page.
- */
-function deferredPlateMaker(load: () => Promise<PlateMaker>): PlateMaker {
-  let maker: Promise<PlateMaker> | undefined;
-  const loaded = () => (maker ??= load());
-  return {
-    // A failed import is reported by `finish`, which every build awaits.
-    add: (pageId, pdf, hash) => void loaded().then((m) => m.add(pageId, pdf, hash), () => undefined),
-    finish: (order) => loaded().then((m) => m.finish(order)),
-  };
-}
-
-/**
  * Build one edition: load, process, template, render each page, merge the proof, verify,
  * report. Whatever fails after the output lock is taken ends as an error in the report,
  * never as an exception, so the next edition of the same command still builds.
@@ -115,7 +100,7 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
     }
     const files: VFile[] = [];
     try {
-      await buildLocked(dir, outDir, config, options, report, time, files);
+      await buildLocked({ dir, outDir, config, options, editionName: report.edition, builtAt: new Date(report.builtAt), time }, report, files);
     } catch (error) {
       throwIfCancelled(config.signal); // a cancelled build writes no report: the last one stays
       report.messages.push(buildFailureMessage(error, config.out));
@@ -138,58 +123,96 @@ export async function buildEdition(dir: string, options: BuildOptions): Promise<
   }
 }
 
-async function buildLocked(
-  dir: string,
-  outDir: string,
-  config: BuildConfig,
-  options: BuildOptions,
-  report: EditionReport,
-  time: <T>(name: string, run: () => Promise<T>) => Promise<T>,
-  files: VFile[],
-): Promise<void> {
-  const loaded = await prepareEdition(dir, time, options.processArticle, { fontCacheDir: config.fontCacheDir });
+/** What the build's steps share: the edition's folders, the settings, the stage timer. */
+interface BuildContext {
+  dir: string;
+  outDir: string;
+  config: BuildConfig;
+  options: BuildOptions;
+  editionName: string;
+  builtAt: Date;
+  time: <T>(name: string, run: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * The build under the lock, as named steps: prepare, select, render (plates start as pages
+ * come), merge the proof, finish the plates, compare, verify. The steps return what they
+ * found; the report is filled in here, and only here.
+ */
+async function buildLocked(ctx: BuildContext, report: EditionReport, files: VFile[]): Promise<void> {
+  const { config } = ctx;
+  const loaded = await prepareEdition(ctx.dir, ctx.time, ctx.options.processArticle, { fontCacheDir: config.fontCacheDir });
   markOnce('edition-prepared');
   throwIfCancelled(config.signal);
   files.push(...loaded.files);
   const prepared = loaded.prepared;
   if (!prepared) return;
-  const { edition, view, render, storyText, brokenFiles } = prepared;
+  const { edition } = prepared;
 
-  const htmlDir = join(outDir, 'html');
-  const pagesDir = join(outDir, 'pages');
-  const fonts = await time('template', async () => {
+  const selection = selectPages(edition, config);
+  if (config.shard) report.shard = { ...config.shard, pages: selection.ids };
+  const plating = config.proofOnly ? undefined : startPlates(ctx, edition);
+  const rendered = await renderSelection(ctx, prepared, selection, plating);
+  const outcome = pageOutcomes(selection.pages, rendered.results, ctx.dir, edition, ctx.outDir);
+  report.pages = outcome.pages;
+  Object.assign(report.timings, outcome.timings);
+  const messages = [...selection.messages, ...rendered.messages, ...outcome.messages];
+
+  const pdfs = selection.pages.map((p) => rendered.results.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
+  throwIfCancelled(config.signal);
+  const complete = pdfs.length === selection.pages.length;
+  const proof = complete ? await writeProof(ctx, prepared, selection, pdfs) : undefined;
+  if (proof) report.pdf = relative(ctx.outDir, proof.path);
+  else messages.push(pageError('', `Proof not written: ${selection.pages.length - pdfs.length} of ${selection.pages.length} pages failed`, 'proof-incomplete'));
+
+  // The good pages' plates are made even without a proof: say where they are.
+  if (plating) {
+    const plates = await ctx.time('plates', () => plating.finish(selection.ids));
+    throwIfCancelled(config.signal); // its plates were stopped, not failed
+    for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
+    report.preflight = plates.preflight;
+    // Plate and preflight time summed over plates, most of it spent while pages rendered.
+    report.timings['plates.work'] = plates.preflight.reduce((sum, p) => sum + p.ms, 0);
+    messages.push(...plates.messages);
+  }
+  if (proof) {
+    report.changes = await ctx.time('changes', () => recordChanges(selection.pages, rendered.results, ctx.outDir, edition.config.paper, prepared.view.dateText, report.builtAt));
+    throwIfCancelled(config.signal);
+    report.verify = await verifyProof(ctx, proof.bytes, selection, expectedText(selection.pages, rendered.results, prepared.storyText));
+    messages.push(...missingTextMessages(report.verify));
+  }
+  report.messages.push(...messages);
+}
+
+/** Plates start on each page as soon as its PDF is written, while other pages still render. */
+function startPlates(ctx: BuildContext, edition: Edition): PlateMaker {
+  const { config } = ctx;
+  return deferredPlateMaker(async () =>
+    (await import('./make-plates.js')).createPlateMaker(edition, ctx.outDir, ctx.builtAt, {
+      reuseDir: config.plateCacheDir,
+      concurrency: config.concurrency,
+      signal: config.signal,
+    }),
+  );
+}
+
+/** Write the page documents and their fonts, serve them on 127.0.0.1 and render the selected pages. */
+async function renderSelection(ctx: BuildContext, prepared: PreparedEdition, selection: PageSelection, plating: PlateMaker | undefined) {
+  const { config, options } = ctx;
+  const htmlDir = join(ctx.outDir, 'html');
+  const pagesDir = join(ctx.outDir, 'pages');
+  const fonts = await ctx.time('template', async () => {
     await mkdir(pagesDir, { recursive: true });
     await writeBrowserAssets(join(htmlDir, 'assets'), prepared.fonts);
     return createPageFontSubsetter(join(htmlDir, 'assets'), undefined, prepared.fonts);
   });
-
-  const extraMessages: ReportMessage[] = [];
-  const unknown = (config.pages ?? []).filter((id) => !edition.pages.some((p) => p.config.id === id));
-  if (unknown.length > 0) extraMessages.push(pageError('', `No page ${unknown.join(', ')} in the edition`, 'unknown-page'));
-  const selected = config.shard
-    ? shardPages(edition, config.shard.shard, config.shard.of)
-    : config.pages
-      ? withJumpSources(edition, config.pages)
-      : edition.pages.map((p) => p.config.id);
-  const pages = edition.pages.filter((p) => selected.includes(p.config.id));
-  const whole = pages.length === edition.pages.length;
-  if (config.shard) report.shard = { ...config.shard, pages: selected };
-  // Plates start on each page as soon as its PDF is written, while other pages still render.
-  const plating = config.proofOnly
-    ? undefined
-    : deferredPlateMaker(async () => (await import('./make-plates.js')).createPlateMaker(edition, outDir, new Date(report.builtAt), {
-        reuseDir: config.plateCacheDir,
-        concurrency: config.concurrency,
-        signal: config.signal,
-      }));
-  const mounts = staticMounts(edition.dir, htmlDir);
+  const mounts = staticMounts(prepared.edition.dir, htmlDir);
   const server = await (options.server ?? ((m) => startStaticServer({ mounts: m })))(mounts);
-  let pageResults = new Map<string, PageResult>();
   try {
-    const rendered = await time('render', () =>
+    const rendered = await ctx.time('render', () =>
       renderPages({
         prepared,
-        editionName: report.edition,
+        editionName: ctx.editionName,
         origin: server.origin,
         htmlDir,
         pagesDir,
@@ -198,173 +221,56 @@ async function buildLocked(
         concurrency: config.concurrency,
         cache: options.pageCache,
         fonts,
-        only: selected,
+        only: selection.ids,
         hooks: options.hooks,
         onPage: options.onPage,
         onPdf: plating && ((pageId, pdf, hash) => plating.add(pageId, pdf, hash)),
         signal: config.signal,
       }),
     );
-    pageResults = rendered.results;
-    extraMessages.push(...rendered.messages);
     await fonts.prune().catch(() => undefined); // housekeeping: never fails a build
+    return rendered;
   } catch (error) {
     // Cancelled (or failed): the plates already started end too (Ghostscript is killed) before the lock goes.
-    await plating?.finish(selected).catch(() => undefined);
+    await plating?.finish(selection.ids).catch(() => undefined);
     throw error;
   } finally {
     if (!options.server) await server.close();
   }
-
-  for (const page of pages) {
-    const result = pageResults.get(page.config.id);
-    report.pages.push({ ...pageReport(page.config.id, page.config.template, result, outDir), ...adsReport(page) });
-    for (const fit of result?.copyfit ?? []) extraMessages.push(...copyfitMessages(fit, dir, edition));
-    extraMessages.push(...auditMessages(result?.audit ?? []));
-    // Summed over tabs, so with several tabs at once these add up to more than `render`.
-    for (const [step, ms] of Object.entries(result?.timings ?? {})) report.timings[`render.${step}`] = (report.timings[`render.${step}`] ?? 0) + ms;
-  }
-  const pageIds = pages.map((p) => p.config.id);
-  // What is left of plating once every page is rendered, and where each plate went.
-  const collectPlates = async () => {
-    if (!plating) return;
-    const plates = await time('plates', () => plating.finish(pageIds));
-    throwIfCancelled(config.signal); // its plates were stopped, not failed
-    for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
-    report.preflight = plates.preflight;
-    // Plate and preflight time summed over plates, most of it spent while pages rendered.
-    report.timings['plates.work'] = plates.preflight.reduce((sum, p) => sum + p.ms, 0);
-    extraMessages.push(...plates.messages);
-  };
-  const built = pages.map((p) => pageResults.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
-  throwIfCancelled(config.signal);
-  if (built.length === pages.length) {
-    // A partial build (--pages, --shard) never overwrites the whole edition's proof.
-    const proofPath = join(outDir, whole ? `${report.edition}.pdf` : `${report.edition}.${pageIds.join('-')}.pdf`);
-    const { mergePagePdfs } = await import('./merge-pages.js');
-    const proof = await time('merge', () =>
-      mergePagePdfs(
-        built,
-        { width: edition.grid.widthMm, height: edition.grid.heightMm },
-        {
-          title: `${edition.config.paper} ${view.dateText}`,
-          date: edition.config.date,
-          pageIds,
-          pageTitles: Object.fromEntries(pages.map((p) => [p.config.id, p.config.section])),
-          stories: pages.flatMap((p) => p.stories.map((s) => ({ title: s.frontMatter.title, page: p.config.id }))),
-          author: edition.config.paper,
-        },
-      ),
-    );
-    await writeFileAtomic(proofPath, proof, { signal: config.signal });
-    report.pdf = relative(outDir, proofPath);
-    const expected: StoryText[] = [];
-    for (const page of pages) {
-      for (const story of page.stories) {
-        const fits = [...pageResults.values()].flatMap((r) => r.copyfit).filter((c) => c.story === story.id);
-        const fm = story.frontMatter;
-        expected.push({
-          story: story.id,
-          page: page.config.id,
-          pages: fits.map((f) => f.page),
-          text: [fm.kicker, fm.title, fm.subtitle, fm.byline, storyText.get(story.id)].filter(Boolean).join('\n'),
-          oversetText: fits.map((f) => f.overset.text).join(''),
-        });
-      }
-    }
-    await collectPlates();
-    report.changes = await time('changes', () => recordChanges(pages, pageResults, outDir, edition.config.paper, view.dateText, report.builtAt));
-    throwIfCancelled(config.signal);
-    const { verifyPdfText } = await import('./verify-text.js');
-    report.verify = await time('verify', () => verifyPdfText(proof, pageIds, expected));
-    for (const miss of report.verify.stories) {
-      extraMessages.push(pageError(miss.page, `Text of story \`${miss.story}\` is missing from the PDF (${miss.missing} characters), first missing passage: “${miss.firstMissing}”`, 'missing-text'));
-    }
-  } else {
-    extraMessages.push(pageError('', `Proof not written: ${pages.length - built.length} of ${pages.length} pages failed`, 'proof-incomplete'));
-    // The good pages' plates are made all the same: wait for them and say where they are.
-    await collectPlates();
-  }
-  report.messages.push(...extraMessages);
 }
 
-/** Compare each page with the previous build's image; write changes.html. */
-async function recordChanges(
-  built: LoadedPage[],
-  results: Map<string, PageResult>,
-  outDir: string,
-  paper: string,
-  dateText: string,
-  builtAt: string,
-): Promise<EditionReport['changes']> {
-  const pages = built.flatMap((p) => {
-    const result = results.get(p.config.id);
-    return result?.pdf ? [{ id: p.config.id, pdf: result.pdf, hash: result.hash }] : [];
-  });
-  const [{ comparePages }, { writeChangesHtml }] = await Promise.all([import('./page-changes.js'), import('../report/changes-html.js')]);
-  const changes = await comparePages(pages, { changesDir: join(outDir, 'changes') });
-  await writeChangesHtml(changes, {
-    title: `${paper} ${dateText}`,
-    htmlPath: join(outDir, 'changes.html'),
-    labels: Object.fromEntries(built.map((p) => [p.config.id, [p.config.section, adClients(p)].filter(Boolean).join(' · ')])),
-    builtAt,
-  });
-  return changes
-    .filter((c) => c.status !== 'unchanged')
-    .map((c) => ({ page: c.page, status: c.status, changedPercent: c.changedPercent }));
+/** Merge the page PDFs into the proof. A partial build (--pages, --shard) never overwrites the whole edition's proof. */
+async function writeProof(ctx: BuildContext, prepared: PreparedEdition, selection: PageSelection, pdfs: string[]) {
+  const { edition, view } = prepared;
+  const { pages, ids } = selection;
+  const path = join(ctx.outDir, selection.whole ? `${ctx.editionName}.pdf` : `${ctx.editionName}.${ids.join('-')}.pdf`);
+  const { mergePagePdfs } = await import('./merge-pages.js');
+  const bytes = await ctx.time('merge', () =>
+    mergePagePdfs(
+      pdfs,
+      { width: edition.grid.widthMm, height: edition.grid.heightMm },
+      {
+        title: `${edition.config.paper} ${view.dateText}`,
+        date: edition.config.date,
+        pageIds: ids,
+        pageTitles: Object.fromEntries(pages.map((p) => [p.config.id, p.config.section])),
+        stories: pages.flatMap((p) => p.stories.map((s) => ({ title: s.frontMatter.title, page: p.config.id }))),
+        author: edition.config.paper,
+      },
+    ),
+  );
+  await writeFileAtomic(path, bytes, { signal: ctx.config.signal });
+  return { path, bytes };
 }
 
-function adsReport(page: LoadedPage): Pick<PageReport, 'ads'> {
-  if (page.ads.length === 0) return {};
-  const round = (mm: number) => Math.round(mm * 10) / 10;
-  return {
-    ads: page.ads.map((ad) => ({
-      file: ad.config.file,
-      client: ad.config.client ?? null,
-      kind: ad.file.kind,
-      box: ad.box,
-      widthMm: round(ad.file.widthMm),
-      heightMm: round(ad.file.heightMm),
-      scale: Math.round(ad.scale * 10000) / 10000,
-    })),
-  };
+/** Every character of every story must be in the proof's text (or counted as overset). */
+async function verifyProof(ctx: BuildContext, proof: Uint8Array, selection: PageSelection, expected: StoryText[]): Promise<VerifyResult> {
+  const { verifyPdfText } = await import('./verify-text.js');
+  return ctx.time('verify', () => verifyPdfText(proof, selection.ids, expected));
 }
 
-/** Typography audit findings are warnings: they fail a `--strict` build. */
-export function auditMessages(findings: TypographyFinding[]): ReportMessage[] {
-  return findings.map((f) => ({
-    severity: 'warning' as const,
-    file: f.file,
-    line: f.line ?? null,
-    column: f.column ?? null,
-    message: `${f.page} ${f.story || 'page'}: ${f.message} (“${f.text}”)`,
-    ruleId: `typography/${f.rule}`,
-    page: f.page,
-    story: f.story,
-  }));
-}
-
-function pageReport(id: string, template: string, result: PageResult | undefined, outDir: string): PageReport {
-  return {
-    id,
-    template,
-    pdf: result?.pdf ? relative(outDir, result.pdf) : null,
-    plate: null,
-    ok: Boolean(result?.pdf),
-    stories: (result?.copyfit ?? []).map((c) => ({
-      file: c.file,
-      story: c.story,
-      part: c.part,
-      overset: { chars: c.overset.chars, lines: c.overset.lines },
-      short: c.short,
-      continuedOn: c.continuedOn ?? null,
-      box: c.box,
-      ...(c.fitted ? { fitted: c.fitted } : {}),
-      ...(c.writeToFit ? { writeToFit: c.writeToFit } : {}),
-      headline: c.headline,
-      layout: c.layout,
-    })),
-    audit: (result?.audit ?? []).map(({ rule, story, text, message }) => ({ rule, story, text, message })),
-    timings: result?.timings ? { ...result.timings } : null,
-  };
+function missingTextMessages(verify: VerifyResult): ReportMessage[] {
+  return verify.stories.map((miss) =>
+    pageError(miss.page, `Text of story \`${miss.story}\` is missing from the PDF (${miss.missing} characters), first missing passage: “${miss.firstMissing}”`, 'missing-text'),
+  );
 }

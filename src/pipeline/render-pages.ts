@@ -8,8 +8,6 @@ import { lostBrowser } from '../render/browser-pool.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import { pageError, type ReportMessage } from '../report/messages.js';
-
-export { pageError } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
 import { placeAds } from '../pdf/place-ads.js';
 import { checkPageFonts } from './check-fonts.js';

@@ -1,0 +1,15 @@
+import type { PlateMaker } from './make-plates.js';
+
+/**
+ * A plate maker whose module is imported when first used: pdf-lib, pdfjs and sharp take
+ * ~0.4 s of CPU to load, which would otherwise delay a fresh process's first page.
+ */
+export function deferredPlateMaker(load: () => Promise<PlateMaker>): PlateMaker {
+  let maker: Promise<PlateMaker> | undefined;
+  const loaded = () => (maker ??= load());
+  return {
+    // A failed import is reported by `finish`, which every build awaits.
+    add: (pageId, pdf, hash) => void loaded().then((m) => m.add(pageId, pdf, hash), () => undefined),
+    finish: (order) => loaded().then((m) => m.finish(order)),
+  };
+}
