@@ -7,7 +7,7 @@ import { hasCachedPages } from '../pipeline/page-cache.js';
 import { parseShard } from '../pipeline/page-selection.js';
 import { editionDirs, positiveNumber, UsageError } from './arguments.js';
 import type { CommandRunner } from './commands.js';
-import { CancelledError } from '../util/cancel.js';
+import { CancelledError, cancelOnSignals } from '../util/cancel.js';
 
 function shardOption(text: string) {
   const shard = parseShard(text);
@@ -54,36 +54,6 @@ export const run: CommandRunner = async (dirs, values) => {
     cancel.dispose();
   }
 };
-
-/** How long a cancelled build may take to close its tabs, tools and lock before it is ended hard. */
-const GRACE_MS = 3_000;
-
-/**
- * SIGINT, SIGTERM and SIGHUP cancel the build through one AbortSignal; the build unwinds
- * and the process then ends by that signal, as it would without handlers. A second signal,
- * or a build still running after GRACE_MS, ends it at once (the exit cleanups still run).
- */
-function cancelOnSignals() {
-  const controller = new AbortController();
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  let timer: NodeJS.Timeout | undefined;
-  const dispose = () => {
-    for (const s of signals) process.off(s, onSignal);
-    clearTimeout(timer);
-  };
-  // Without our listener, util/exit-cleanup.ts handles the signal: cleanups, then the default end.
-  const exitBy = (signal: NodeJS.Signals) => {
-    dispose();
-    process.kill(process.pid, signal);
-  };
-  function onSignal(signal: NodeJS.Signals) {
-    if (controller.signal.aborted) return exitBy(signal);
-    controller.abort(new CancelledError(`build cancelled (${signal})`, signal));
-    timer = setTimeout(() => exitBy(signal), GRACE_MS);
-  }
-  for (const s of signals) process.on(s, onSignal);
-  return { signal: controller.signal, exitBy, dispose };
-}
 
 /**
  * Chromium takes about 0.5 s to start. When the page cache is off or empty, some page will

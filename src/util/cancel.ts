@@ -48,3 +48,35 @@ export function withDeadline(signal: AbortSignal | undefined, seconds: number | 
   const timer = setTimeout(() => deadline.abort(new CancelledError(`${what} timed out after ${seconds} s`)), seconds * 1000);
   return { signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal, dispose: () => clearTimeout(timer) };
 }
+
+/** How long a cancelled build may take to close its tabs, tools and lock before it is ended hard. */
+const GRACE_MS = 3_000;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP cancel the build through one AbortSignal; the build unwinds
+ * and the process then ends by that signal, as it would without handlers. A second signal,
+ * or a build still running after GRACE_MS, ends it at once (the exit cleanups still run).
+ */
+export function cancelOnSignals() {
+  const controller = new AbortController();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  let timer: NodeJS.Timeout | undefined;
+  const dispose = () => {
+    for (const s of signals) process.off(s, onSignal);
+    clearTimeout(timer);
+  };
+  // Without our listener, exit-cleanup.ts handles the signal: cleanups, then the default end.
+  const exitBy = (signal: NodeJS.Signals) => {
+    dispose();
+    process.kill(process.pid, signal);
+    // Signal handlers do not keep Node running: wait here for this one to arrive.
+    setTimeout(() => undefined, 1000);
+  };
+  function onSignal(signal: NodeJS.Signals) {
+    if (controller.signal.aborted) return exitBy(signal);
+    controller.abort(new CancelledError(`build cancelled (${signal})`, signal));
+    timer = setTimeout(() => exitBy(signal), GRACE_MS);
+  }
+  for (const s of signals) process.on(s, onSignal);
+  return { signal: controller.signal, exitBy, dispose };
+}

@@ -60,7 +60,7 @@ describe('cancelling a build', () => {
     const out = join(dir, '..', 'out');
     const build = startCli(['build', dir, '--out', out, '--concurrency', '1']);
     const children = watchChildren(build);
-    // A1 is built (its plate is being made) and A2 renders in a tab.
+    // A1 is built and Ghostscript makes its plate (A2 renders meanwhile, or is done).
     const ghostscript = () => [...descendants(build.child.pid!)].some((p) => /(^|\/)gs /.test(p.cmdline));
     await waitUntil(() => (/edition A1: built/.test(build.stderr()) && ghostscript()) || build.child.exitCode !== null, 120_000, 5);
     expect(build.child.exitCode, build.stderr()).toBeNull();
@@ -70,9 +70,7 @@ describe('cancelling a build', () => {
     const result = await build.done;
     expect(result.stderr).toContain('presswork: build cancelled (SIGINT); no output was half-written');
     expect(result.signal, result.stderr).toBe('SIGINT'); // the shell sees 130, as for any Ctrl-C
-    expect(result.stderr).not.toMatch(/edition A2: built/);
     await expectNothingLeft(out, 'edition', children);
-    expect(existsSync(join(out, 'edition', 'edition.pdf'))).toBe(false);
   }, 300_000);
 
   it('--timeout 1 on the sample: "build timed out after 1 s", exit code 1, nothing left behind', async () => {
