@@ -9,6 +9,8 @@ declare global {
     __presswork: PressworkState;
     /** `?layout-only&desk`: the preview's layout desk lays stories out again through this. */
     __pwDesk?: DeskLayout;
+    /** Lay out the document again after a warm tab (src/render/warm-tab.ts) swapped its content in. */
+    __pwRelayout?: () => Promise<void>;
     Paged?: {
       Previewer: new () => { preview(): Promise<{ total: number }> };
       Chunker: { prototype: { loadFonts(): Promise<unknown> } };
@@ -60,5 +62,6 @@ async function run(): Promise<void> {
   }
 }
 
+window.__pwRelayout = run;
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void run());
 else void run();

@@ -57,24 +57,25 @@ export interface RenderHooks {
   beforePrint?: (page: Page) => Promise<void>;
 }
 
+export interface RenderPageOptions {
+  origin: string;
+  label: string;
+  timeouts?: RenderTimeouts;
+  /** Cancels the render: the tab is closed and the signal's reason thrown. */
+  signal?: AbortSignal;
+  /** Lay out and measure copyfit only: no Paged.js, no PDF (for `presswork check`). */
+  layoutOnly?: boolean;
+  hooks?: RenderHooks;
+}
+
+/** What renders a page: `renderPage` in a fresh tab, or a warm tab (warm-tab.ts). */
+export type PageRenderer = (browser: Browser, url: string, options: RenderPageOptions) => Promise<RenderedPage>;
+
 /**
  * Open one page document in a fresh tab, wait for our layout and Paged.js, and print it.
  * Each stage has its own timeout; a hang becomes a RenderError naming the stage.
  */
-export async function renderPage(
-  browser: Browser,
-  url: string,
-  options: {
-    origin: string;
-    label: string;
-    timeouts?: RenderTimeouts;
-    /** Cancels the render: the tab is closed and the signal's reason thrown. */
-    signal?: AbortSignal;
-    /** Lay out and measure copyfit only: no Paged.js, no PDF (for `presswork check`). */
-    layoutOnly?: boolean;
-    hooks?: RenderHooks;
-  },
-): Promise<RenderedPage> {
+export async function renderPage(browser: Browser, url: string, options: RenderPageOptions): Promise<RenderedPage> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const { signal } = options;
   throwIfCancelled(signal);
@@ -82,50 +83,15 @@ export async function renderPage(
   // Cancelled (Ctrl-C, --timeout): the tab closes at once, and whatever waits on it rejects.
   const closeTab = () => void page.close().catch(() => undefined);
   signal?.addEventListener('abort', closeTab, { once: true });
-  const stage = <T>(name: RenderError['stage'], what: string, ms: number, run: () => Promise<T>) => timedStage(name, what, ms, run, signal);
   try {
     await page.evaluateOnNewDocument(runFramesInBackground);
     const guard = await restrictToOrigin(page, options.origin);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     await options.hooks?.beforeLoad?.(page);
-    const started = performance.now();
-    markOnce('first-render');
-    await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, () =>
-      page.goto(options.layoutOnly ? `${url}?layout-only` : url, { waitUntil: 'load', timeout: timeouts.navigationMs }),
-    );
-    const loaded = performance.now();
-    const loadedInPage = await page.evaluate(() => performance.now());
-    const state = await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
-      waitForLayout(page, { timeoutMs: timeouts.paginationMs }),
-    );
-    if (state.phase === 'failed') {
-      throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
-    }
-    await options.hooks?.beforePrint?.(page);
-    const printStarted = performance.now();
-    const pdf = options.layoutOnly
-      ? new Uint8Array()
-      : await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
-    const marks = state.marks ?? {};
-    const step = (from: number | undefined, to: number | undefined) => (from !== undefined && to !== undefined ? Math.max(0, Math.round(to - from)) : 0);
-    return {
-      pdf,
-      copyfit: state.copyfit,
-      handover: state.handover ?? {},
-      audit: state.audit ?? [],
-      lineFixes: state.lineFixes ?? [],
-      pageCount: options.layoutOnly ? 1 : (state.pages ?? 0),
-      blockedRequests: guard.blocked,
-      pageErrors,
-      timings: {
-        load: step(started, loaded),
-        fonts: step(loadedInPage, marks.fonts),
-        layout: step(marks.fonts, marks.layout),
-        paginate: step(marks.layout, marks.paginate),
-        print: options.layoutOnly ? 0 : step(printStarted, performance.now()),
-      },
-    };
+    const target = options.layoutOnly ? `${url}?layout-only` : url;
+    const load = () => page.goto(target, { waitUntil: 'load', timeout: timeouts.navigationMs });
+    return await layOutAndPrint(page, load, options, { blocked: guard.blocked, pageErrors });
   } catch (error) {
     throwIfCancelled(signal); // the tab's errors after a cancel are the cancel's doing
     throw error;
@@ -136,12 +102,62 @@ export async function renderPage(
 }
 
 /**
+ * The render after the tab is open: `load` brings the page document in (a navigation, or a
+ * warm tab's swap), then wait for our layout and Paged.js, and print. `seen` collects what
+ * the tab blocked and the page's script errors while this page is in it.
+ */
+export async function layOutAndPrint(
+  page: Page,
+  load: () => Promise<unknown>,
+  options: RenderPageOptions,
+  seen: { blocked: string[]; pageErrors: string[] },
+): Promise<RenderedPage> {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const stage = <T>(name: RenderError['stage'], what: string, ms: number, run: () => Promise<T>) => timedStage(name, what, ms, run, options.signal);
+  const started = performance.now();
+  markOnce('first-render');
+  await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, load);
+  const loaded = performance.now();
+  const loadedInPage = await page.evaluate(() => performance.now());
+  const state = await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
+    waitForLayout(page, { timeoutMs: timeouts.paginationMs }),
+  );
+  if (state.phase === 'failed') {
+    throw new RenderError(`${options.label}: layout failed in the browser: ${state.error ?? 'unknown error'}`, 'paginate');
+  }
+  await options.hooks?.beforePrint?.(page);
+  const printStarted = performance.now();
+  const pdf = options.layoutOnly
+    ? new Uint8Array()
+    : await stage('print', `${options.label}: printing`, timeouts.printMs, () => printPdf(page, timeouts.printMs));
+  const marks = state.marks ?? {};
+  const step = (from: number | undefined, to: number | undefined) => (from !== undefined && to !== undefined ? Math.max(0, Math.round(to - from)) : 0);
+  return {
+    pdf,
+    copyfit: state.copyfit,
+    handover: state.handover ?? {},
+    audit: state.audit ?? [],
+    lineFixes: state.lineFixes ?? [],
+    pageCount: options.layoutOnly ? 1 : (state.pages ?? 0),
+    blockedRequests: seen.blocked,
+    pageErrors: seen.pageErrors,
+    timings: {
+      load: step(started, loaded),
+      fonts: step(loadedInPage, marks.fonts),
+      layout: step(marks.fonts, marks.layout),
+      paginate: step(marks.layout, marks.paginate),
+      print: options.layoutOnly ? 0 : step(printStarted, performance.now()),
+    },
+  };
+}
+
+/**
  * Paged.js paces its work with requestAnimationFrame, and headless Chromium draws frames only
  * for the tab in front: the other tabs of the pool would wait until it closed, and a page stuck
  * in front would stall them all. Frames here are only a schedule, not a drawing, so a macrotask
  * does the same job in every tab. Runs in the page before any of its scripts.
  */
-function runFramesInBackground(): void {
+export function runFramesInBackground(): void {
   window.requestAnimationFrame = (callback) => window.setTimeout(() => callback(performance.now()), 0);
   window.cancelAnimationFrame = (handle) => window.clearTimeout(handle);
 }
