@@ -4,6 +4,7 @@ import { PACKAGE_ROOT } from '../util/package-root.js';
 import type { EditionReport } from '../report/edition-report.js';
 import { createArticleCache } from '../server/preview-article-cache.js';
 import { watchSources, type SourceChanges, type SourceWatcher } from '../pipeline/watch-sources.js';
+import { createWarmRenderer } from '../render/warm-tab.js';
 import { createBuildSession, type BuildCommandOptions } from './build.js';
 
 export interface RebuildEvent {
@@ -37,6 +38,8 @@ export function watchBuilds(
   hooks: { onRebuild?: (event: RebuildEvent) => void; launch?: () => Promise<Browser> } = {},
 ): BuildWatch {
   const session = createBuildSession(options, hooks.launch);
+  // Tabs stay open between rebuilds with Paged.js parsed: a changed page is paginated again in one.
+  const warm = createWarmRenderer();
   const watchers: SourceWatcher[] = [];
   const due = new Map<string, number>(); // edition dir → time of its first unbuilt save
   // Processed articles kept between builds (keyed by path); a changed image means figures must be checked again.
@@ -62,6 +65,7 @@ export function watchBuilds(
       session.build([dir], {
         onStage: (stage) => stage === 'plates' && (platesAt = Date.now()),
         processArticle: articles.process,
+        renderer: warm.render,
       }),
     );
     const report = reports[0]!;
@@ -86,7 +90,7 @@ export function watchBuilds(
   };
 
   const ready = (async () => {
-    await counted(() => session.build(options.editions, { processArticle: articles.process }));
+    await counted(() => session.build(options.editions, { processArticle: articles.process, renderer: warm.render }));
     for (const dir of options.editions) {
       const roots = { editionDir: dir, templatesDir: join(PACKAGE_ROOT, 'templates'), stylesDir: join(PACKAGE_ROOT, 'styles') };
       const watcher = watchSources(roots, (changes) => queue(dir, changes), {
@@ -106,6 +110,7 @@ export function watchBuilds(
       await ready.catch(() => undefined);
       await Promise.all(watchers.map((w) => w.close()));
       await chain;
+      await warm.close();
       await session.close();
     },
   };

@@ -57,7 +57,7 @@ export async function runBuild(options: BuildCommandOptions, browser?: Promise<B
 
 export interface BuildSession {
   /** Build these editions, write output/summary.json, and say whether all passed. */
-  build(editions: string[], extra?: Pick<BuildOptions, 'onStage' | 'processArticle'>): Promise<{ reports: EditionReport[]; ok: boolean }>;
+  build(editions: string[], extra?: Pick<BuildOptions, 'onStage' | 'processArticle' | 'renderer'>): Promise<{ reports: EditionReport[]; ok: boolean }>;
   close(): Promise<void>;
 }
 

@@ -35,6 +35,8 @@ export interface BuildOptions extends BuildSettings {
   hooks?: RenderPagesOptions['hooks'];
   /** The page cache to reuse unchanged pages from (`<out>/.cache`); without it every page renders. */
   pageCache?: RenderPagesOptions['cache'];
+  /** How a page is rendered: fresh tabs by default, warm ones in `build --watch`. */
+  renderer?: RenderPagesOptions['renderer'];
   /** Called as each page finishes, for progress output. */
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
   /** Called as each stage (render, merge, plates, …) finishes. */
@@ -223,6 +225,7 @@ async function renderSelection(ctx: BuildContext, prepared: PreparedEdition, sel
         fonts,
         only: selection.ids,
         hooks: options.hooks,
+        renderer: options.renderer,
         onPage: options.onPage,
         onPdf: plating && ((pageId, pdf, hash) => plating.add(pageId, pdf, hash)),
         signal: config.signal,

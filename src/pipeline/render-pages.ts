@@ -6,7 +6,7 @@ import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { lostBrowser } from '../render/browser-pool.js';
 import { throwIfCancelled } from '../util/cancel.js';
-import { renderPage, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
+import { renderPage, type PageRenderer, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import { pageError, type ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
 import { placeAds } from '../pdf/place-ads.js';
@@ -52,6 +52,8 @@ export interface RenderPagesOptions {
   fonts?: PageFontSubsetter;
   /** Fault injection for tests, per page id. */
   hooks?: (pageId: string) => RenderHooks | undefined;
+  /** Renders one page; default `renderPage`, a fresh tab each. `build --watch` keeps warm tabs (render/warm-tab.ts). */
+  renderer?: PageRenderer;
   /** Reuse unchanged pages: a hit costs no browser at all. */
   cache?: { pages: PageCache<CachedPage>; inputs: HashInputs };
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
@@ -168,7 +170,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
 async function renderWithRetry(options: RenderPagesOptions, pageId: string, browser: Promise<Browser>): Promise<RenderedPage> {
   let used: Browser | undefined;
   const attempt = async (from: Promise<Browser>) =>
-    renderPage((used = await from), `${options.origin}/html/${pageId}.html`, {
+    (options.renderer ?? renderPage)((used = await from), `${options.origin}/html/${pageId}.html`, {
       origin: options.origin,
       label: `${options.editionName} page ${pageId}`,
       timeouts: options.timeouts,
