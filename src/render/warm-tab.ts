@@ -23,6 +23,8 @@ export interface WarmTab {
   close(): Promise<void>;
 }
 
+const MAX_USES = 50;
+
 export async function openWarmTab(browser: Browser, origin: string): Promise<WarmTab> {
   const page = await browser.newPage();
   try {
@@ -35,7 +37,8 @@ export async function openWarmTab(browser: Browser, origin: string): Promise<War
       origin,
       uses: 0,
       async load(url, options) {
-        const swapped = tab.uses > 0 && (await page.evaluate(swapDocument, url, options.waitUntil === 'load'));
+        // Every MAX_USES-th document navigates, so that whatever pages leak in the window is bounded.
+        const swapped = tab.uses % MAX_USES !== 0 && (await withTimeout(page.evaluate(swapDocument, url, options.waitUntil === 'load'), options.timeoutMs, url));
         // Not swapped: the first document, or the last one never got our layout script (it
         // failed to load), so there is nothing warm to reuse and the tab navigates as a fresh one would.
         if (!swapped) await page.goto(url, { waitUntil: options.waitUntil, timeout: options.timeoutMs });
@@ -52,6 +55,16 @@ export async function openWarmTab(browser: Browser, origin: string): Promise<War
   } catch (error) {
     await page.close().catch(() => undefined);
     throw error;
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, url: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Swapping in ${url} timed out after ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -120,9 +133,6 @@ export interface WarmRenderer {
   close(): Promise<void>;
 }
 
-/** Tabs are replaced after this many documents, so that whatever a page leaks in the tab is bounded. */
-const MAX_USES = 50;
-
 /**
  * Warm tabs for a long-lived process (`build --watch`): a page renders in an idle tab of its
  * browser and origin, or in a new one that then stays. A tab whose render failed is closed,
@@ -137,12 +147,11 @@ export function createWarmRenderer(): WarmRenderer {
     const tabs = idle.get(browser) ?? [];
     const at = tabs.findIndex((t) => t.origin === origin && !t.page.isClosed());
     if (at >= 0) return tabs.splice(at, 1)[0]!;
-    if (!browser.connected) idle.delete(browser);
-    for (const gone of [...idle.keys()].filter((b) => !b.connected)) idle.delete(gone);
+    for (const gone of [...idle.keys()].filter((b) => !b.connected)) idle.delete(gone); // a browser that died
     return openWarmTab(browser, origin);
   };
   const give = async (browser: Browser, tab: WarmTab) => {
-    if (closed || tab.uses >= MAX_USES || !browser.connected) return tab.close();
+    if (closed || !browser.connected) return tab.close();
     idle.set(browser, [...(idle.get(browser) ?? []), tab]);
   };
 
