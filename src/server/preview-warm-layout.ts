@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import { createBrowserPool } from '../render/browser-pool.js';
-import { restrictToOrigin } from '../render/chromium.js';
 import { waitForLayout } from '../render/wait-for-layout.js';
+import { openWarmTab, type WarmTab } from '../render/warm-tab.js';
 
 export interface WarmLayoutResult {
   copyfit: Copyfit[];
@@ -21,14 +21,15 @@ export interface WarmLayout {
 }
 
 /**
- * One headless Chromium kept warm for the preview's lifetime, with one tab that is reused
- * so fonts and scripts stay in its memory cache. It lays out jump source pages for the
- * handover text and every page for copyfit and thumbnails. It starts on first use and
+ * One headless Chromium kept warm for the preview's lifetime, with one warm tab
+ * (render/warm-tab.ts): after the first page, each page document is swapped into it and laid
+ * out again, without reloading Paged.js and the layout script. It lays out jump source pages
+ * for the handover text and every page for copyfit and thumbnails. It starts on first use and
  * restarts if it dies.
  */
 export function createWarmLayout(options: { origin: string; timeoutMs?: number; launch?: () => Promise<Browser> }): WarmLayout {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  let tab: Promise<Page> | undefined;
+  let tab: Promise<WarmTab> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -37,22 +38,19 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
   const getBrowser = browsers.browser;
 
   const getTab = () => {
-    tab ??= getBrowser().then(async (b) => {
-      const page = await b.newPage();
-      await restrictToOrigin(page, options.origin);
-      return page;
-    });
+    tab ??= getBrowser().then((b) => openWarmTab(b, options.origin));
     tab.catch(() => (tab = undefined));
     return tab;
   };
 
   async function run(url: string, size: { widthPx: number; heightPx: number; thumbWidth: number }): Promise<WarmLayoutResult> {
     if (closed) throw new Error('The preview is shutting down');
-    const page = await getTab();
+    const warm = await getTab();
+    const { page } = warm;
     try {
       await page.setViewport({ width: Math.ceil(size.widthPx), height: Math.ceil(size.heightPx) });
       const layoutUrl = `${url}${url.includes('?') ? '&' : '?'}layout-only`;
-      await page.goto(layoutUrl, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+      await warm.load(layoutUrl, { waitUntil: 'domcontentloaded', timeoutMs });
       const state = await waitForLayout(page, { timeoutMs, pollingMs: 20 });
       if (state.phase === 'failed') throw new Error(`Layout failed in the browser: ${state.error?.split('\n')[0] ?? 'unknown error'}`);
       const thumbnail = await page
@@ -63,7 +61,7 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
     } catch (error) {
       // A hung or crashed tab is replaced, so one bad page cannot stall the next layout.
       tab = undefined;
-      await page.close().catch(() => undefined);
+      await warm.close();
       throw error;
     }
   }
