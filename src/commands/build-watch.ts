@@ -29,17 +29,24 @@ export interface BuildWatch {
 /**
  * `presswork build --watch`, for the desk at deadline: build every edition once, then rebuild
  * an edition whenever its articles, images, edition.yaml, the templates or the styles change.
- * The browser stays warm and the page cache decides what to redo, so a changed story costs
- * the render of its pages and their plates, not the edition. Saves made during a build are
+ * The browser and its tabs stay warm (Paged.js stays parsed: a changed page is paginated again
+ * in an open tab) and the page cache decides what to redo, so a changed story costs the render
+ * of its pages and their plates, not the edition. Saves made during a build are
  * batched into the next one.
  */
 export function watchBuilds(
   options: BuildCommandOptions,
-  hooks: { onRebuild?: (event: RebuildEvent) => void; launch?: () => Promise<Browser> } = {},
+  hooks: {
+    onRebuild?: (event: RebuildEvent) => void;
+    launch?: () => Promise<Browser>;
+    /** A fresh tab per page, as a one-off build does (the benchmark's "before"). */
+    freshTabs?: boolean;
+  } = {},
 ): BuildWatch {
   const session = createBuildSession(options, hooks.launch);
   // Tabs stay open between rebuilds with Paged.js parsed: a changed page is paginated again in one.
   const warm = createWarmRenderer();
+  const renderer = hooks.freshTabs ? undefined : warm.render;
   const watchers: SourceWatcher[] = [];
   const due = new Map<string, number>(); // edition dir → time of its first unbuilt save
   // Processed articles kept between builds (keyed by path); a changed image means figures must be checked again.
@@ -65,7 +72,7 @@ export function watchBuilds(
       session.build([dir], {
         onStage: (stage) => stage === 'plates' && (platesAt = Date.now()),
         processArticle: articles.process,
-        renderer: warm.render,
+        renderer,
       }),
     );
     const report = reports[0]!;
@@ -90,7 +97,7 @@ export function watchBuilds(
   };
 
   const ready = (async () => {
-    await counted(() => session.build(options.editions, { processArticle: articles.process, renderer: warm.render }));
+    await counted(() => session.build(options.editions, { processArticle: articles.process, renderer }));
     for (const dir of options.editions) {
       const roots = { editionDir: dir, templatesDir: join(PACKAGE_ROOT, 'templates'), stylesDir: join(PACKAGE_ROOT, 'styles') };
       const watcher = watchSources(roots, (changes) => queue(dir, changes), {
