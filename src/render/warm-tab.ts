@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
+import { throwIfCancelled } from '../util/cancel.js';
 import { restrictToOrigin, type LoopbackGuard } from './chromium.js';
 import { DEFAULT_TIMEOUTS, layOutAndPrint, renderPage, runFramesInBackground, type PageRenderer, type RenderedPage } from './render-page.js';
 
@@ -158,6 +159,7 @@ export function createWarmRenderer(): WarmRenderer {
   return {
     async render(browser, url, options): Promise<RenderedPage> {
       if (closed || options.hooks?.beforeLoad) return renderPage(browser, url, options);
+      throwIfCancelled(options.signal);
       const tab = await take(browser, options.origin);
       const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
       const target = options.layoutOnly ? `${url}?layout-only` : url;
@@ -167,7 +169,9 @@ export function createWarmRenderer(): WarmRenderer {
         await give(browser, tab);
         return rendered;
       } catch (error) {
+        // Cancelled, timed out or failed: the tab's state is unknown, so it goes.
         await tab.close();
+        throwIfCancelled(options.signal);
         throw error;
       }
     },
