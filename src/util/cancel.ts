@@ -72,10 +72,15 @@ export function cancelOnSignals() {
     // Signal handlers do not keep Node running: wait here for this one to arrive.
     setTimeout(() => undefined, 1000);
   };
+  // Ended before the build could unwind: its temporaries and lock still go (exit cleanups).
+  const exitNow = (signal: NodeJS.Signals) => {
+    process.stderr.write(`presswork: build cancelled (${signal}), stopped at once; no output was half-written\n`);
+    exitBy(signal);
+  };
   function onSignal(signal: NodeJS.Signals) {
-    if (controller.signal.aborted) return exitBy(signal);
+    if (controller.signal.aborted) return exitNow(signal);
     controller.abort(new CancelledError(`build cancelled (${signal})`, signal));
-    timer = setTimeout(() => exitBy(signal), GRACE_MS);
+    timer = setTimeout(() => exitNow(signal), GRACE_MS);
   }
   for (const s of signals) process.on(s, onSignal);
   return { signal: controller.signal, exitBy, dispose };
