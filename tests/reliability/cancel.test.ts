@@ -46,7 +46,8 @@ async function expectNothingLeft(out: string, edition: string, children: ReturnT
   expect(await waitUntil(() => leftovers.every((p) => !running(p)), 5_000)).toBe(true);
   const profile = children.profile();
   expect(profile).toBeDefined();
-  expect(browserProcesses(profile!)).toEqual([]);
+  // Chromium's crashpad handler is reparented to init, so it is found by its profile, not as a child.
+  expect(await waitUntil(() => browserProcesses(profile!).length === 0, 5_000)).toBe(true);
   expect(temporaries(out)).toEqual([]);
   expect(existsSync(join(out, edition, LOCK_FILE))).toBe(false);
   expect(existsSync(join(out, edition, 'report.json'))).toBe(false);
@@ -68,7 +69,9 @@ describe('cancelling a build', () => {
     expect([...children.seen.values()].some((cmd) => /(^|\/)gs /.test(cmd))).toBe(true);
     process.kill(build.child.pid!, 'SIGINT');
     const result = await build.done;
-    expect(result.stderr).toContain('presswork: build cancelled (SIGINT); no output was half-written');
+    // Unwound (tabs and gs closed by the signal), or on a machine too busy to unwind within 3 s,
+    // ended at once by the exit cleanups: clean either way.
+    expect(result.stderr).toMatch(/presswork: build cancelled \(SIGINT\)(; |, stopped at once; )no output was half-written/);
     expect(result.signal, result.stderr).toBe('SIGINT'); // the shell sees 130, as for any Ctrl-C
     await expectNothingLeft(out, 'edition', children);
   }, 300_000);
