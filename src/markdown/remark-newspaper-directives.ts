@@ -74,10 +74,9 @@ function transformDirective(node: Directive, file: VFile): void {
       hName: 'figure',
       hProperties: { className: ['figure'], dataCols: Number.isFinite(cols) && cols > 0 ? cols : undefined },
     };
-    node.children = [
-      { type: 'image', url: src ?? '', alt: attributes.caption ?? '', position: node.position } as never,
-      figcaption(attributes.caption, attributes.credit),
-    ] as never;
+    // With no src there is no image to check (it was reported above); the caption stays.
+    const image = src ? [{ type: 'image', url: src, alt: attributes.caption ?? '', position: node.position }] : [];
+    node.children = [...image, figcaption(attributes.caption, attributes.credit)] as never;
   }
 }
 

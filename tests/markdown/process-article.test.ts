@@ -40,6 +40,13 @@ describe('processArticle', () => {
     expect(images).toEqual([{ path: join(root, 'images', 'a.jpg'), width: 300, height: 200 }]);
   });
 
+  it('reports a ::figure with no src once, at its line, and keeps its caption', async () => {
+    const { html, messages } = await run('正文。\n\n::figure{caption="无图"}\n');
+    expect(messages.map((m) => [m.ruleId, m.line, m.fatal])).toEqual([['figure-src', 3, true]]);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('<span class="caption">无图</span>');
+  });
+
   it('makes a lone Markdown image a figure with its alt text as caption', async () => {
     const { html } = await run('![杭州临空经济示范区](images/a.jpg)\n');
     expect(html).toContain('<figure class="figure" data-src="1:1"><img src="/edition/images/a.jpg" alt="杭州临空经济示范区"');

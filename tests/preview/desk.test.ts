@@ -373,7 +373,6 @@ describe('layout desk in Chromium', () => {
     try {
       const { files } = await prepareEdition(fixture.editionDir);
       const errors = messagesFromFiles(files, fixture.editionDir).filter((m) => m.severity === 'error');
-      // (The build gives two for it today: no `src`, and the empty path is "a folder".)
       expect(errors.length).toBeGreaterThanOrEqual(1);
       const [error] = errors;
       expect(errors.map((e) => [e.file, e.line])).toEqual(errors.map(() => ['inside-caijia-zoushi.md', source.trimEnd().split('\n').length + 2]));
