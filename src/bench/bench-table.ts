@@ -8,6 +8,8 @@ export interface RunResult {
   label: string;
   /** Wall time of the whole run, process start to exit. */
   ms: number;
+  /** CPU time of every process of the run (user + system, polled: see process-tree-memory.ts), ms. */
+  cpuMs?: number;
   pagesPerSecond: number;
   /** Peak of the summed RSS of every process of the run (Node and Chromium), MiB. */
   peakRssMb: number;
@@ -55,7 +57,7 @@ export interface SizeResult {
    * meet about the same load. The table shows the median round; `ratios.coldOverChromiumPrint`
    * is then the median of the rounds' own ratios.
    */
-  rounds?: { coldMs: number; floorMs: number; ratio: number; load: number }[];
+  rounds?: { coldMs: number; floorMs: number; ratio: number; load: number; coldCpuMs?: number; floorCpuMs?: number }[];
 }
 
 /** The run with the median time (the lower middle one for an even count). */
@@ -127,7 +129,7 @@ export function formatTable(result: Omit<BenchResult, 'table'>): string {
     `concurrency ${result.options.concurrency}${result.options.proofOnly ? ' · presswork --proof-only' : ' · presswork proof + plates'} · load average (1/5/15 min) at start ${load(result.machine.loadStart)}, at end ${load(result.machine.loadEnd)}`,
     '',
   );
-  const header = `${pad('pages', 5)}  ${pad('run', 30, true)} ${pad('wall s', 8)} ${pad('pages/s', 8)} ${pad('RSS MB', 8)} ${pad('PSS MB', 8)} ${pad('procs', 5)} ${pad('a/b', 6)} ${pad('a/c', 6)} ${pad('load~', 6)}  note`;
+  const header = `${pad('pages', 5)}  ${pad('run', 30, true)} ${pad('wall s', 8)} ${pad('cpu s', 7)} ${pad('pages/s', 8)} ${pad('RSS MB', 8)} ${pad('PSS MB', 8)} ${pad('procs', 5)} ${pad('a/b', 6)} ${pad('a/c', 6)} ${pad('load~', 6)}  note`;
   lines.push(header, '-'.repeat(header.length + 10));
   for (const size of result.sizes) {
     for (const run of size.runs) {
@@ -145,18 +147,21 @@ export function formatTable(result: Omit<BenchResult, 'table'>): string {
         run.pdfPages !== undefined && run.pdfPages !== size.pages ? `${run.pdfPages} PDF pages for ${size.pages} documents` : '',
       ].filter(Boolean);
       lines.push(
-        `${pad(String(size.pages), 5)}  ${pad(run.label, 30, true)} ${pad(fixed(run.ms / 1000, 1), 8)} ${pad(fixed(run.pagesPerSecond, 3), 8)} ${pad(fixed(run.peakRssMb, 0), 8)} ${pad(fixed(run.peakPssMb, 0), 8)} ${pad(String(run.peakProcesses), 5)} ${pad(ab === undefined ? '' : fixed(ab, 2), 6)} ${pad(ac === undefined ? '' : fixed(ac, 2), 6)} ${pad(fixed(run.loadMean, 1), 6)}  ${notes.join('; ')}`,
+        `${pad(String(size.pages), 5)}  ${pad(run.label, 30, true)} ${pad(fixed(run.ms / 1000, 1), 8)} ${pad(fixed(run.cpuMs === undefined ? null : run.cpuMs / 1000, 1), 7)} ${pad(fixed(run.pagesPerSecond, 3), 8)} ${pad(fixed(run.peakRssMb, 0), 8)} ${pad(fixed(run.peakPssMb, 0), 8)} ${pad(String(run.peakProcesses), 5)} ${pad(ab === undefined ? '' : fixed(ab, 2), 6)} ${pad(ac === undefined ? '' : fixed(ac, 2), 6)} ${pad(fixed(run.loadMean, 1), 6)}  ${notes.join('; ')}`,
       );
     }
     lines.push(`${pad('', 5)}  edition: ${size.stories} stories, ${size.photos} photos, ${size.jumps} jumps`);
     if (size.rounds && size.rounds.length > 1) {
       const each = size.rounds.map((r) => `${(r.coldMs / 1000).toFixed(1)}/${(r.floorMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(2)} @${r.load.toFixed(1)}`).join(', ');
       lines.push(`${pad('', 5)}  a/c over ${size.rounds.length} back-to-back rounds (cold/floor = ratio @load): median ${median(size.rounds.map((r) => r.ratio)).toFixed(2)}; ${each}`);
+      const cpu = size.rounds.filter((r) => r.coldCpuMs && r.floorCpuMs).map((r) => r.coldCpuMs! / r.floorCpuMs!);
+      if (cpu.length > 0) lines.push(`${pad('', 5)}  the same rounds in CPU time (cold cpu / floor cpu): median ${median(cpu).toFixed(2)}; ${cpu.map((r) => r.toFixed(2)).join(', ')}`);
     }
   }
   lines.push(
     '',
     'a/b, a/c: presswork wall time over pagedjs-cli\'s and over Chromium\'s bare print (below 1: presswork is faster).',
+    'cpu s: CPU time (user + system) of every process of the run; less dependent on the machine\'s load than the wall time.',
     'RSS MB: peak of the summed RSS of the run\'s processes (shared pages counted once per process); PSS MB: the same peak as PSS.',
     `load~: mean 1-minute load average during the run (${result.machine.cores} cores; above ${result.machine.cores} other work competes for the CPU).`,
     '',

@@ -66,6 +66,7 @@ function chromiumVersion(): string | undefined {
 
 interface Measured {
   ms: number;
+  cpuMs: number;
   peakBytes: number;
   peakPssBytes: number;
   peakProcesses: number;
@@ -84,9 +85,9 @@ async function measure<T>(run: () => Promise<T>): Promise<{ value: T; measured: 
   try {
     const value = await run();
     const ms = performance.now() - started;
-    const { peakBytes, peakPssBytes, peakProcesses } = watch.stop();
+    const { peakBytes, peakPssBytes, peakProcesses, cpuMs } = watch.stop();
     const loadMean = Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10;
-    return { value, measured: { ms, peakBytes, peakPssBytes, peakProcesses, loadStart, loadEnd: load(), loadMean } };
+    return { value, measured: { ms, cpuMs, peakBytes, peakPssBytes, peakProcesses, loadStart, loadEnd: load(), loadMean } };
   } catch (error) {
     watch.stop();
     throw error;
@@ -100,6 +101,7 @@ function runResult(stage: StageId, label: string, pages: number, measured: Measu
     stage,
     label,
     ms: Math.round(measured.ms),
+    cpuMs: Math.round(measured.cpuMs),
     pagesPerSecond: pages / (measured.ms / 1000),
     peakRssMb: Math.round((measured.peakBytes / 2 ** 20) * 10) / 10,
     peakPssMb: Math.round((measured.peakPssBytes / 2 ** 20) * 10) / 10,
@@ -272,7 +274,7 @@ async function benchSize(pages: number, work: string, options: { concurrency: nu
   if (ids.length > 0 && ids.length !== pages) log(`${name}: baselines ran on ${ids.length} of ${pages} page documents`);
   runs.unshift(medianRun(colds));
   if (floors.length > 0) runs.push(medianRun(floors));
-  const rounds = floors.map((floor, i) => ({ coldMs: colds[i]!.ms, floorMs: floor.ms, ratio: colds[i]!.ms / floor.ms, load: (colds[i]!.loadMean + floor.loadMean) / 2 }));
+  const rounds = floors.map((floor, i) => ({ coldMs: colds[i]!.ms, floorMs: floor.ms, ratio: colds[i]!.ms / floor.ms, load: (colds[i]!.loadMean + floor.loadMean) / 2, coldCpuMs: colds[i]!.cpuMs, floorCpuMs: floor.cpuMs }));
   for (const run of runs) log(`${pages}p ${run.label}: ${(run.ms / 1000).toFixed(1)} s, peak ${run.peakRssMb} MB${run.ok ? '' : `, FAILED: ${run.failures.join('; ')}`}`);
   const ratios = sizeRatios(runs);
   if (rounds.length > 1) ratios.coldOverChromiumPrint = median(rounds.map((r) => r.ratio));

@@ -51,9 +51,9 @@ describe('generate-edition', () => {
 });
 
 describe('bench helpers', () => {
-  it('reads pid, ppid and RSS from /proc/<pid>/stat, command names with spaces included', () => {
-    const stat = parseProcStat('4242 (chromium (renderer)) S 4200 4200 1 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 100 2000000 250 18446744073709551615');
-    expect(stat).toEqual({ pid: 4242, ppid: 4200, rssBytes: 250 * 4096 });
+  it('reads pid, ppid, RSS, CPU time and start time from /proc/<pid>/stat, command names with spaces included', () => {
+    const stat = parseProcStat('4242 (chromium (renderer)) S 4200 4200 1 0 -1 4194560 1 0 0 0 30 12 0 0 20 0 1 0 100 2000000 250 18446744073709551615');
+    expect(stat).toEqual({ pid: 4242, ppid: 4200, rssBytes: 250 * 4096, cpuMs: 420, startTicks: 100 });
     const tree = treeRssBytes(1, [
       { pid: 2, ppid: 1, rssBytes: 10 },
       { pid: 3, ppid: 2, rssBytes: 20 },
