@@ -1,35 +1,83 @@
 #!/usr/bin/env node
-// `npm run build` (and `prepack`): the publishable package. Compiles src/ to dist/ with tsc,
-// bundles the browser code (page layout, preview client) into dist/bundles/ with esbuild, so
-// an install needs neither tsx nor esbuild, and writes schema/*.schema.json from the zod schemas.
-import { spawnSync } from 'node:child_process';
-import { chmod, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+// `npm run build` (and `prepack`): the publishable package. esbuild bundles the Node CLI into
+// one file, dist/presswork.cjs (started by dist/cli.js, a copy of scripts/dist-cli.mjs), and the
+// browser code (page layout, preview client) into dist/bundles/, so an install needs neither
+// tsx nor esbuild; the files the code reads beside itself are copied under dist/ by their src/
+// paths, and schema/*.schema.json are written from the zod schemas. Type errors are
+// `npx tsc --noEmit`'s to find, not this build's.
+import { build } from 'esbuild';
+import { chmod, copyFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const load = (path) => import(pathToFileURL(join(dist, path)).href);
 
 await rm(dist, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] }); // stdout stays clean for `npm pack --json`
-if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status})`);
 
-// Files the compiled code reads beside itself (the preview's stylesheet, the font converter script).
+/**
+ * The CLI as one CommonJS file (CommonJS: V8 can cache its compiled code on Node 20, see
+ * dist-cli.mjs). Lazily imported modules stay lazy: esbuild runs a module's top level only
+ * when its import() is reached. External: sharp (a native addon), and the packages that
+ * read files beside their own code (harfbuzz's and woff2's WebAssembly), and esbuild itself
+ * (only the source checkout bundles anything at run time).
+ */
+const URL_NAME = '__pressworkBundleUrl';
+await build({
+  entryPoints: [join(root, 'src', 'cli.ts')],
+  outfile: join(dist, 'presswork.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // import() of an external package becomes a require(): the bundle runs as a vm.Script, whose
+  // dynamic imports would need a loader callback that V8's code cache does not keep.
+  supported: { 'dynamic-import': false },
+  external: ['sharp', 'subset-font', 'fontverter', 'esbuild'],
+  define: { 'import.meta.url': URL_NAME },
+  banner: { js: `const ${URL_NAME} = require('node:url').pathToFileURL(__filename).href;` },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+await copyFile(join(root, 'scripts', 'dist-cli.mjs'), join(dist, 'cli.js'));
+await chmod(join(dist, 'cli.js'), 0o755);
+
+// Files the code reads beside itself (the preview's stylesheet, the font converter script).
 for (const entry of await readdir(join(root, 'src'), { recursive: true, withFileTypes: true })) {
   if (!entry.isFile() || /\.(ts|mjs|md)$/.test(entry.name)) continue;
   const from = join(entry.parentPath, entry.name);
   await cp(from, join(dist, relative(join(root, 'src'), from)));
 }
 
-const { bundleWithEsbuild, bundleDir } = await load('util/browser-bundle.js');
-const specs = [(await load('render/browser-assets.js')).LAYOUT_BUNDLE, (await load('server/preview-client-bundle.js')).PREVIEW_CLIENT_BUNDLE];
-for (const spec of specs) {
-  const dir = bundleDir(spec, root);
-  await mkdir(dir, { recursive: true });
-  for (const [name, text] of await bundleWithEsbuild(spec, root)) await writeFile(join(dir, name), text);
+// The build's own steps, from the sources: the browser bundles and the JSON Schemas.
+const steps = join(dist, '.build-steps.mjs');
+await build({
+  stdin: {
+    contents: [
+      "export { bundleWithEsbuild, bundleDir } from './src/util/browser-bundle.ts';",
+      "export { LAYOUT_BUNDLE } from './src/render/browser-assets.ts';",
+      "export { PREVIEW_CLIENT_BUNDLE } from './src/server/preview-client-bundle.ts';",
+      "export { writeJsonSchemas } from './src/edition/json-schema.ts';",
+    ].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile: steps,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'warning',
+});
+try {
+  const { bundleWithEsbuild, bundleDir, LAYOUT_BUNDLE, PREVIEW_CLIENT_BUNDLE, writeJsonSchemas } = await import(pathToFileURL(steps).href);
+  for (const spec of [LAYOUT_BUNDLE, PREVIEW_CLIENT_BUNDLE]) {
+    const dir = bundleDir(spec, root);
+    await mkdir(dir, { recursive: true });
+    for (const [name, text] of await bundleWithEsbuild(spec, root)) await writeFile(join(dir, name), text);
+  }
+  await writeJsonSchemas(join(root, 'schema'));
+} finally {
+  await rm(steps, { force: true });
 }
-
-await (await load('edition/json-schema.js')).writeJsonSchemas(join(root, 'schema'));
-await chmod(join(dist, 'cli.js'), 0o755);
 process.stderr.write(`presswork: built ${relative(process.cwd(), dist) || '.'}/ and schema/\n`);

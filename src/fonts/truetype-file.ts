@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { tempPathFor } from '../util/atomic-write.js';
 import { runTool } from '../util/run-tool.js';
+import { codeFile } from '../util/package-root.js';
 import { FontRefusal, type FontFacts } from './inspect-font.js';
 
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'to-truetype.py');
+const SCRIPT = codeFile('fonts', 'to-truetype.py');
 
 /**
  * The Python that has Debian's fontTools (python3-fonttools): /usr/bin/python3, not a pyenv

@@ -26,6 +26,13 @@ export const PACKAGE_VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'pack
  */
 export const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
 
+/**
+ * Where the files that the code reads beside itself are (the preview's stylesheet, the font
+ * converter script), by their path under src/: src/ itself, or dist/, where the package build
+ * copies them. Not beside this module: in the package all the code is one file, dist/presswork.cjs.
+ */
+export const codeFile = (...parts: string[]): string => join(PACKAGE_ROOT, RUNNING_FROM_SOURCE ? 'src' : 'dist', ...parts);
+
 /** presswork's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache): kept across builds and output folders. */
 export function userCacheDir(...parts: string[]): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'presswork', ...parts);

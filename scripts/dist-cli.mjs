@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The published bin, copied to dist/cli.js by scripts/build-package.mjs: it runs dist/presswork.cjs,
+// the whole Node CLI in one file (esbuild), so start-up neither resolves nor reads some 900 modules.
+// Compiling that file is most of what is left: Node ≥ 22.1 keeps the compiled code itself
+// (module.enableCompileCache); on Node 20 this keeps V8's code cache of it in the user's cache
+// folder, one per command, written when a run ends, once (per bundle and Node version).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+const bundle = join(dirname(fileURLToPath(import.meta.url)), 'presswork.cjs');
+const require = createRequire(bundle);
+
+if (module.enableCompileCache) {
+  module.enableCompileCache();
+  require(bundle);
+} else {
+  runWithCodeCache();
+}
+
+function runWithCodeCache() {
+  const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, ''); // a hashbang is no JavaScript inside the wrapper
+  const { size, mtimeMs } = statSync(bundle);
+  const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'help';
+  // V8 checks a code cache against the source's length only: the key names the very file.
+  const key = createHash('sha256').update(`${bundle}\n${size}\n${mtimeMs}\n${process.version}\n${process.arch}`).digest('hex').slice(0, 24);
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'presswork', 'code');
+  const cacheFile = join(dir, `${key}-${command}.bin`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // First run of this command with this bundle.
+  }
+  const script = new vm.Script(module.wrap(source), {
+    filename: bundle,
+    cachedData,
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (!cachedData || script.cachedDataRejected) {
+    // At the end of the run: the cache then holds every function the command compiled.
+    process.once('exit', () => {
+      try {
+        mkdirSync(dir, { recursive: true });
+        const temp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temp, script.createCachedData());
+        renameSync(temp, cacheFile);
+      } catch {
+        // A read-only cache folder only loses the shortcut.
+      }
+    });
+  }
+  const moduleObject = { exports: {}, filename: bundle, id: bundle, loaded: false };
+  script.runInThisContext()(moduleObject.exports, require, moduleObject, bundle, dirname(bundle));
+}
