@@ -1,10 +1,10 @@
-import fontkit from '@pdf-lib/fontkit';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { packageFontFiles, ROLE_DEFAULTS } from './npm-fonts.js';
+import { openFont } from './open-font.js';
 import type { HouseFace } from './load-house-style.js';
 import { userCacheDir } from '../util/package-root.js';
 
@@ -43,7 +43,7 @@ async function coverageOf(files: string[]): Promise<Set<number>> {
   const earlier = await readFile(cached, 'utf8').then((text) => JSON.parse(text) as number[], () => undefined);
   if (earlier) return new Set(earlier);
   const codePoints = new Set<number>();
-  for (const file of files) for (const cp of (fontkit.create(await readFile(file)) as unknown as { characterSet: number[] }).characterSet) codePoints.add(cp);
+  for (const file of files) for (const cp of (await openFont(await readFile(file))).characterSet) codePoints.add(cp);
   // A read-only install only loses the shortcut.
   await mkdir(COVERAGE_DIR, { recursive: true })
     .then(() => writeFileAtomic(cached, JSON.stringify([...codePoints])))
@@ -52,6 +52,19 @@ async function coverageOf(files: string[]): Promise<Set<number>> {
 }
 
 const link = (name: string, codePoints: Set<number>): ChainLink => ({ name, has: (cp) => codePoints.has(cp) });
+
+const faces = new Map<string, Promise<Set<number>>>();
+
+/** The characters of one font file (kept per machine like every coverage here, and per process). */
+export function faceCoverage(path: string): Promise<Set<number>> {
+  let coverage = faces.get(path);
+  if (!coverage) {
+    coverage = coverageOf([path]);
+    faces.set(path, coverage);
+    coverage.catch(() => faces.delete(path));
+  }
+  return coverage;
+}
 
 let fallback: Promise<ChainLink> | undefined;
 

@@ -1,4 +1,4 @@
-import fontkit from '@pdf-lib/fontkit';
+import { openFont } from './open-font.js';
 
 /** What presswork needs to know about a supplied font before it may reach a plate. */
 export interface FontFacts {
@@ -40,12 +40,12 @@ function sfntKind(bytes: Uint8Array): 'ttf' | 'otf' | 'ttc' | 'woff2' | undefine
  * Read a supplied font (TTF, OTF, TTC or WOFF2) and the face to use from it: a collection's
  * face by PostScript name or index. Throws FontRefusal, with the reason, for anything else.
  */
-export function inspectFont(bytes: Uint8Array, face?: string | number): FontFacts {
+export async function inspectFont(bytes: Uint8Array, face?: string | number): Promise<FontFacts> {
   const kind = sfntKind(bytes);
   if (!kind) throw new FontRefusal('is refused: it is not a TrueType, OpenType, TrueType collection or WOFF2 font (WOFF 1 and Type 1 are not accepted)');
   let opened: unknown;
   try {
-    opened = fontkit.create(Buffer.from(bytes));
+    opened = await openFont(bytes);
   } catch (error) {
     throw new FontRefusal(`is refused: it cannot be read as a font: ${(error as Error).message}`);
   }

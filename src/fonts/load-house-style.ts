@@ -110,12 +110,12 @@ async function loadFace(houseDir: string, role: string, entry: FontFileConfig, p
 
 async function checkFace(path: string, entry: FontFileConfig, cacheDir: string): Promise<Omit<HouseFace, 'role' | 'weight' | 'source' | 'place'>> {
   const bytes = await readFile(path);
-  const supplied = inspectFont(bytes, entry.face);
+  const supplied = await inspectFont(bytes, entry.face);
   const problem = embeddingProblem(supplied);
   if (problem) throw new FontRefusal(`is refused: ${problem}`);
   const ttf = await truetypeFile(path, bytes, supplied, cacheDir);
   // What pages embed is checked too: the conversion must have left TrueType outlines.
-  const facts = ttf === path ? supplied : inspectFont(await readFile(ttf));
+  const facts = ttf === path ? supplied : await inspectFont(await readFile(ttf));
   if (facts.outlines !== 'truetype') throw new FontRefusal('is refused: it did not come out of the conversion with TrueType outlines');
   const hash = createHash('sha256').update(bytes).digest('hex');
   return { path: ttf, hash, facts: { ...facts, postscriptName: facts.postscriptName || supplied.postscriptName, faceIndex: supplied.faceIndex } };

@@ -1,15 +1,13 @@
-import fontkit from '@pdf-lib/fontkit';
-import { convert } from 'fontverter';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import subsetFont from 'subset-font';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { userCacheDir } from '../util/package-root.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../fonts/npm-fonts.js';
 import { roleVariablesCss, type FontSet } from '../fonts/font-set.js';
 import { isPrivateUse } from '../markdown/copy-characters.js';
+import { faceCoverage } from '../fonts/font-chain.js';
 
 /**
  * Per-page font subsets for the print build.
@@ -65,19 +63,55 @@ export async function createPageFontSubsetter(assetsDir: string, decodedDir = DE
 /** A character of a page that no font has: the page is not built rather than printed with tofu. */
 export class PageGlyphError extends Error {}
 
-/** The whole face as TrueType: decoded from its woff2, or read from an earlier decode. */
-async function decodeFace(path: string, decodedDir: string): Promise<Buffer> {
-  if (!path.endsWith('.woff2')) return readFile(path);
+/**
+ * The whole face as TrueType: its file, or the file of an earlier decode of its woff2 (the
+ * bytes themselves when that cannot be kept on disk). fontverter and harfbuzz (subset-font)
+ * are imported on first use, when a page needs a subset the output folder does not have.
+ */
+async function decodedFace(path: string, decodedDir: string): Promise<string | Buffer> {
+  if (!path.endsWith('.woff2')) return path;
   const { size, mtimeMs } = await stat(path);
   const cached = join(decodedDir, `${basename(path, '.woff2')}-${size}-${Math.round(mtimeMs)}.ttf`);
-  const earlier = await readFile(cached).catch(() => undefined);
-  if (earlier) return earlier;
+  if (await stat(cached).then((s) => s.isFile(), () => false)) return cached;
+  const { convert } = await import('fontverter');
   const font = await convert(await readFile(path), 'truetype');
   // A read-only install only loses the shortcut: the next build decodes again.
-  await mkdir(decodedDir, { recursive: true })
+  const kept = await mkdir(decodedDir, { recursive: true })
     .then(() => writeFileAtomic(cached, font))
-    .catch(() => undefined);
-  return font;
+    .then(() => true, () => false);
+  return kept ? cached : font;
+}
+
+/**
+ * Whole faces are read one at a time into one buffer that harfbuzz copies from: 50 MB of
+ * faces held in Buffers is external memory to V8, which then runs a full collection every
+ * few faces (a third of a second before the first page could load) and frees nothing.
+ */
+function faceReader() {
+  let buffer = Buffer.alloc(0);
+  let turn: Promise<unknown> = Promise.resolve();
+  return <T>(face: string | Buffer, use: (bytes: Buffer) => Promise<T>): Promise<T> => {
+    const run = async () => {
+      if (typeof face !== 'string') return use(face);
+      const file = await open(face, 'r');
+      try {
+        const { size } = await file.stat();
+        if (buffer.length < size) buffer = Buffer.allocUnsafe(size);
+        let read = 0;
+        while (read < size) {
+          const { bytesRead } = await file.read(buffer, read, size - read, read);
+          if (bytesRead === 0) throw new Error(`${face}: the font file got shorter while it was read`);
+          read += bytesRead;
+        }
+        return await use(buffer.subarray(0, size));
+      } finally {
+        await file.close();
+      }
+    };
+    const result = turn.then(run);
+    turn = result.catch(() => undefined);
+    return result;
+  };
 }
 
 function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir: string; fontSet?: FontSet }): PageFontSubsetter {
@@ -91,28 +125,38 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
   /** Characters some role's chain has only in the fallback font. */
   const forFallback = (characters: string) => [...characters].filter((c) => chains.some((chain) => !chain.some((font) => font.has(c.codePointAt(0)!)))).join('');
   let folder: Promise<unknown> | undefined;
-  const decoded = createPromiseCache<string, Buffer>();
+  const decoded = createPromiseCache<string, string | Buffer>();
   const subsets = createPromiseCache<string, Subset>();
+  const readFace = faceReader();
+  // The stylesheet's and layout script's characters (80 kB of text) are the same for every page.
+  const extraCodePoints = new Set([...pageCharacters(options.extraText)].map((c) => c.codePointAt(0)!));
 
-  // woff2 is decoded once per process; harfbuzz subsets TrueType.
-  const sfnt = (path: string) => decoded.get(path, () => decodeFace(path, options.decodedDir));
+  // woff2 is decoded once per machine (or process); harfbuzz subsets TrueType.
+  const sfnt = (path: string) => decoded.get(path, () => decodedFace(path, options.decodedDir));
 
   const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> =>
     subsets.get(key, async () => {
       const file = join(options.dir, `${key}.ttf`);
       // Files are named by what went into them, so one left by an earlier build is reused.
       const existing = await readFile(file).catch(() => undefined);
-      const font = existing ?? (await subsetFont(await sfnt(face.path), characters, { targetFormat: 'truetype' }));
+      const font = existing ?? (await subsetWhole(await sfnt(face.path), characters));
       if (!existing) await writeFileAtomic(file, font);
-      return { file: basename(file), codePoints: fontkit.create(font).characterSet };
+      // harfbuzz keeps exactly the asked characters that the face maps: no need to read the subset's cmap.
+      const coverage = await faceCoverage(face.path);
+      return { file: basename(file), codePoints: [...characters].map((c) => c.codePointAt(0)!).filter((cp) => coverage.has(cp)) };
     });
+
+  const subsetWhole = async (whole: string | Buffer, characters: string): Promise<Uint8Array> => {
+    const { default: subsetFont } = await import('subset-font');
+    return readFace(whole, (bytes) => subsetFont(bytes, characters, { targetFormat: 'truetype' }));
+  };
 
   return {
     href: (pageId) => `${options.urlPrefix}/${pageId}.css`,
     async write(pageId, text) {
       await (folder ??= mkdir(options.dir, { recursive: true }));
       if (set) checkPageGlyphs(pageId, text, set);
-      const characters = pageCharacters(text + options.extraText);
+      const characters = pageCharacters(text, extraCodePoints);
       const rules: string[] = set ? [roleVariablesCss(set)] : [];
       const urls = new Set<string>();
       const songSrc = new Map<string, string>();
@@ -176,9 +220,9 @@ function checkPageGlyphs(pageId: string, html: string, set: FontSet): void {
   throw new PageGlyphError(`Page ${pageId} was not built: its text from edition.yaml or a template has characters no font has (${list}); replace them`);
 }
 
-/** Every distinct printable character of `text`, in code point order. */
-export function pageCharacters(text: string): string {
-  const codePoints = new Set<number>();
+/** Every distinct printable character of `text` (and of `more`), in code point order. */
+export function pageCharacters(text: string, more: Iterable<number> = []): string {
+  const codePoints = new Set<number>(more);
   for (const char of text) {
     const cp = char.codePointAt(0)!;
     if (cp >= 0x20) codePoints.add(cp);

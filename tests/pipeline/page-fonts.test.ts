@@ -69,6 +69,18 @@ describe('per-page font subsets', () => {
     }
   });
 
+  it('gives each subset the unicode-range of exactly the characters its cmap maps to a glyph', async () => {
+    const css = await readFile(join(assets, 'fonts', 'A1.css'), 'utf8');
+    const rules = [...css.matchAll(/font-family: '([^']+)';[\s\S]*?url\(\/assets\/fonts\/([0-9a-f]+\.ttf)\)[\s\S]*?unicode-range: ([^;]+);/g)].filter((m) => m[1] !== 'Presswork CJK Punctuation');
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    for (const [, family, file, range] of rules) {
+      const font = fontkit.create(await readFile(join(assets, 'fonts', file!)));
+      // Not the 0xFFFF that ends every format 4 cmap, on glyph 0.
+      const mapped = font.characterSet.filter((cp) => font.glyphForCodePoint(cp).id !== 0);
+      expect(`${family} ${range}`).toBe(`${family} ${unicodeRange(mapped)}`);
+    }
+  });
+
   it('sets text exactly as the whole fonts do, and the page fetches no whole face', async () => {
     const measure = async (name: string) => {
       const tab = await browser.newPage();
