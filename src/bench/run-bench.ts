@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--sizes 8,24,96] [--quick] [--concurrency N] [--proof-only]
  *                    [--work output/bench] [--json output/bench.json] [--run-timeout SECONDS]
- *                    [--rounds N]
+ *                    [--rounds N] [--no-pagedjs-cli]
  *
  * --rounds N repeats the cold build and the bare print back to back N times and reports the
  * median of the paired ratios: on a shared machine whose load swings within minutes, a pair
@@ -48,6 +48,8 @@ const { values } = parseArgs({
     json: { type: 'string', default: 'output/bench.json' },
     'run-timeout': { type: 'string', default: '5400' },
     rounds: { type: 'string', default: '1' },
+    // pagedjs-cli takes as long as everything else together at 96 pages: leave it out when only the scaling is wanted.
+    'no-pagedjs-cli': { type: 'boolean', default: false },
   },
 });
 
@@ -255,7 +257,7 @@ async function benchSize(pages: number, work: string, options: { concurrency: nu
         await browser.close();
       }
       const base = `${server.origin}/laid-out/`;
-      runs.push(await runPagedjsCli(base, ids, join(work, 'pagedjs-cli', name), options));
+      if (!values['no-pagedjs-cli']) runs.push(await runPagedjsCli(base, ids, join(work, 'pagedjs-cli', name), options));
       floors.push(await runChromiumPrint(base, ids, join(work, 'chromium-print', name), options));
       // More rounds: a cold build into a fresh folder, then the floor again, back to back.
       for (let round = 2; round <= options.rounds; round++) {
