@@ -23,7 +23,7 @@ if (module.enableCompileCache) {
 }
 
 function runWithCodeCache() {
-  const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, ''); // a hashbang is no JavaScript inside the wrapper
+  const source = readFileSync(bundle, 'latin1'); // plain ASCII, written so by the package build
   const { size, mtimeMs } = statSync(bundle);
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'help';
   // V8 checks a code cache against the source's length only: the key names the very file.
