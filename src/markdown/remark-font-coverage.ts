@@ -71,8 +71,9 @@ export function checkSpan(
     const cp = text.codePointAt(i)!;
     const at = i;
     i += cp > 0xffff ? 2 : 1;
-    if (cp < 0x80 || skip.has(at) || /\s/u.test(String.fromCodePoint(cp))) continue;
-    if (!isPrivateUse(cp) && chain[0]!.has(cp)) continue;
+    // The set lookup first: nearly every character is in the role's font, and a space needs no glyph.
+    if (cp < 0x80 || skip.has(at) || (!isPrivateUse(cp) && chain[0]!.has(cp))) continue;
+    if (/\s/u.test(String.fromCodePoint(cp))) continue;
     const place = locate(span.start + at);
     const where = `${codePoints(String.fromCodePoint(cp))} at ${name}:${place.line}:${place.column}`;
     const setter = isPrivateUse(cp) ? undefined : chain.find((font) => font.has(cp));
