@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import module from 'node:module';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { UsageError } from './cli/arguments.js';
 import { COMMANDS, commandUsage, HELP_OPTION, parseArgsOptions, usage } from './cli/commands.js';
 import { markOnce } from './util/startup-timing.js';
@@ -8,6 +9,12 @@ import { markOnce } from './util/startup-timing.js';
 // Node ≥ 22.1 keeps the compiled code of the modules a command loads (in the temp folder), so
 // later runs start faster; Node 20 has no such cache and skips this.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+// harfbuzz (the font subsetter) is WebAssembly: by default V8 compiles it again with its
+// optimising tier in the background, 0.3 s of CPU at every start, while Chromium starts on the
+// other core, for code that runs a few tens of ms a page. A function now tiers up only once
+// it has run for much longer.
+v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
 
 /** Parse with the command's own option table: an option of another command is a usage error. */
 function parse(args: string[], options: Parameters<typeof parseArgsOptions>[0], command?: string) {
