@@ -5,14 +5,18 @@
 // (module.enableCompileCache); on Node 20 this keeps V8's code cache of it in the user's cache
 // folder, one per command, written when a run ends, once (per bundle and Node version).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const bundle = join(dirname(fileURLToPath(import.meta.url)), 'presswork.cjs');
+// src/cli.ts sets this flag too (see there why). Set here first: V8 rejects a code cache made
+// under other flags, and the cache is written when the run ends, after the bundle has set it.
+v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
 const require = createRequire(bundle);
 
 if (module.enableCompileCache) {
@@ -49,6 +53,13 @@ function runWithCodeCache() {
         const temp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
+        // Caches of other bundles (earlier versions, other installs) written over a week ago go;
+        // one still in use is only written again.
+        const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          if (!name.startsWith(key) && statSync(path).mtimeMs < weekAgo) rmSync(path, { force: true });
+        }
       } catch {
         // A read-only cache folder only loses the shortcut.
       }
