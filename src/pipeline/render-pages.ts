@@ -65,7 +65,8 @@ export interface RenderPagesOptions {
 
 /**
  * Render every page in its own tab, several at once. A page waits only for the pages whose
- * jumps it continues, since it needs the text they could not hold. A page that fails is
+ * jumps it continues, since it needs the text they could not hold, and only until they are
+ * laid out: it renders while they paginate and print. A page that fails is
  * reported and the others go on; a browser crash is retried once on a fresh browser.
  */
 export async function renderPages(options: RenderPagesOptions): Promise<{ results: Map<string, PageResult>; messages: ReportMessage[] }> {
@@ -74,11 +75,12 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   const results = new Map<string, PageResult>();
   const messages: ReportMessage[] = [];
   const handover = new Map<string, string>();
-  const finished = new Map<string, Promise<void>>();
+  /** Settles once a page's handover is known: laid out (before it is paginated and printed), or done. */
+  const handedOver = new Map<string, Promise<void>>();
   const order = edition.jumps.order.filter((id) => !options.only || options.only.includes(id));
 
-  const renderOne = async (pageId: string): Promise<void> => {
-    await Promise.all(edition.jumps.sourcesOf(pageId).map((source) => finished.get(source)));
+  const renderOne = async (pageId: string, laidOut: () => void): Promise<void> => {
+    await Promise.all(edition.jumps.sourcesOf(pageId).map((source) => handedOver.get(source)));
     const started = performance.now();
     const page = edition.pages.find((p) => p.config.id === pageId)!;
     const report = (ok: boolean, cached = false) => options.onPage?.({ edition: options.editionName, page: pageId, ok, cached, ms: performance.now() - started });
@@ -123,7 +125,12 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       const html = prepared.render({ ...singlePageView(prepared.view, pageId, handover), pageFonts: options.fonts?.href(pageId) });
       const fonts = (await options.fonts?.write(pageId, html)) ?? [];
       await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), withFontPreloads(html, fonts));
-      const rendered = await renderWithRetry(options, pageId, browser);
+      // A page with jumps hands its overflow on as soon as it is laid out.
+      const onLaidOut = (text: Record<string, string>) => {
+        for (const [story, html] of Object.entries(text)) handover.set(story, html);
+        laidOut();
+      };
+      const rendered = await renderWithRetry(options, pageId, browser, edition.jumps.outgoing(pageId).size > 0 ? onLaidOut : undefined);
       for (const [story, html] of Object.entries(rendered.handover)) handover.set(story, html);
       const pdf = options.layoutOnly ? undefined : pdfPath;
       if (pdf) await writeFileAtomic(pdf, rendered.pdf);
@@ -152,8 +159,10 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   const worker = async () => {
     for (let pageId = queue.shift(); pageId && !options.signal?.aborted; pageId = queue.shift()) {
       // Registered before it starts, so pages later in the queue can wait on it.
-      const done = renderOne(pageId);
-      finished.set(pageId, done);
+      let laidOut = () => undefined as void;
+      const early = new Promise<void>((resolve) => (laidOut = resolve));
+      const done = renderOne(pageId, laidOut);
+      handedOver.set(pageId, Promise.race([early, done]));
       await done;
     }
   };
@@ -167,7 +176,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
   return { results, messages };
 }
 
-async function renderWithRetry(options: RenderPagesOptions, pageId: string, browser: Promise<Browser>): Promise<RenderedPage> {
+async function renderWithRetry(options: RenderPagesOptions, pageId: string, browser: Promise<Browser>, onLaidOut?: (handover: Record<string, string>) => void): Promise<RenderedPage> {
   let used: Browser | undefined;
   const attempt = async (from: Promise<Browser>) =>
     (options.renderer ?? renderPage)((used = await from), `${options.origin}/html/${pageId}.html`, {
@@ -177,6 +186,7 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string, brow
       layoutOnly: options.layoutOnly,
       hooks: options.hooks?.(pageId),
       signal: options.signal,
+      onLaidOut,
     });
   try {
     return await attempt(browser);

@@ -66,6 +66,11 @@ export interface RenderPageOptions {
   /** Lay out and measure copyfit only: no Paged.js, no PDF (for `presswork check`). */
   layoutOnly?: boolean;
   hooks?: RenderHooks;
+  /**
+   * Called with the handover once our layout is done, before Paged.js: a jump's continuation
+   * page can start on it while this page paginates and prints.
+   */
+  onLaidOut?: (handover: Record<string, string>) => void;
 }
 
 /** What renders a page: `renderPage` in a fresh tab, or a warm tab (warm-tab.ts). */
@@ -119,6 +124,12 @@ export async function layOutAndPrint(
   await stage('navigate', `${options.label}: loading the page`, timeouts.navigationMs, load);
   const loaded = performance.now();
   const loadedInPage = await page.evaluate(() => performance.now());
+  if (options.onLaidOut) {
+    const laidOut = await stage('paginate', `${options.label}: layout`, timeouts.paginationMs, () =>
+      waitForLayout(page, { timeoutMs: timeouts.paginationMs, laidOut: true }),
+    );
+    if (laidOut.phase !== 'failed') options.onLaidOut(laidOut.handover ?? {});
+  }
   const state = await stage('paginate', `${options.label}: layout and pagination`, timeouts.paginationMs, () =>
     waitForLayout(page, { timeoutMs: timeouts.paginationMs }),
   );
