@@ -163,13 +163,17 @@ async function buildLocked(ctx: BuildContext, report: EditionReport, files: VFil
   const pdfs = selection.pages.map((p) => rendered.results.get(p.config.id)?.pdf).filter((p): p is string => Boolean(p));
   throwIfCancelled(config.signal);
   const complete = pdfs.length === selection.pages.length;
+  // The plates, started as each page's PDF was written, finish while the proof is merged:
+  // `build --watch` says when they are written, which is not after the merge.
+  const plated = plating && ctx.time('plates', () => plating.finish(selection.ids));
+  plated?.catch(() => undefined); // awaited below; a failed merge must not leave it unhandled
   const proof = complete ? await writeProof(ctx, prepared, selection, pdfs) : undefined;
   if (proof) report.pdf = relative(ctx.outDir, proof.path);
   else messages.push(pageError('', `Proof not written: ${selection.pages.length - pdfs.length} of ${selection.pages.length} pages failed`, 'proof-incomplete'));
 
   // The good pages' plates are made even without a proof: say where they are.
-  if (plating) {
-    const plates = await ctx.time('plates', () => plating.finish(selection.ids));
+  if (plated) {
+    const plates = await plated;
     throwIfCancelled(config.signal); // its plates were stopped, not failed
     for (const page of report.pages) page.plate = plates.plates[page.id] ?? null;
     report.preflight = plates.preflight;
