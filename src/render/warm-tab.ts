@@ -123,7 +123,11 @@ async function swapDocument(url: string, waitForImages: boolean): Promise<boolea
   void relayout();
   if (waitForImages) {
     // A navigation's load event waits for the images; the layout meanwhile goes on.
-    await Promise.all([...document.images].map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))));
+    await Promise.all(
+      [...document.images].map((img) =>
+        img.complete ? undefined : new Promise((resolve) => ['load', 'error'].forEach((type) => img.addEventListener(type, resolve, { once: true }))),
+      ),
+    );
   }
   return true;
 }
