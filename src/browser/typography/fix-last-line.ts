@@ -36,32 +36,66 @@ function hasLoneLastLine(block: Element): { lines: TextLine[]; lone: boolean } {
  * alone on its last line. Returns undefined when it did not; else what was done.
  */
 export function fixLastLine(block: HTMLElement): LastLineFix | undefined {
-  const { lines, lone } = hasLoneLastLine(block);
-  if (!lone) return undefined;
-  return tighten(block) ?? loosen(block, lines) ?? { fix: 'none' };
+  return fixLastLines([block])[0];
 }
 
-function tighten(block: HTMLElement): LastLineFix | undefined {
-  const original = block.style.letterSpacing;
-  const height = block.getBoundingClientRect().height;
-  for (let step = 1; step * STEP_EM <= MAX_TIGHTEN_EM + 1e-9; step++) {
+/**
+ * fixLastLine for many paragraphs at once, with the same answers: a paragraph's lines do not
+ * depend on its neighbours, so each tightening step is set on every paragraph still looking
+ * for one and read back in one layout, instead of one layout per paragraph and step.
+ * Paragraphs nested in one another (a loose list item) inherit each other's letter-spacing:
+ * those are fixed one by one, in document order.
+ */
+export function fixLastLines(blocks: HTMLElement[]): (LastLineFix | undefined)[] {
+  const nestedWithOther = blocks.map((a) => blocks.some((b) => a !== b && (a.contains(b) || b.contains(a))));
+  const alone = blocks.filter((_, i) => !nestedWithOther[i]);
+  const together = fixLastLinesTogether(alone);
+  let next = 0;
+  return blocks.map((block, i) => (nestedWithOther[i] ? fixLastLinesTogether([block])[0] : together[next++]));
+}
+
+function fixLastLinesTogether(blocks: HTMLElement[]): (LastLineFix | undefined)[] {
+  const fixes: (LastLineFix | undefined)[] = blocks.map(() => undefined);
+  const lone = blocks.flatMap((block, i) => {
+    const { lines, lone } = hasLoneLastLine(block);
+    return lone ? [{ block, i, lines, original: block.style.letterSpacing, height: block.getBoundingClientRect().height }] : [];
+  });
+  let open = lone;
+  for (let step = 1; open.length > 0 && step * STEP_EM <= MAX_TIGHTEN_EM + 1e-9; step++) {
     const amountEm = Math.round(step * STEP_EM * 100) / 100;
     // Relative to the story's tracking (typography.fit), which the paragraph inherits.
-    block.style.letterSpacing = `calc(var(--tracking, 0em) - ${amountEm}em)`;
+    for (const { block } of open) block.style.letterSpacing = `calc(var(--tracking, 0em) - ${amountEm}em)`;
     // The lone character went up and the paragraph is a line shorter, or (rarely) the last
     // line gained company without the paragraph growing.
-    if (!hasLoneLastLine(block).lone && block.getBoundingClientRect().height <= height + 0.5) {
-      return { fix: 'tighten', amountEm };
-    }
+    open = open.filter(({ block, i, height }) => {
+      if (hasLoneLastLine(block).lone || block.getBoundingClientRect().height > height + 0.5) return true;
+      fixes[i] = { fix: 'tighten', amountEm };
+      return false;
+    });
   }
-  block.style.letterSpacing = original;
-  return undefined;
+  for (const { block, original } of open) block.style.letterSpacing = original;
+  // Heights first, then every change, then every check: one layout for all of them.
+  const heights = open.map(({ block }) => block.getBoundingClientRect().height);
+  const tries = open.map(({ block, i, lines }) => ({ i, block, loosened: moveLastCharDown(block, lines) }));
+  for (const [n, { i, block, loosened }] of tries.entries()) {
+    if (loosened && !hasLoneLastLine(block).lone && Math.abs(block.getBoundingClientRect().height - heights[n]!) < 0.5) {
+      fixes[i] = { fix: 'loosen', moved: loosened.moved };
+      continue;
+    }
+    if (loosened) block.replaceChildren(...loosened.saved);
+    fixes[i] = { fix: 'none' };
+  }
+  return fixes;
 }
 
-function loosen(block: HTMLElement, lines: TextLine[]): LastLineFix | undefined {
+/**
+ * The last character of the line before the last that is not punctuation moves down to the
+ * last line, with whatever punctuation follows it (that may not start a line anyway), tied
+ * with `.nobreak`. Returns the paragraph's children to undo it and what moved; undefined
+ * when nothing may move.
+ */
+function moveLastCharDown(block: HTMLElement, lines: TextLine[]): { saved: Node[]; moved: string } | undefined {
   const [before, last] = lines as [TextLine, TextLine];
-  // The last character of the line before that is not punctuation: it moves down, with
-  // whatever punctuation follows it (that may not start a line anyway).
   let index = before.chars.length - 1;
   while (index >= 0 && contentChars(before.chars[index]!.char).length === 0) index--;
   if (index < 0) return undefined;
@@ -70,7 +104,6 @@ function loosen(block: HTMLElement, lines: TextLine[]): LastLineFix | undefined 
   if ([...moved].length > 2) return undefined;
   const doc = block.ownerDocument;
   const saved = [...block.childNodes].map((node) => node.cloneNode(true));
-  const height = block.getBoundingClientRect().height;
   const start = before.chars[index]!;
   const end = last.chars[last.chars.length - 1]!;
   const range = doc.createRange();
@@ -80,9 +113,5 @@ function loosen(block: HTMLElement, lines: TextLine[]): LastLineFix | undefined 
   span.className = 'nobreak';
   span.append(range.extractContents());
   range.insertNode(span);
-  if (!hasLoneLastLine(block).lone && Math.abs(block.getBoundingClientRect().height - height) < 0.5) {
-    return { fix: 'loosen', moved };
-  }
-  block.replaceChildren(...saved);
-  return undefined;
+  return { saved, moved };
 }

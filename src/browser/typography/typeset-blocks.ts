@@ -1,4 +1,4 @@
-import { fixLastLine, type LastLineFix } from './fix-last-line.js';
+import { fixLastLines, type LastLineFix } from './fix-last-line.js';
 import { glueLineStartMarks } from './glue-line-start.js';
 import { columnProbe } from '../probe.js';
 import { PARAGRAPH_SELECTOR, textBlocksIn } from './text-blocks.js';
@@ -38,26 +38,28 @@ export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixe
   // All in at once: a block's lines do not depend on the blocks after it, and reading
   // them without a change in between costs one layout instead of one per block.
   probe.append(...texts);
-  for (const block of texts) fixes.push(...typesetInPlace(story, block));
+  fixes.push(...typesetInPlace(story, ...texts));
   // Read once the rules are done: what the text takes in one column, for balancing.
   return { fixes, heightPx: probe.getBoundingClientRect().height, release: () => probe.remove() };
 }
 
-/** The same rules for a block already at its final width (a box placed whole on the grid). */
-export function typesetInPlace(story: HTMLElement, block: HTMLElement): LineFix[] {
+/** The same rules for blocks already at their final width (a box placed whole on the grid). */
+export function typesetInPlace(story: HTMLElement, ...blocks: HTMLElement[]): LineFix[] {
   const context = {
     story: story.dataset.story ?? '',
     page: story.closest<HTMLElement>('.pw-page')?.dataset.page ?? '',
     file: story.dataset.file ?? '',
   };
   const fixes: LineFix[] = [];
-  for (const text of textBlocksIn(block)) glueLineStartMarks(text);
-  for (const paragraph of textBlocksIn(block).filter((b) => b.matches(PARAGRAPH_SELECTOR))) {
-    const tail = (paragraph.textContent ?? '').replace(/\s+/g, '').slice(-20);
-    const fix = fixLastLine(paragraph);
-    if (!fix) continue;
+  for (const block of blocks) for (const text of textBlocksIn(block)) glueLineStartMarks(text);
+  const paragraphs = blocks.flatMap((block) => textBlocksIn(block).filter((b) => b.matches(PARAGRAPH_SELECTOR)));
+  // The tail before any fix: a loosened paragraph's text is the same, its nodes are not.
+  const tails = paragraphs.map((paragraph) => (paragraph.textContent ?? '').replace(/\s+/g, '').slice(-20));
+  fixLastLines(paragraphs).forEach((fix, i) => {
+    if (!fix) return;
+    const paragraph = paragraphs[i]!;
     if (fix.fix === 'none') paragraph.dataset.lastLine = 'unfixed';
-    fixes.push({ ...fix, ...context, ...sourcePosition(paragraph), text: tail });
-  }
+    fixes.push({ ...fix, ...context, ...sourcePosition(paragraph), text: tails[i]! });
+  });
   return fixes;
 }
