@@ -36,7 +36,10 @@ export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimi
 class FitSearch {
   private passes = 1;
   private best: StoryPass;
+  /** The pass laid out last: the one the page shows. */
   private last: StoryPass;
+  /** Passes by the settings asked for: the search may ask for one twice, the page need not lay it twice. */
+  private readonly known = new Map<string, StoryPass>();
 
   private lineEstimate?: LineEstimate;
 
@@ -49,7 +52,10 @@ class FitSearch {
   ) {
     this.best = plain;
     this.last = plain;
+    this.plainSettings = plain.settings;
   }
+
+  private readonly plainSettings: StorySettings;
 
   run(): StoryPass {
     const direction = this.best.rest.length > 0 ? -1 : 1;
@@ -100,9 +106,14 @@ class FitSearch {
     return direction < 0 ? p.rest.length === 0 : p.short <= 1 || p.rest.length > 0;
   }
 
+  /** A pass at `settings`; one asked for before counts towards the bound as if laid again, so the search takes the same steps. */
   private measure(settings: Partial<StorySettings>): StoryPass {
     this.passes++;
+    const key = JSON.stringify({ ...this.plainSettings, ...settings });
+    const known = this.known.get(key);
+    if (known) return known;
     const pass = this.at(settings);
+    this.known.set(key, pass);
     this.last = pass;
     if (better(pass, this.best)) this.best = pass;
     return pass;
