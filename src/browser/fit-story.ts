@@ -1,4 +1,4 @@
-import { layoutPass, PLAIN, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+import { layoutPass, PLAIN, typesetLines, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
 import type { BrowserGrid } from './geometry.js';
 import { LineEstimate } from './line-estimate.js';
 
@@ -53,6 +53,7 @@ class FitSearch {
     this.best = plain;
     this.last = plain;
     this.plainSettings = plain.settings;
+    this.known.set(JSON.stringify(plain.settings), plain);
   }
 
   private readonly plainSettings: StorySettings;
@@ -119,10 +120,10 @@ class FitSearch {
     return pass;
   }
 
-  /** The smallest tracking change towards `direction` that reaches a fit, by bisection. */
   /**
-   * The least tracking towards `direction` that reaches a fit: bisected on the line estimate
-   * (set against a real pass at the limit), then confirmed by real passes from there.
+   * The least tracking towards `direction` that reaches a fit: bisected on the body's line
+   * count in one column (set against a real pass that holds its text), then confirmed by
+   * real passes from there.
    */
   private searchTracking(direction: number, figureLines: number, headlineSteps: number): StoryPass | undefined {
     const steps = Math.floor(Math.abs(this.trackingLimit(direction)) / TRACKING_STEP_EM + 1e-9);
@@ -131,11 +132,12 @@ class FitSearch {
     const passAt = (k: number) => cache.get(k) ?? cache.set(k, this.measure({ trackingEm: trackingAt(k), figureLines, headlineSteps })).get(k)!;
     const limit = passAt(steps);
     if (this.passes >= MAX_FIT_PASSES || !this.reached(direction, limit)) return limit;
-    // What the real pass at the limit takes beyond the estimate: keep rules, crossheads, boxes.
-    const estimate = this.estimate();
-    const offset = limit.used - estimate.lines(trackingAt(steps));
+    // What a real pass takes beyond the count (rules, crossheads, split paragraphs), from one
+    // that holds its text: the limit, or when that overflows (loosening), the pass untracked.
+    const calibration = limit.rest.length === 0 || this.passes >= MAX_FIT_PASSES ? steps : 0;
+    const offset = passAt(calibration).used - this.linesAt(trackingAt(calibration));
     const predictedReach = (k: number) => {
-      const used = estimate.lines(trackingAt(k)) + offset;
+      const used = this.linesAt(trackingAt(k)) + offset;
       return direction < 0 ? used <= limit.capacity : limit.capacity - used <= 1 || used > limit.capacity;
     };
     let low = 0;
@@ -161,9 +163,12 @@ class FitSearch {
     return pass === this.last ? pass : this.at(pass.settings);
   }
 
-  private estimate(): LineEstimate {
+  /** Body lines in one column at a tracking: as the line rules set them, or with the rules off, as the text runs. */
+  private linesAt(trackingEm: number): number {
+    const typeset = typesetLines(this.source, this.grid, trackingEm);
+    if (typeset !== undefined) return typeset;
     this.lineEstimate ??= new LineEstimate(this.source, this.grid);
-    return this.lineEstimate;
+    return this.lineEstimate.lines(trackingEm);
   }
 }
 

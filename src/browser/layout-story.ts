@@ -239,7 +239,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const { block } of placed) fixes.push(...typesetInPlace(el, block));
   // A quote or list holding a table too wide for a column is reported, never clipped.
-  const copy = withoutTooWide(el, grid, blocks.filter((b) => b.tagName !== 'FIGURE' && !isWholeBlock(b)));
+  const copy = withoutTooWide(el, grid, blocks.filter(isBodyBlock), settings.trackingEm);
   unplaced.push(...copy.unplaced);
   const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, copy.body, settings.trackingEm, pitchPx);
   fixes.push(...bodyFixes);
@@ -332,13 +332,32 @@ function typesetBody(source: StorySource, body: HTMLElement[], trackingEm: numbe
   if (!source.lineRules) return { body, fixes: [] };
   const known = source.typeset.get(trackingEm);
   if (known) return { body: known.blocks.map((b) => b.cloneNode(true) as HTMLElement), fixes: known.fixes, lines: known.lines };
-  const typeset = typesetBlocks(source.el, body);
+  const typeset = typesetBlocks(source.el, body, trackingEm);
   const lines = Math.round(typeset.heightPx / pitchPx);
   source.typeset.set(trackingEm, { blocks: body.map((b) => b.cloneNode(true) as HTMLElement), fixes: typeset.fixes, lines });
   // Out of the probe before it goes: the flow places them.
   for (const block of body) block.remove();
   typeset.release();
   return { body, fixes: typeset.fixes, lines };
+}
+
+/** Blocks that run in the body's frames: not the photos, not the boxes set whole. */
+function isBodyBlock(block: HTMLElement): boolean {
+  return block.tagName !== 'FIGURE' && !isWholeBlock(block);
+}
+
+/**
+ * Body lines the story's text takes in one column at `trackingEm`, with the line rules
+ * applied: the body a pass at that tracking flows, typeset once (see typesetBody), so the
+ * fit search can predict a pass from it. Undefined when the line rules are off.
+ */
+export function typesetLines(source: StorySource, grid: BrowserGrid, trackingEm: number): number | undefined {
+  if (!source.lineRules) return undefined;
+  const known = source.typeset.get(trackingEm);
+  if (known) return known.lines;
+  const blocks = source.blocks.filter(isBodyBlock).map((b) => b.cloneNode(true) as HTMLElement);
+  const { body } = withoutTooWide(source.el, grid, blocks, trackingEm);
+  return typesetBody(source, body, trackingEm, grid.linePitchPt * PX_PER_PT).lines;
 }
 
 /**

@@ -104,10 +104,10 @@ function tooWide(block: HTMLElement, grid: BrowserGrid, boxCols: number, within:
  * Copy blocks (a quote, a list) holding a table too wide for a column: the flow could only
  * clip it. They are returned as unplaced, with the reason, and the rest to be flowed.
  */
-export function withoutTooWide(el: HTMLElement, grid: BrowserGrid, blocks: HTMLElement[]): { body: HTMLElement[]; unplaced: UnplacedBlock[] } {
+export function withoutTooWide(el: HTMLElement, grid: BrowserGrid, blocks: HTMLElement[], trackingEm: number): { body: HTMLElement[]; unplaced: UnplacedBlock[] } {
   const suspects = blocks.filter((b) => b.querySelector('table'));
   if (suspects.length === 0) return { body: blocks, unplaced: [] };
-  const probe = columnProbe(el, 'table-probe');
+  const probe = columnProbe(el, 'table-probe', trackingEm);
   const unplaced: UnplacedBlock[] = [];
   for (const block of suspects) {
     probe.append(block);

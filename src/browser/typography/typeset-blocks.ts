@@ -28,11 +28,13 @@ export function sourcePosition(el: Element): { line?: number; column?: number } 
  * that width as in the frames (a split falls at a line start, and the part after it has
  * no indent): fixing here keeps the flow, the copyfit and the jump exact.
  *
+ * The probe is set at `trackingEm` whatever tracking the story shows, so the fit search may
+ * typeset a tracking before it lays a pass out at it.
  * The blocks are left in a hidden probe inside `story`; flowing them moves them out.
  * Call `release()` when the story is laid out.
  */
-export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[]): { fixes: LineFix[]; heightPx: number; release(): void } {
-  const probe = columnProbe(story, 'typeset-probe');
+export function typesetBlocks(story: HTMLElement, blocks: HTMLElement[], trackingEm: number): { fixes: LineFix[]; heightPx: number; release(): void } {
+  const probe = columnProbe(story, 'typeset-probe', trackingEm);
   const fixes: LineFix[] = [];
   const texts = blocks.filter((block) => block.tagName !== 'FIGURE');
   // All in at once: a block's lines do not depend on the blocks after it, and reading
