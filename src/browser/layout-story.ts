@@ -3,7 +3,7 @@ import { balancedHeights, carveFrames, type FrameSpec } from './frames.js';
 import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
 import { fitHeadline, type HeadlineFit } from './headline-fit.js';
 import { fitVerticalHeadline } from './vertical-headline.js';
-import { isWholeBlock, placeBlocks, placementOf, withoutTooWide, type UnplacedBlock } from './place-blocks.js';
+import { isWholeBlock, placeBlocks, placementOf, withoutTooWide, type BlockSizes, type KnownSizes, type UnplacedBlock } from './place-blocks.js';
 import { placeFigures } from './place-figures.js';
 import { typesetBlocks, typesetInPlace, type LineFix } from './typography/index.js';
 
@@ -106,6 +106,8 @@ export interface StorySource {
   last?: { key: string; pass: StoryPass };
   /** The body as the line rules set it, by tracking (see typesetBody). */
   typeset: Map<number, { blocks: HTMLElement[]; fixes: LineFix[]; lines: number }>;
+  /** What placing the whole blocks measured, by block, box width and tracking (see placeBlocks). */
+  blockSizes: Map<string, BlockSizes>;
   /** Layout passes this story has taken, and their time in ms (report.json, to keep the fit search honest). */
   passes: number;
   ms: number;
@@ -122,7 +124,7 @@ const MIN_BODY_LINES = 2;
 
 export function storySource(el: HTMLElement, blocks: HTMLElement[], lineRules: boolean): StorySource {
   const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
-  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules, passes: 0, ms: 0, typeset: new Map() };
+  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules, passes: 0, ms: 0, typeset: new Map(), blockSizes: new Map() };
 }
 
 /** Take away what an earlier pass set, so that the story is as the template made it. */
@@ -234,7 +236,13 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const whole = blocks.filter(isWholeBlock);
   const placements = whole.map((block) => ({ block, place: placementOf(block, blocks.indexOf(block), blocks.length) }));
   const deferred = options.deferBottom ? placements.filter((p) => p.place === 'bottom').map((p) => p.block) : [];
-  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)));
+  // A block by its place in the article (a table part cut off in this pass has none).
+  const sizeKey = (block: HTMLElement) => (blocks.includes(block) ? `${blocks.indexOf(block)}|${box.cols}|${settings.trackingEm}` : undefined);
+  const known: KnownSizes = {
+    of: (block) => source.blockSizes.get(sizeKey(block) ?? ''),
+    keep: (block, sizes) => void (sizeKey(block) && source.blockSizes.set(sizeKey(block)!, sizes)),
+  };
+  const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)), known);
   for (const { block } of placed) own(block);
   const fixes: LineFix[] = [];
   if (source.lineRules) for (const { block } of placed) fixes.push(...typesetInPlace(el, block));

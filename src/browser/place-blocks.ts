@@ -124,6 +124,20 @@ interface Queued {
   place: Placement;
 }
 
+/** What placing a whole block measures before it has a place: the same at the same width and tracking. */
+export interface BlockSizes {
+  wide?: { message: string; src?: string };
+  cols: number;
+  /** Lines it takes at `cols` (not for a table, which is measured as it is cut). */
+  height?: number;
+}
+
+/** Sizes kept across layout passes; `of` answers only for a block as the article has it. */
+export interface KnownSizes {
+  of(block: HTMLElement): BlockSizes | undefined;
+  keep(block: HTMLElement, sizes: BlockSizes): void;
+}
+
 /** A block set on the grid: a table cut between rows is one of these per part. */
 export interface PlacedBlock extends Queued {
   box: GridBox;
@@ -144,10 +158,13 @@ export function placeBlocks(
   rows: number,
   taken: GridBox[],
   blocks: Queued[],
+  known?: KnownSizes,
 ): { placed: PlacedBlock[]; unplaced: UnplacedBlock[] } {
   const placed: PlacedBlock[] = [];
   const unplaced: UnplacedBlock[] = [];
   const queue = [...blocks];
+  // A table's rest comes round again with fewer rows: only a block's first turn is the article's.
+  const seen = new Set<HTMLElement>();
   const occupied = () => [...taken, ...placed.map((p) => p.box)];
   const unplace = (block: HTMLElement) => {
     block.remove();
@@ -159,15 +176,21 @@ export function placeBlocks(
     block.classList.add('block-placed');
     el.append(block);
     const isTable = block.tagName === 'TABLE';
-    const wide = tooWide(block, grid, boxCols);
+    const sizes = seen.has(block) ? undefined : known?.of(block);
+    const first = !seen.has(block);
+    seen.add(block);
+    const wide = sizes ? sizes.wide : tooWide(block, grid, boxCols);
     if (wide) {
+      if (first && !sizes) known?.keep(block, { wide, cols: 0 });
       unplace(block);
       unplaced.push({ block, message: wide.message, rule: 'table-too-wide', src: wide.src });
       continue;
     }
-    const cols = columnsOf(block, grid, boxCols);
+    const cols = sizes?.cols ?? columnsOf(block, grid, boxCols);
     const width = spanWidthPt(grid, cols);
     block.style.width = `${width}pt`;
+    const height = isTable ? undefined : (sizes?.height ?? rowsFor(grid, block.getBoundingClientRect().height));
+    if (first && !sizes) known?.keep(block, { cols, height });
     if (isTable) {
       const part = placeTablePart(block, place, grid, { boxCols, firstRow, rows, cols, taken: occupied() });
       if (part) {
@@ -176,20 +199,19 @@ export function placeBlocks(
         continue;
       }
     } else {
-      const height = rowsFor(grid, block.getBoundingClientRect().height);
-      const spot = findSpot(boxCols, firstRow, rows, occupied(), cols, height, place);
+      const spot = findSpot(boxCols, firstRow, rows, occupied(), cols, height!, place);
       if (spot) {
-        positionPt(block, columnLeftPt(grid, spot.col), spot.row * grid.linePitchPt, width, height * grid.linePitchPt);
+        positionPt(block, columnLeftPt(grid, spot.col), spot.row * grid.linePitchPt, width, height! * grid.linePitchPt);
         placed.push({ box: spot, place, block });
         continue;
       }
     }
-    const height = rowsFor(grid, block.getBoundingClientRect().height) + (isTable ? TABLE_AIR_LINES : 0);
+    const tall = height ?? rowsFor(grid, block.getBoundingClientRect().height) + TABLE_AIR_LINES;
     unplace(block);
     unplaced.push({
       block,
       rule: 'block-no-room',
-      message: `${describe(block)} is ${height} lines tall in ${cols} ${cols === 1 ? 'column' : 'columns'} and fits nowhere whole in its story (${rows - firstRow} body lines in ${boxCols} ${boxCols === 1 ? 'column' : 'columns'})`,
+      message: `${describe(block)} is ${tall} lines tall in ${cols} ${cols === 1 ? 'column' : 'columns'} and fits nowhere whole in its story (${rows - firstRow} body lines in ${boxCols} ${boxCols === 1 ? 'column' : 'columns'})`,
     });
   }
   return { placed, unplaced };
