@@ -12,6 +12,20 @@ const FILLED = 0.85;
 /** The size chosen for a headline at a box width and limits, kept across layout passes. */
 const chosenSizes = new WeakMap<HTMLElement, Map<string, number>>();
 
+/** A fitted headline as a pass left it: what fitHeadline returned and the styles it set. */
+interface KeptFit {
+  fit: HeadlineFit;
+  fontSize: string;
+  paddingBlock: string;
+}
+
+/**
+ * Fitted headlines by what decides them (the story's width and classes, the air above the
+ * head, the limits), kept across layout passes: a pass that asks again sets the same styles
+ * without measuring the title at all.
+ */
+const keptFits = new WeakMap<HTMLElement, Map<string, KeptFit>>();
+
 /** The smallest size a headline steps down to before it is an error. */
 export const MIN_HEADLINE_PT = 14;
 
@@ -55,6 +69,24 @@ export function headlineScale(naturalPt: number, givenPt?: number): number[] {
  */
 export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: HeadlineLimits): HeadlineFit {
   const title = headline.querySelector<HTMLElement>('.title');
+  const story = headline.parentElement;
+  if (!title || !story) return measureHeadline(headline, title, grid, limits);
+  const key = JSON.stringify([story.style.width, story.className, headline.style.paddingTop, limits]);
+  const kept = keptFits.get(headline) ?? new Map<string, KeptFit>();
+  keptFits.set(headline, kept);
+  const known = kept.get(key);
+  if (known) {
+    title.style.fontSize = known.fontSize;
+    title.style.paddingBlock = known.paddingBlock;
+    if (known.fit.overflow) headline.style.overflow = 'hidden';
+    return { ...known.fit };
+  }
+  const fit = measureHeadline(headline, title, grid, limits);
+  kept.set(key, { fit: { ...fit }, fontSize: title.style.fontSize, paddingBlock: title.style.paddingBlock });
+  return fit;
+}
+
+function measureHeadline(headline: HTMLElement, title: HTMLElement | null, grid: BrowserGrid, limits: HeadlineLimits): HeadlineFit {
   const pitchPx = grid.linePitchPt * PX_PER_PT;
   const measureRows = () => rowsFor(grid, headline.getBoundingClientRect().height + pitchPx / 3);
   if (!title) return { rows: measureRows(), sizePt: 0, naturalPt: 0, lines: 0, maxLines: limits.maxLines };

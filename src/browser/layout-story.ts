@@ -245,7 +245,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)), known);
   for (const { block } of placed) own(block);
   const fixes: LineFix[] = [];
-  if (source.lineRules) for (const { block } of placed) fixes.push(...typesetInPlace(el, block));
+  if (source.lineRules) fixes.push(...typesetInPlace(el, ...placed.map((p) => p.block)));
   // A quote or list holding a table too wide for a column is reported, never clipped.
   const copy = withoutTooWide(el, grid, blocks.filter(isBodyBlock), settings.trackingEm);
   unplaced.push(...copy.unplaced);
