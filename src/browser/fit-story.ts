@@ -82,16 +82,23 @@ class FitSearch {
    */
   private smallestFigureChange(direction: number, most: number, headlineSteps: number): number | undefined {
     const extreme = this.trackingLimit(direction);
-    const reachedWith = (lines: number) => this.reached(direction, this.measure({ trackingEm: extreme, figureLines: lines * direction, headlineSteps }));
+    const passWith = (lines: number) => this.measure({ trackingEm: extreme, figureLines: lines * direction, headlineSteps });
+    const reachedWith = (lines: number) => this.reached(direction, passWith(lines));
     // Tracking alone is the smaller change: no photo search when it is enough.
     if (reachedWith(0)) return 0;
     if (most === 0 || !reachedWith(most)) return undefined;
     let low = 1;
     let high = most;
+    // Bisection, but its first step is where the two passes at hand say the text meets the
+    // room, and its second the line next to it: when the guess is right, two passes decide.
+    const guess = figureGuess(direction, passWith(0), passWith(most));
+    let next = guess;
     while (low < high && this.passes < MAX_FIT_PASSES) {
-      const mid = (low + high) >> 1;
-      if (reachedWith(mid)) high = mid;
+      const mid = next !== undefined && next >= low && next < high ? next : (low + high) >> 1;
+      const reached = reachedWith(mid);
+      if (reached) high = mid;
       else low = mid + 1;
+      next = mid === guess ? (reached ? mid - 1 : mid + 1) : undefined;
     }
     return high * direction;
   }
@@ -170,6 +177,22 @@ class FitSearch {
     this.lineEstimate ??= new LineEstimate(this.source, this.grid);
     return this.lineEstimate.lines(trackingEm);
   }
+}
+
+/**
+ * The photo lines at which the text should just reach a fit, from the passes with no photo
+ * change (`none`) and the most (`most`), both at the tracking limit: the room changes by
+ * about the same lines for every line of photo, and the text takes the lines it took where
+ * it held. Undefined when the passes do not tell.
+ */
+function figureGuess(direction: number, none: StoryPass, most: StoryPass): number | undefined {
+  const changed = Math.abs(most.settings.figureLines);
+  const perLine = Math.abs(most.capacity - none.capacity) / changed;
+  if (!(perLine > 0)) return undefined;
+  // Shrinking photos: the text most's room held must fit. Growing: the room must close to a line of it.
+  const text = direction < 0 ? most.used : none.used;
+  const gap = direction < 0 ? text - none.capacity : none.capacity - text - 1;
+  return Math.max(1, Math.ceil(gap / perLine - 1e-9));
 }
 
 /** Fewer lines over first, then fewer empty, then the smaller change. */
