@@ -1,5 +1,5 @@
-import { contentChars, isSingleCharLine } from './line-checks.js';
-import { readLastLines, type TextLine } from './read-lines.js';
+import { contentChars } from './line-checks.js';
+import { endsWithLoneChar, readLastLines, type TextLine } from './read-lines.js';
 import { isTextBlock } from './text-blocks.js';
 
 /**
@@ -26,9 +26,11 @@ const nested = (el: Element) => isTextBlock(el);
 
 const lastTwo = (block: Element): TextLine[] => readLastLines(block, 2, nested);
 
-function hasLoneLastLine(block: Element): { lines: TextLine[]; lone: boolean } {
-  const lines = lastTwo(block);
-  return { lines, lone: lines.length === 2 && isSingleCharLine(lines[1]!.text) };
+const isContent = (char: string) => contentChars(char).length > 0;
+
+/** The last line holds one character alone (see isSingleCharLine). */
+function hasLoneLastLine(block: Element): boolean {
+  return endsWithLoneChar(block, isContent, nested);
 }
 
 /**
@@ -56,10 +58,9 @@ export function fixLastLines(blocks: HTMLElement[]): (LastLineFix | undefined)[]
 
 function fixLastLinesTogether(blocks: HTMLElement[]): (LastLineFix | undefined)[] {
   const fixes: (LastLineFix | undefined)[] = blocks.map(() => undefined);
-  const lone = blocks.flatMap((block, i) => {
-    const { lines, lone } = hasLoneLastLine(block);
-    return lone ? [{ block, i, lines, original: block.style.letterSpacing, height: block.getBoundingClientRect().height }] : [];
-  });
+  const lone = blocks.flatMap((block, i) =>
+    hasLoneLastLine(block) ? [{ block, i, lines: lastTwo(block), original: block.style.letterSpacing, height: block.getBoundingClientRect().height }] : [],
+  );
   let open = lone;
   for (let step = 1; open.length > 0 && step * STEP_EM <= MAX_TIGHTEN_EM + 1e-9; step++) {
     const amountEm = Math.round(step * STEP_EM * 100) / 100;
@@ -68,7 +69,7 @@ function fixLastLinesTogether(blocks: HTMLElement[]): (LastLineFix | undefined)[
     // The lone character went up and the paragraph is a line shorter, or (rarely) the last
     // line gained company without the paragraph growing.
     open = open.filter(({ block, i, height }) => {
-      if (hasLoneLastLine(block).lone || block.getBoundingClientRect().height > height + 0.5) return true;
+      if (hasLoneLastLine(block) || block.getBoundingClientRect().height > height + 0.5) return true;
       fixes[i] = { fix: 'tighten', amountEm };
       return false;
     });
@@ -78,7 +79,7 @@ function fixLastLinesTogether(blocks: HTMLElement[]): (LastLineFix | undefined)[
   const heights = open.map(({ block }) => block.getBoundingClientRect().height);
   const tries = open.map(({ block, i, lines }) => ({ i, block, loosened: moveLastCharDown(block, lines) }));
   for (const [n, { i, block, loosened }] of tries.entries()) {
-    if (loosened && !hasLoneLastLine(block).lone && Math.abs(block.getBoundingClientRect().height - heights[n]!) < 0.5) {
+    if (loosened && !hasLoneLastLine(block) && Math.abs(block.getBoundingClientRect().height - heights[n]!) < 0.5) {
       fixes[i] = { fix: 'loosen', moved: loosened.moved };
       continue;
     }

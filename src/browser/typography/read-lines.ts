@@ -100,3 +100,25 @@ export function readLastLines(block: Element, count: number, nested?: (el: Eleme
   }
   return lines;
 }
+
+/**
+ * Whether `block` ends with a line of one character (plus punctuation) under another line,
+ * as isSingleCharLine on readLastLines(block, 2) says, read from the end and stopping as
+ * soon as it is known: at the second character of the last line, or the first of the line
+ * before. A few character boxes instead of two lines of them, for every paragraph and step.
+ */
+export function endsWithLoneChar(block: Element, isContent: (char: string) => boolean, nested?: (el: Element) => boolean): boolean {
+  const range = block.ownerDocument.createRange();
+  const positions = textPositions(block, nested);
+  let mid: number | undefined;
+  let content = 0;
+  for (let i = positions.length - 1; i >= 0; i--) {
+    const pos = positions[i]!;
+    const rect = charRect(range, pos);
+    if (!rect) continue;
+    if (mid === undefined) mid = rect.top + rect.height / 2;
+    else if (rect.bottom <= mid) return content === 1;
+    if (isContent(pos.char) && ++content > 1) return false;
+  }
+  return false;
+}
