@@ -4,18 +4,29 @@
  * depend on how busy the machine is. Counted in the page (a read with a mutation record
  * pending), beside Chromium's own LayoutCount for the whole load.
  *
+ * With `--cpu`, each page is also loaded again, uncounted, and the main thread's CPU time
+ * from the end of font loading to the end of the layout (what report.json's `render.layout`
+ * times on the wall clock) is read from a Chromium trace: on a busy machine the wall clock
+ * mostly measures the other processes, CPU time much less so. Median of `--rounds` loads.
+ * Works for pages built by an older tree too (`--html`): it hooks the page's __presswork
+ * state, which every version sets, rather than code of its own in the page.
+ *
  *   npx tsx src/cli.ts build articles/2026-11-26 --proof-only
- *   npx tsx src/bench/layout-reads.ts articles/2026-11-26 [--html output/2026-11-26/html] [--by-caller]
+ *   npx tsx src/bench/layout-reads.ts articles/2026-11-26 [--html output/2026-11-26/html] [--by-caller] [--cpu [--rounds 3]]
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Browser } from 'puppeteer-core';
 import { launchChromium, restrictToOrigin } from '../render/chromium.js';
 import { waitForLayout } from '../render/wait-for-layout.js';
 import { startStaticServer } from '../render/static-server.js';
 import { staticMounts } from '../pipeline/prepare-edition.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { html: { type: 'string' }, 'by-caller': { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { html: { type: 'string' }, 'by-caller': { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+});
 const editionDir = resolve(positionals[0] ?? 'articles/2026-11-26');
 const htmlDir = resolve(values.html ?? `output/${basename(editionDir)}/html`);
 if (!existsSync(htmlDir)) {
@@ -44,6 +55,42 @@ const COUNTER = `(() => {
   window.getComputedStyle = function (...args) { count(); return style.apply(window, args); };
 })();`;
 
+/**
+ * Runs in the page before its scripts: a trace mark when the layout starts (the state gets
+ * its `marks`, right after the fonts) and when it ends (phase `laid-out`).
+ */
+const LAYOUT_MARKS = `(() => {
+  let state;
+  Object.defineProperty(window, '__presswork', { configurable: true, get() { return state; }, set(value) {
+    state = value;
+    for (const [name, marks] of [['marks', () => true], ['phase', (v) => v === 'laid-out']]) {
+      let kept = value[name];
+      Object.defineProperty(value, name, { configurable: true, enumerable: true, get() { return kept; }, set(v) { if (marks(v)) console.timeStamp('pw-' + name); kept = v; } });
+    }
+  } });
+})();`;
+
+/** Main-thread CPU ms of one load's layout, from the trace's thread clock at the two marks. */
+async function layoutCpuMs(browser: Browser, origin: string, id: string): Promise<number> {
+  const tab = await browser.newPage();
+  try {
+    await restrictToOrigin(tab, origin);
+    await tab.evaluateOnNewDocument(LAYOUT_MARKS);
+    await tab.tracing.start({ categories: ['devtools.timeline'] });
+    // No ?layout-only: an older page may not know it; the layout is over before pagination starts.
+    await tab.goto(`${origin}/html/${id}.html`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => ['laid-out', 'paginating', 'done', 'failed'].includes((window as unknown as { __presswork?: { phase: string } }).__presswork?.phase ?? ''), { timeout: 180_000, polling: 50 });
+    const trace = await tab.tracing.stop();
+    const events = (JSON.parse(Buffer.from(trace!).toString()) as { traceEvents: { name: string; tts?: number; args?: { data?: { message?: string } } }[] }).traceEvents;
+    const mark = (name: string) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === name)?.tts;
+    const [start, end] = [mark('pw-marks'), mark('pw-phase')];
+    if (start === undefined || end === undefined) throw new Error(`${id}: no layout marks in the trace`);
+    return (end - start) / 1000;
+  } finally {
+    await tab.close();
+  }
+}
+
 const pageIds = ['A1', 'A2', 'A3', 'A4'].filter((id) => existsSync(resolve(htmlDir, `${id}.html`)));
 const server = await startStaticServer({ mounts: staticMounts(editionDir, htmlDir) });
 const browser = await launchChromium({});
@@ -66,6 +113,17 @@ try {
     await tab.close();
   }
   console.log(`all   forced layouts ${total}`);
+  if (values.cpu) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const runs = new Map<string, number[]>(pageIds.map((id) => [id, []]));
+    for (let round = 0; round < Number(values.rounds); round++) for (const id of pageIds) runs.get(id)!.push(await layoutCpuMs(browser, server.origin, id));
+    let cpu = 0;
+    for (const [id, xs] of runs) {
+      cpu += median(xs);
+      console.log(`${id}  layout CPU ${median(xs).toFixed(0)} ms  (${xs.map((x) => x.toFixed(0)).join(' ')})`);
+    }
+    console.log(`all   layout CPU ${cpu.toFixed(0)} ms (sum of medians)`);
+  }
 } finally {
   await browser.close();
   await server.close();
