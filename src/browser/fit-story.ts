@@ -1,4 +1,4 @@
-import { layoutPass, PLAIN, typesetLines, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+import { layoutPass, PLAIN, showPass, typesetLines, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
 import type { BrowserGrid } from './geometry.js';
 import { LineEstimate } from './line-estimate.js';
 
@@ -164,10 +164,10 @@ class FitSearch {
     return found;
   }
 
-  /** The page shows the last pass laid out: lay the chosen one out again unless it is that one. */
+  /** The page shows the last pass laid out: show the chosen one again unless it is that one. */
   private finish(pass: StoryPass): StoryPass {
     this.lineEstimate?.dispose();
-    return pass === this.last ? pass : this.at(pass.settings);
+    return pass === this.last || showPass(this.source, pass) ? pass : this.at(pass.settings);
   }
 
   /** Body lines in one column at a tracking: as the line rules set them, or with the rules off, as the text runs. */

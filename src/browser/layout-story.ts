@@ -127,6 +127,49 @@ export function storySource(el: HTMLElement, blocks: HTMLElement[], lineRules: b
   return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules, passes: 0, ms: 0, typeset: new Map(), blockSizes: new Map() };
 }
 
+/**
+ * What a pass left in the story: its own nodes, and the style and classes it gave the
+ * story and the template's nodes (headline, byline). A later pass takes its nodes out but
+ * never changes them, so putting them back shows the pass again exactly.
+ */
+interface Scene {
+  key: string;
+  generated: Element[];
+  attributes: { node: Element; style: string | null; className: string | null }[];
+}
+
+const scenes = new WeakMap<StoryPass, Scene>();
+
+function sceneOf(el: HTMLElement, key: string): Scene {
+  const children = [...el.children];
+  const template = [el, ...children.filter((c) => !c.classList.contains(GENERATED)).flatMap((c) => [c, ...c.querySelectorAll('*')])];
+  return {
+    key,
+    generated: children.filter((c) => c.classList.contains(GENERATED)),
+    attributes: template.map((node) => ({ node, style: node.getAttribute('style'), className: node.getAttribute('class') })),
+  };
+}
+
+/**
+ * Show `pass` again, as it was laid out, without laying it out: false when it cannot be
+ * (a pass from before the story's last reset by the desk, or a copy of one).
+ */
+export function showPass(source: StorySource, pass: StoryPass): boolean {
+  if (source.last?.pass === pass) return true;
+  const scene = scenes.get(pass);
+  if (!scene) return false;
+  resetStory(source.el);
+  for (const { node, style, className } of scene.attributes) {
+    if (style === null) node.removeAttribute('style');
+    else node.setAttribute('style', style);
+    if (className === null) node.removeAttribute('class');
+    else node.setAttribute('class', className);
+  }
+  source.el.append(...scene.generated);
+  source.last = { key: scene.key, pass };
+  return true;
+}
+
 /** Take away what an earlier pass set, so that the story is as the template made it. */
 function resetStory(el: HTMLElement): void {
   for (const node of [...el.querySelectorAll(`:scope > .${GENERATED}`)]) node.remove();
@@ -285,6 +328,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
       lineFixes: fixes,
     };
     source.last = { key, pass: made };
+    scenes.set(made, sceneOf(el, key));
     return made;
   };
 
