@@ -108,6 +108,8 @@ export interface StorySource {
   typeset: Map<number, { blocks: HTMLElement[]; fixes: LineFix[]; lines: number }>;
   /** What placing the whole blocks measured, by block, box width and tracking (see placeBlocks). */
   blockSizes: Map<string, BlockSizes>;
+  /** The photos' natural heights, by photo and width (see placeFigures). */
+  figureHeights: Map<string, number>;
   /** Layout passes this story has taken, and their time in ms (report.json, to keep the fit search honest). */
   passes: number;
   ms: number;
@@ -124,7 +126,7 @@ const MIN_BODY_LINES = 2;
 
 export function storySource(el: HTMLElement, blocks: HTMLElement[], lineRules: boolean): StorySource {
   const data = JSON.parse(el.dataset.layout ?? '{}') as StoryLayoutData;
-  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules, passes: 0, ms: 0, typeset: new Map(), blockSizes: new Map() };
+  return { el, data, blocks: blocks.map((b) => b.cloneNode(true) as HTMLElement), lineRules, passes: 0, ms: 0, typeset: new Map(), blockSizes: new Map(), figureHeights: new Map() };
 }
 
 /**
@@ -262,7 +264,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     if (headBoxes[0]) byline.style.right = `${spanWidthPt(grid, headBoxes[0].cols) + grid.gutterPt}pt`;
     row += rowsFor(grid, byline.getBoundingClientRect().height);
   }
-  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines, bodyCols);
+  const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines, bodyCols, source.figureHeights);
   const bylineBox: GridBox[] = [];
   if (byline && inColumn) {
     // Wide stories open their first column with the byline (本报记者 …), as dailies set it:

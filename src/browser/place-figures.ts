@@ -19,6 +19,8 @@ export function placeFigures(
   deltaLines = 0,
   /** Columns the unplaced photos may take, from the left (those left of a vertical head). */
   bandCols = data.box.cols,
+  /** Heights in pt the photos took at their natural size, by photo and width, kept across passes. */
+  naturalPt = new Map<string, number>(),
 ): { boxes: GridBox[]; changedLines: number } {
   const pitch = grid.linePitchPt;
   const placed: GridBox[] = [];
@@ -37,7 +39,8 @@ export function placeFigures(
     const ratio = img ? Number(img.dataset.height) / Number(img.dataset.width) || 2 / 3 : 0;
     figure.style.width = `${width}pt`;
     if (img) img.style.height = `${width * ratio}pt`;
-    const natural = figure.getBoundingClientRect().height / PX_PER_PT;
+    const natural = naturalPt.get(`${index}|${width}`) ?? figure.getBoundingClientRect().height / PX_PER_PT;
+    naturalPt.set(`${index}|${width}`, natural);
     const captionPt = natural - (img ? width * ratio : 0);
     // At least half a line of air between the caption and the text below.
     let rows = Math.ceil((natural + pitch / 2) / pitch);
