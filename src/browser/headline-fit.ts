@@ -86,33 +86,82 @@ export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: He
   return fit;
 }
 
+/**
+ * What measuring a title found, by headline and what decides it (as for keptFits, without
+ * the limits): its template size and width, and at each size its lines, rows and fill. A
+ * measure depends on the size alone, so other limits choose again from these, unmeasured.
+ */
+interface Measured {
+  naturalPx?: number;
+  clientWidth?: number;
+  sizes: Map<number, ReturnType<Measure>>;
+  fills: Map<number, number>;
+}
+
+const measuredTitles = new WeakMap<HTMLElement, Map<string, Measured>>();
+
+function measuredFor(headline: HTMLElement): Measured {
+  const story = headline.parentElement;
+  const key = JSON.stringify([story?.style.width, story?.className, headline.style.paddingTop]);
+  const byKey = measuredTitles.get(headline) ?? new Map<string, Measured>();
+  measuredTitles.set(headline, byKey);
+  const known = byKey.get(key) ?? { sizes: new Map(), fills: new Map() };
+  byKey.set(key, known);
+  return known;
+}
+
 function measureHeadline(headline: HTMLElement, title: HTMLElement | null, grid: BrowserGrid, limits: HeadlineLimits): HeadlineFit {
   const pitchPx = grid.linePitchPt * PX_PER_PT;
   const measureRows = () => rowsFor(grid, headline.getBoundingClientRect().height + pitchPx / 3);
   if (!title) return { rows: measureRows(), sizePt: 0, naturalPt: 0, lines: 0, maxLines: limits.maxLines };
+  const measured = measuredFor(headline);
   // A given size is taken as given: the computed one is off by CSS px rounding.
-  const naturalPt = limits.givenPt ?? parseFloat(getComputedStyle(title).fontSize) / PX_PER_PT;
+  measured.naturalPx ??= parseFloat(getComputedStyle(title).fontSize);
+  const naturalPt = limits.givenPt ?? measured.naturalPx / PX_PER_PT;
   const scale = headlineScale(naturalPt, limits.givenPt);
-  const measure = (sizePt: number) => {
+  const setSize = (sizePt: number) => {
     title.style.fontSize = `${sizePt}pt`;
     // Above 36 pt the glyphs reach far enough past a 1.3 line to touch the kicker: pad them.
     title.style.paddingBlock = sizePt > LARGE_PT ? '0.08em' : '';
+  };
+  // The size the search last measured, which the fill is read at (the title is set at `shown`).
+  let current: number | undefined;
+  let shown: number | undefined;
+  const measure = (sizePt: number) => {
+    current = sizePt;
+    const known = measured.sizes.get(sizePt);
+    if (known) return known;
+    setSize(sizePt);
+    shown = sizePt;
     const lineHeight = parseFloat(getComputedStyle(title).lineHeight);
     const padding = parseFloat(getComputedStyle(title).paddingTop) * 2;
     const lines = Math.round((title.getBoundingClientRect().height - padding) / lineHeight);
     const tooWide = title.scrollWidth > title.clientWidth + 1;
-    return { sizePt, lines, rows: measureRows(), tooWide };
+    const made = { sizePt, lines, rows: measureRows(), tooWide };
+    measured.sizes.set(sizePt, made);
+    return made;
+  };
+  const filled = () => {
+    const known = measured.fills.get(current!);
+    if (known !== undefined) return known;
+    if (shown !== current) setSize(current!);
+    shown = current;
+    const made = fill(title);
+    measured.fills.set(current!, made);
+    return made;
   };
   const fits = (m: ReturnType<typeof measure>) => !m.tooWide && m.lines <= limits.maxLines && m.rows <= limits.maxRows;
-  const key = `${title.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}|${limits.grow !== false}|${limits.givenPt ?? ''}`;
+  measured.clientWidth ??= title.clientWidth;
+  const key = `${measured.clientWidth}|${limits.maxRows}|${limits.maxLines}|${limits.shift ?? 0}|${limits.grow !== false}|${limits.givenPt ?? ''}`;
   const known = chosenSizes.get(title)?.get(key);
-  let index = known === undefined ? chooseSize(scale, naturalPt, measure, fits, () => fill(title), limits.shift ?? 0, limits.grow !== false) : scale.indexOf(known);
+  let index = known === undefined ? chooseSize(scale, naturalPt, measure, fits, filled, limits.shift ?? 0, limits.grow !== false) : scale.indexOf(known);
   if (known === undefined) {
     const sizes = chosenSizes.get(title) ?? new Map<string, number>();
     sizes.set(key, index >= 0 ? scale[index]! : -1);
     chosenSizes.set(title, sizes);
   }
   const chosen = measure(scale[index >= 0 ? index : scale.length - 1]!);
+  setSize(chosen.sizePt);
   const result: HeadlineFit = { rows: chosen.rows, sizePt: chosen.sizePt, naturalPt, lines: chosen.lines, maxLines: limits.maxLines };
   if (index < 0) {
     result.overflow = chosen.tooWide
