@@ -12,20 +12,6 @@ const FILLED = 0.85;
 /** The size chosen for a headline at a box width and limits, kept across layout passes. */
 const chosenSizes = new WeakMap<HTMLElement, Map<string, number>>();
 
-/** A fitted headline as a pass left it: what fitHeadline returned and the styles it set. */
-interface KeptFit {
-  fit: HeadlineFit;
-  fontSize: string;
-  paddingBlock: string;
-}
-
-/**
- * Fitted headlines by what decides them (the story's width and classes, the air above the
- * head, the limits), kept across layout passes: a pass that asks again sets the same styles
- * without measuring the title at all.
- */
-const keptFits = new WeakMap<HTMLElement, Map<string, KeptFit>>();
-
 /** The smallest size a headline steps down to before it is an error. */
 export const MIN_HEADLINE_PT = 14;
 
@@ -62,34 +48,10 @@ export function headlineScale(naturalPt: number, givenPt?: number): number[] {
 }
 
 /**
- * Size the headline to its box: the template's (or the given) size when the title keeps to
- * the box's width and `maxLines`, else the next sizes down the house scale. The block takes whole body lines
- * (plus a third of a line of air under it) and, when nothing fits, is clipped to its rows
- * so that it never prints over the text below.
- */
-export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: HeadlineLimits): HeadlineFit {
-  const title = headline.querySelector<HTMLElement>('.title');
-  const story = headline.parentElement;
-  if (!title || !story) return measureHeadline(headline, title, grid, limits);
-  const key = JSON.stringify([story.style.width, story.className, headline.style.paddingTop, limits]);
-  const kept = keptFits.get(headline) ?? new Map<string, KeptFit>();
-  keptFits.set(headline, kept);
-  const known = kept.get(key);
-  if (known) {
-    title.style.fontSize = known.fontSize;
-    title.style.paddingBlock = known.paddingBlock;
-    if (known.fit.overflow) headline.style.overflow = 'hidden';
-    return { ...known.fit };
-  }
-  const fit = measureHeadline(headline, title, grid, limits);
-  kept.set(key, { fit: { ...fit }, fontSize: title.style.fontSize, paddingBlock: title.style.paddingBlock });
-  return fit;
-}
-
-/**
- * What measuring a title found, by headline and what decides it (as for keptFits, without
- * the limits): its template size and width, and at each size its lines, rows and fill. A
- * measure depends on the size alone, so other limits choose again from these, unmeasured.
+ * What measuring a title found, kept across layout passes by headline and what decides it
+ * (the story's width and classes, the air above the head): its template size and width,
+ * and at each size its lines, rows and fill. A measure depends on the size alone, so a
+ * pass with the same or other limits chooses again from these, unmeasured.
  */
 interface Measured {
   naturalPx?: number;
@@ -110,8 +72,15 @@ function measuredFor(headline: HTMLElement): Measured {
   return known;
 }
 
-function measureHeadline(headline: HTMLElement, title: HTMLElement | null, grid: BrowserGrid, limits: HeadlineLimits): HeadlineFit {
+/**
+ * Size the headline to its box: the template's (or the given) size when the title keeps to
+ * the box's width and `maxLines`, else the next sizes down the house scale. The block takes whole body lines
+ * (plus a third of a line of air under it) and, when nothing fits, is clipped to its rows
+ * so that it never prints over the text below.
+ */
+export function fitHeadline(headline: HTMLElement, grid: BrowserGrid, limits: HeadlineLimits): HeadlineFit {
   const pitchPx = grid.linePitchPt * PX_PER_PT;
+  const title = headline.querySelector<HTMLElement>('.title');
   const measureRows = () => rowsFor(grid, headline.getBoundingClientRect().height + pitchPx / 3);
   if (!title) return { rows: measureRows(), sizePt: 0, naturalPt: 0, lines: 0, maxLines: limits.maxLines };
   const measured = measuredFor(headline);
