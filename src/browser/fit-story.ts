@@ -40,6 +40,8 @@ class FitSearch {
   private last: StoryPass;
   /** Passes by the settings asked for: the search may ask for one twice, the page need not lay it twice. */
   private readonly known = new Map<string, StoryPass>();
+  /** The settings every pass starts from (those of the plain pass): the keys of `known`. */
+  private readonly plainSettings: StorySettings;
 
   private lineEstimate?: LineEstimate;
 
@@ -55,8 +57,6 @@ class FitSearch {
     this.plainSettings = plain.settings;
     this.known.set(JSON.stringify(plain.settings), plain);
   }
-
-  private readonly plainSettings: StorySettings;
 
   run(): StoryPass {
     const direction = this.best.rest.length > 0 ? -1 : 1;
