@@ -262,7 +262,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     byline.classList.remove('byline-in-column');
     byline.style.top = `${row * pitch}pt`;
     if (headBoxes[0]) byline.style.right = `${spanWidthPt(grid, headBoxes[0].cols) + grid.gutterPt}pt`;
-    row += rowsFor(grid, byline.getBoundingClientRect().height);
+    row += bylineRows(el, byline, grid);
   }
   const { boxes: figures, changedLines } = placeFigures(el, grid, data, blocks.filter((b) => b.tagName === 'FIGURE').map(own), row, settings.figureLines, bodyCols, source.figureHeights);
   const bylineBox: GridBox[] = [];
@@ -272,7 +272,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     // placed photos keeps it centred under the headline.
     byline.classList.add('byline-in-column');
     byline.style.width = `${grid.columnWidthPt}pt`;
-    const rows = rowsFor(grid, byline.getBoundingClientRect().height);
+    const rows = bylineRows(el, byline, grid);
     let top = row;
     while (figures.some((f) => f.col === 0 && top >= f.row && top < f.row + f.rows)) top++;
     byline.style.top = `${top * pitch}pt`;
@@ -361,6 +361,18 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     return layoutPass(source, grid, { ...settings, growHeadline: false }, options);
   }
   return pass(rest, false);
+}
+
+/** Lines a byline takes, by what sets its width (the story's, its own class, right and width), kept across passes. */
+const bylineLines = new WeakMap<HTMLElement, Map<string, number>>();
+
+function bylineRows(story: HTMLElement, byline: HTMLElement, grid: BrowserGrid): number {
+  const key = JSON.stringify([story.style.width, story.className, byline.className, byline.style.right, byline.style.width]);
+  const known = bylineLines.get(byline) ?? new Map<string, number>();
+  bylineLines.set(byline, known);
+  const rows = known.get(key) ?? rowsFor(grid, byline.getBoundingClientRect().height);
+  known.set(key, rows);
+  return rows;
 }
 
 /**
