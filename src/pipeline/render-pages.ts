@@ -162,7 +162,9 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       let laidOut = () => undefined as void;
       const early = new Promise<void>((resolve) => (laidOut = resolve));
       const done = renderOne(pageId, laidOut);
-      handedOver.set(pageId, Promise.race([early, done]));
+      const handed = Promise.race([early, done]);
+      handed.catch(() => undefined); // a cancelled page's failure is the worker's to report, not each waiter's
+      handedOver.set(pageId, handed);
       await done;
     }
   };
