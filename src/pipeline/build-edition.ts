@@ -18,7 +18,7 @@ import { acquireOutputLock } from '../util/output-lock.js';
 import { pageOutcomes } from './page-outcomes.js';
 import { createPageFontSubsetter } from './page-fonts.js';
 import { selectPages, type PageSelection } from './page-selection.js';
-import { recordChanges } from './record-changes.js';
+import { startChangeRecorder, type ChangeRecorder } from './record-changes.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
 import { prepareEdition, staticMounts, type PreparedEdition } from './prepare-edition.js';
 import { renderPages, type RenderPagesOptions } from './render-pages.js';
@@ -138,8 +138,9 @@ interface BuildContext {
 
 /**
  * The build under the lock, as named steps: prepare, select, render (plates start as pages
- * come), merge the proof, finish the plates, compare, verify. The steps return what they
- * found; the report is filled in here, and only here.
+ * come, and so do the pages' images for changes.html), merge the proof, finish the plates,
+ * compare, verify. The steps return what they found; the report is filled in here and in
+ * buildSelection only.
  */
 async function buildLocked(ctx: BuildContext, report: EditionReport, files: VFile[]): Promise<void> {
   const { config } = ctx;
@@ -154,7 +155,29 @@ async function buildLocked(ctx: BuildContext, report: EditionReport, files: VFil
   const selection = selectPages(edition, config);
   if (config.shard) report.shard = { ...config.shard, pages: selection.ids };
   const plating = config.proofOnly ? undefined : startPlates(ctx, edition);
-  const rendered = await renderSelection(ctx, prepared, selection, plating);
+  const changes = startChangeRecorder(ctx.outDir, config.signal);
+  try {
+    await buildSelection(ctx, report, prepared, selection, plating, changes);
+  } finally {
+    await changes.discard();
+  }
+}
+
+/** Render the selected pages, then merge the proof, finish the plates, compare and verify. */
+async function buildSelection(
+  ctx: BuildContext,
+  report: EditionReport,
+  prepared: PreparedEdition,
+  selection: PageSelection,
+  plating: PlateMaker | undefined,
+  changes: ChangeRecorder,
+): Promise<void> {
+  const { config } = ctx;
+  const { edition } = prepared;
+  const rendered = await renderSelection(ctx, prepared, selection, plating, (pageId, pdf, hash) => {
+    plating?.add(pageId, pdf, hash);
+    changes.add(pageId, pdf, hash);
+  });
   const outcome = pageOutcomes(selection.pages, rendered.results, ctx.dir, edition, ctx.outDir);
   report.pages = outcome.pages;
   Object.assign(report.timings, outcome.timings);
@@ -182,7 +205,7 @@ async function buildLocked(ctx: BuildContext, report: EditionReport, files: VFil
     messages.push(...plates.messages);
   }
   if (proof) {
-    report.changes = await ctx.time('changes', () => recordChanges(selection.pages, rendered.results, ctx.outDir, edition.config.paper, prepared.view.dateText, report.builtAt));
+    report.changes = await ctx.time('changes', () => changes.record(selection.pages, rendered.results, edition.config.paper, prepared.view.dateText, report.builtAt));
     throwIfCancelled(config.signal);
     report.verify = await verifyProof(ctx, proof.bytes, selection, expectedText(selection.pages, rendered.results, prepared.storyText));
     messages.push(...missingTextMessages(report.verify));
@@ -202,8 +225,17 @@ function startPlates(ctx: BuildContext, edition: Edition): PlateMaker {
   );
 }
 
-/** Write the page documents and their fonts, serve them on 127.0.0.1 and render the selected pages. */
-async function renderSelection(ctx: BuildContext, prepared: PreparedEdition, selection: PageSelection, plating: PlateMaker | undefined) {
+/**
+ * Write the page documents and their fonts, serve them on 127.0.0.1 and render the selected
+ * pages; `onPdf` hears of each page PDF as it is written (plates and change images start on it).
+ */
+async function renderSelection(
+  ctx: BuildContext,
+  prepared: PreparedEdition,
+  selection: PageSelection,
+  plating: PlateMaker | undefined,
+  onPdf: (pageId: string, pdf: string, hash: string | undefined) => void,
+) {
   const { config, options } = ctx;
   const htmlDir = join(ctx.outDir, 'html');
   const pagesDir = join(ctx.outDir, 'pages');
@@ -231,7 +263,7 @@ async function renderSelection(ctx: BuildContext, prepared: PreparedEdition, sel
         hooks: options.hooks,
         renderer: options.renderer,
         onPage: options.onPage,
-        onPdf: plating && ((pageId, pdf, hash) => plating.add(pageId, pdf, hash)),
+        onPdf,
         signal: config.signal,
       }),
     );

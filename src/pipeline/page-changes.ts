@@ -39,12 +39,17 @@ export interface ComparePagesOptions {
 
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
-export async function comparePages(pages: readonly PageImageInput[], options: ComparePagesOptions): Promise<PageChange[]> {
+/** `renderedAhead` gives a page's image from `renderPageImage`, when one was started for it. */
+export async function comparePages(
+  pages: readonly PageImageInput[],
+  options: ComparePagesOptions,
+  renderedAhead?: (page: PageImageInput) => Promise<string | undefined> | undefined,
+): Promise<PageChange[]> {
   await mkdir(options.changesDir, { recursive: true });
   const results: PageChange[] = new Array(pages.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < pages.length; i = next++) results[i] = await comparePage(pages[i]!, options);
+    for (let i = next++; i < pages.length; i = next++) results[i] = await comparePage(pages[i]!, options, renderedAhead?.(pages[i]!));
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 2, pages.length)) }, worker));
   return results;
@@ -56,15 +61,27 @@ export function changeImagePaths(changesDir: string, id: string) {
   return { after: `${base}.png`, before: `${base}.prev.png`, diff: `${base}.diff.png`, hash: `${base}.hash` };
 }
 
-export async function comparePage(page: PageImageInput, options: ComparePagesOptions): Promise<PageChange> {
+/**
+ * The page's image for this build, rendered ahead (while other pages still render) as a temp
+ * PNG in the changes folder; undefined when the page hash says the kept image is still right.
+ * Hand it to `comparePage`, which renames or removes it.
+ */
+export async function renderPageImage(page: PageImageInput, options: ComparePagesOptions): Promise<string | undefined> {
+  await mkdir(options.changesDir, { recursive: true });
+  return (await keptImageIsCurrent(page, options)) ? undefined : renderPng(page.pdf, options);
+}
+
+export async function comparePage(page: PageImageInput, options: ComparePagesOptions, rendered?: Promise<string | undefined>): Promise<PageChange> {
   const paths = changeImagePaths(options.changesDir, page.id);
-  const lastHash = await readFile(paths.hash, 'utf8').catch(() => undefined);
-  if (page.hash && lastHash === page.hash && (await exists(paths.after))) {
+  // A render made ahead that failed is made again here, where its error is reported.
+  const ahead = await rendered?.catch(() => undefined);
+  if (await keptImageIsCurrent(page, options)) {
+    if (ahead) await rm(ahead, { force: true });
     await rm(paths.diff, { force: true });
     return { page: page.id, status: 'unchanged', changedPercent: 0, changedPixels: 0, before: paths.after, after: paths.after, diff: null };
   }
 
-  const fresh = await renderPng(page.pdf, options);
+  const fresh = ahead ?? (await renderPng(page.pdf, options));
   try {
     const previous = await readPng(paths.after);
     let change: PageChange;
@@ -94,6 +111,13 @@ export async function comparePage(page: PageImageInput, options: ComparePagesOpt
   } finally {
     await rm(fresh, { force: true });
   }
+}
+
+async function keptImageIsCurrent(page: PageImageInput, options: ComparePagesOptions): Promise<boolean> {
+  if (!page.hash) return false;
+  const paths = changeImagePaths(options.changesDir, page.id);
+  const lastHash = await readFile(paths.hash, 'utf8').catch(() => undefined);
+  return lastHash === page.hash && (await exists(paths.after));
 }
 
 /** Render page 1 of `pdf` to a temp PNG in the changes folder; the caller renames or removes it. */

@@ -1,32 +1,70 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadedPage } from '../edition/load-edition.js';
 import type { EditionReport } from '../report/edition-report.js';
+import { createLimiter } from '../util/limiter.js';
 import { adClients } from './page-ads.js';
+import type { PageImageInput } from './page-changes.js';
 import type { PageResult } from './render-pages.js';
 
-/** Compare each page with the previous build's image; write changes.html. */
-export async function recordChanges(
-  built: LoadedPage[],
-  results: Map<string, PageResult>,
-  outDir: string,
-  paper: string,
-  dateText: string,
-  builtAt: string,
-): Promise<EditionReport['changes']> {
-  const pages = built.flatMap((p) => {
-    const result = results.get(p.config.id);
-    return result?.pdf ? [{ id: p.config.id, pdf: result.pdf, hash: result.hash }] : [];
-  });
-  // Imported when first used: sharp and pixelmatch are slow to load.
-  const [{ comparePages }, { writeChangesHtml }] = await Promise.all([import('./page-changes.js'), import('../report/changes-html.js')]);
-  const changes = await comparePages(pages, { changesDir: join(outDir, 'changes') });
-  await writeChangesHtml(changes, {
-    title: `${paper} ${dateText}`,
-    htmlPath: join(outDir, 'changes.html'),
-    labels: Object.fromEntries(built.map((p) => [p.config.id, [p.config.section, adClients(p)].filter(Boolean).join(' · ')])),
-    builtAt,
-  });
-  return changes
-    .filter((c) => c.status !== 'unchanged')
-    .map((c) => ({ page: c.page, status: c.status, changedPercent: c.changedPercent }));
+export interface ChangeRecorder {
+  /** A page's PDF is written: its image for changes.html is rendered now, while other pages still render. */
+  add(pageId: string, pdf: string, hash: string | undefined): void;
+  /** Compare each page with the previous build's image; write changes.html. */
+  record(built: LoadedPage[], results: Map<string, PageResult>, paper: string, dateText: string, builtAt: string): Promise<EditionReport['changes']>;
+  /** Remove the images rendered ahead that no comparison took (the build ended without a proof). */
+  discard(): Promise<void>;
+}
+
+interface Ahead extends PageImageInput {
+  image: Promise<string | undefined>;
+}
+
+// Imported when first used: sharp and pixelmatch are slow to load.
+const loadPageChanges = () => import('./page-changes.js');
+
+export function startChangeRecorder(outDir: string, signal?: AbortSignal): ChangeRecorder {
+  const options = { changesDir: join(outDir, 'changes'), signal };
+  const ahead = new Map<string, Ahead>();
+  // One at a time: the images are small, and Chromium needs the cores more.
+  const limit = createLimiter(1);
+  const take = (page: PageImageInput) => {
+    const made = ahead.get(page.id);
+    if (!made || made.pdf !== page.pdf || made.hash !== page.hash) return undefined;
+    ahead.delete(page.id);
+    return made.image;
+  };
+  return {
+    add(pageId, pdf, hash) {
+      const page = { id: pageId, pdf, hash };
+      const image = limit(async () => (await loadPageChanges()).renderPageImage(page, options));
+      image.catch(() => undefined); // the comparison renders it again and reports the error
+      ahead.set(pageId, { ...page, image });
+    },
+    async record(built, results, paper, dateText, builtAt) {
+      const pages = built.flatMap((p) => {
+        const result = results.get(p.config.id);
+        return result?.pdf ? [{ id: p.config.id, pdf: result.pdf, hash: result.hash }] : [];
+      });
+      const [{ comparePages }, { writeChangesHtml }] = await Promise.all([loadPageChanges(), import('../report/changes-html.js')]);
+      const changes = await comparePages(pages, options, take);
+      await writeChangesHtml(changes, {
+        title: `${paper} ${dateText}`,
+        htmlPath: join(outDir, 'changes.html'),
+        labels: Object.fromEntries(built.map((p) => [p.config.id, [p.config.section, adClients(p)].filter(Boolean).join(' · ')])),
+        builtAt,
+      });
+      return changes
+        .filter((c) => c.status !== 'unchanged')
+        .map((c) => ({ page: c.page, status: c.status, changedPercent: c.changedPercent }));
+    },
+    async discard() {
+      const left = [...ahead.values()];
+      ahead.clear();
+      await Promise.all(left.map(async ({ image }) => {
+        const path = await image.catch(() => undefined);
+        if (path) await rm(path, { force: true });
+      }));
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -24,6 +24,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** The change report's images, by name: made as pages render, never left as temporaries. */
+const changeImages = (out: string) => readdirSync(join(out, 'edition', 'changes')).sort();
+
 function options(out: string, extra: Partial<BuildOptions> = {}): BuildOptions {
   return { out, browser: getBrowser, proofOnly: true, ...extra };
 }
@@ -38,6 +41,8 @@ describe('incremental builds', () => {
     expect(first.ok).toBe(true);
     const pdfA1 = readFileSync(join(out, 'edition', 'pages', 'A1.pdf'));
     expect(launches).toBe(2);
+    expect(first.changes?.map((c) => [c.page, c.status])).toEqual([['A1', 'new'], ['A2', 'new']]);
+    expect(changeImages(out)).toEqual(['A1.hash', 'A1.png', 'A2.hash', 'A2.png']);
 
     launches = 0;
     const pages: string[] = [];
@@ -54,6 +59,7 @@ describe('incremental builds', () => {
     expect(third.changes?.map((c) => c.page)).toEqual(['A2']);
     expect(existsSync(join(out, 'edition', 'changes.html'))).toBe(true);
     expect(readFileSync(join(out, 'edition', 'changes.html'), 'utf8')).toContain('A2');
+    expect(changeImages(out)).toEqual(['A1.hash', 'A1.png', 'A2.diff.png', 'A2.hash', 'A2.png', 'A2.prev.png']);
   }, 300_000);
 });
 
@@ -64,6 +70,7 @@ describe('fault containment', () => {
     expect((await buildEdition(dir, options(out))).ok).toBe(true);
     const lastNight = statSync(join(out, 'edition', 'pages', 'A2.pdf')).mtimeMs;
     const proofBefore = readFileSync(join(out, 'edition', 'edition.pdf'));
+    const imagesBefore = changeImages(out).map((name) => [name, readFileSync(join(out, 'edition', 'changes', name)).toString('base64')]);
 
     const hang = {
       // Paged.js's preview never resolves: the page is stuck in pagination.
@@ -93,6 +100,8 @@ describe('fault containment', () => {
     expect(statSync(join(out, 'edition', 'pages', 'A2.pdf')).mtimeMs).toBe(lastNight);
     // The proof is not rewritten with a page missing: last night's stays whole.
     expect(readFileSync(join(out, 'edition', 'edition.pdf')).equals(proofBefore)).toBe(true);
+    // A1's image was made while A2 hung; with no proof it is dropped, and last night's images stay.
+    expect(changeImages(out).map((name) => [name, readFileSync(join(out, 'edition', 'changes', name)).toString('base64')])).toEqual(imagesBefore);
   }, 300_000);
 
   it('still makes the plate of a good page when another page fails', async () => {
