@@ -29,7 +29,13 @@ export async function createChromiumProfile(): Promise<ChromiumProfile> {
     remove() {
       if (removed) return;
       removed = true;
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // A helper of a killed Chromium (crashpad) may still write into it: try again shortly,
+        // never throwing from an exit handler; what is left, the next build's sweep removes.
+        void rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => undefined);
+      }
     },
   };
 }
