@@ -4,6 +4,7 @@ import type { Browser } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { markOnce } from '../util/startup-timing.js';
 import { lostBrowser } from '../render/browser-pool.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { renderPage, type PageRenderer, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
@@ -122,8 +123,11 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
     const browser = options.browser();
     browser.catch(() => undefined);
     try {
+      markOnce('first-page-start');
       const html = prepared.render({ ...singlePageView(prepared.view, pageId, handover), pageFonts: options.fonts?.href(pageId) });
+      markOnce('first-page-html');
       const fonts = (await options.fonts?.write(pageId, html)) ?? [];
+      markOnce('first-page-fonts');
       await writeFileAtomic(join(options.htmlDir, `${pageId}.html`), withFontPreloads(html, fonts));
       // A page with jumps hands its overflow on as soon as it is laid out.
       const onLaidOut = (text: Record<string, string>) => {
