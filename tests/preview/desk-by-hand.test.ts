@@ -9,7 +9,7 @@ import { launchChromium } from '../../src/render/chromium.js';
 import type { DeskState } from '../../src/server/desk-types.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
 import { runCli } from '../helpers/run-cli.js';
-import { boxRect, cellPoint, emptyPage, gridStep, rectOf } from './desk-fixture.js';
+import { boxRect, cellPoint, emptyPage, gridStep, rectOf, waitForFile as waitForYaml } from './desk-fixture.js';
 import { SAMPLE, startFixture, type PreviewFixture } from './preview-fixture.js';
 
 // The issue's done-when: a page of the sample laid out by hand in the browser, from an empty
@@ -27,15 +27,7 @@ let work: string;
 const yamlPath = () => join(fixture.editionDir, 'edition.yaml');
 const yaml = () => readFile(yamlPath(), 'utf8');
 
-async function waitForFile(change: (text: string) => boolean, timeout = 60_000): Promise<string> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const text = await yaml();
-    if (change(text)) return text;
-    if (Date.now() > until) throw new Error(`edition.yaml did not change as expected:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitForFile = (change: (text: string) => boolean, timeout = 60_000) => waitForYaml(yamlPath(), change, timeout);
 
 /** The desk has the file's layout: its state names the file's hash, no write is pending, a box is drawn for `key`. */
 async function settled(key: string): Promise<void> {

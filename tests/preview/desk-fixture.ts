@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { PreviewServerOptions } from '../../src/server/preview-server.js';
@@ -93,4 +93,15 @@ export async function cellPoint(tab: Page, grid: PreviewGrid, col: number, row: 
     x: area.x + grid.typeArea.left * (96 / 72) * scale + (col - 0.5) * step.col,
     y: area.y + grid.typeArea.top * (96 / 72) * scale + (row - 0.5) * step.row,
   };
+}
+
+/** Poll `path` until its text passes `change`; the text it reached. */
+export async function waitForFile(path: string, change: (text: string) => boolean, timeout = 30_000): Promise<string> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const text = await readFile(path, 'utf8');
+    if (change(text)) return text;
+    if (Date.now() > until) throw new Error(`${path} did not change as expected:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

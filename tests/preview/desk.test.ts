@@ -6,7 +6,7 @@ import { prepareEdition } from '../../src/pipeline/prepare-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import { messagesFromFiles } from '../../src/report/messages.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
-import { boxRect, cellPoint, DESK_YAML, gridStep, rectOf, startDeskFixture } from './desk-fixture.js';
+import { boxRect, cellPoint, DESK_YAML, gridStep, rectOf, waitForFile as waitForYaml, startDeskFixture } from './desk-fixture.js';
 import type { PreviewFixture } from './preview-fixture.js';
 
 // The layout desk in real Chromium: real drags with Puppeteer's mouse on a preview of a
@@ -24,15 +24,7 @@ const liveFit = (story: string) => tab.evaluate((id) => window.__pwDeskProbe.fit
 const saves = () => tab.evaluate(() => window.__pwDeskProbe.saves);
 const shownVersion = () => tab.evaluate(() => window.__pwDeskProbe.shownVersion);
 
-async function waitForFile(change: (text: string) => boolean, timeout = 30_000): Promise<string> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const text = await yaml();
-    if (change(text)) return text;
-    if (Date.now() > until) throw new Error(`edition.yaml did not change as expected:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitForFile = (change: (text: string) => boolean, timeout = 30_000) => waitForYaml(yamlPath, change, timeout);
 
 /** Wait until the desk's page document is page `id`'s (after a change of page). */
 async function waitForDeskPage(id: string): Promise<void> {
