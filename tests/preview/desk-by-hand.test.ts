@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/render/chromium.js';
 import type { DeskState } from '../../src/server/desk-types.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
 import { runCli } from '../helpers/run-cli.js';
-import { boxRect, cellPoint, emptyPage, gridStep, rectOf, waitForFile as waitForYaml } from './desk-fixture.js';
-import { SAMPLE, startFixture, type PreviewFixture } from './preview-fixture.js';
+import { boxRect, cellPoint, emptyPage, gridStep, openDesk, rectOf, waitForFile as waitForYaml } from './desk-fixture.js';
+import { openPreviewTab, SAMPLE, startFixture, type PreviewFixture } from './preview-fixture.js';
 
 // The issue's done-when: a page of the sample laid out by hand in the browser, from an empty
 // page and the tray, gives the same edition.yaml and the same plate as the typed one. Page A4:
@@ -102,24 +101,10 @@ async function deskBox(key: string): Promise<{ col: number; cols: number; row: n
 beforeAll(async () => {
   typed = await readFile(join(SAMPLE, 'edition.yaml'), 'utf8');
   fixture = await startFixture({}, (dir) => writeFile(join(dir, 'edition.yaml'), emptyPage(typed, 'A4')));
-  browser = await launchChromium();
-  tab = await browser.newPage();
-  await tab.setViewport({ width: 1400, height: 1000 });
-  await fixture.preview.ready;
+  ({ browser, tab } = await openPreviewTab(fixture, { width: 1400, height: 1000 }));
   grid = fixture.preview.builder.snapshot().grid!;
-  await tab.goto(`${fixture.preview.url}page/A4`);
-  await tab.waitForSelector('.pw-toolbar');
-  await tab.keyboard.press('w'); // the whole page in view
-  await tab.keyboard.press('e');
-  await tab.waitForFunction(() => window.__pwDeskProbe?.shownVersion > 0 && window.__pwDeskProbe.ready && document.querySelector('.pw-tray-item'), { timeout: 180_000, polling: 100 });
-  // The zoom to the whole page has settled: cells are where the drops will aim.
-  let last = '';
-  for (let tries = 0; tries < 40; tries++) {
-    const now = JSON.stringify(await cellPoint(tab, grid, 8, 99));
-    if (now === last) break;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  // Settled when the cells are where the drops will aim.
+  await openDesk(tab, fixture, 'A4', '.pw-tray-item', () => cellPoint(tab, grid, 8, 99));
 }, 240_000);
 
 afterAll(async () => {

@@ -44,6 +44,25 @@ pages:
           - {col: 1, cols: 2, row: 8, rows: 12}
 `;
 
+/**
+ * Page `id` in the desk, the whole page in view, once `drawn` (a selector) is on it and the
+ * zoom has settled: `aim` reads where the first drag or drop will aim until it stops moving.
+ */
+export async function openDesk(tab: Page, fixture: PreviewFixture, id: string, drawn: string, aim: () => Promise<unknown>): Promise<void> {
+  await tab.goto(`${fixture.preview.url}page/${id}`);
+  await tab.waitForSelector('.pw-toolbar');
+  await tab.keyboard.press('w'); // the whole page in view
+  await tab.keyboard.press('e');
+  await tab.waitForFunction((selector) => window.__pwDeskProbe?.shownVersion > 0 && window.__pwDeskProbe.ready && document.querySelector(selector), { timeout: 180_000, polling: 100 }, drawn);
+  let last = '';
+  for (let tries = 0; tries < 40; tries++) {
+    const now = JSON.stringify(await aim());
+    if (now === last) break;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
 export async function startDeskFixture(options: Partial<PreviewServerOptions> = {}): Promise<PreviewFixture> {
   return startFixture(options, (editionDir) => writeFile(join(editionDir, 'edition.yaml'), DESK_YAML));
 }

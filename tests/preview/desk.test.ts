@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import type { Browser, KeyInput, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prepareEdition } from '../../src/pipeline/prepare-edition.js';
-import { launchChromium } from '../../src/render/chromium.js';
 import { messagesFromFiles } from '../../src/report/messages.js';
 import type { PreviewGrid } from '../../src/server/preview-state.js';
-import { boxRect, cellPoint, DESK_YAML, gridStep, rectOf, waitForFile as waitForYaml, startDeskFixture } from './desk-fixture.js';
-import type { PreviewFixture } from './preview-fixture.js';
+import { boxRect, cellPoint, DESK_YAML, gridStep, openDesk, rectOf, waitForFile as waitForYaml, startDeskFixture } from './desk-fixture.js';
+import { openPreviewTab, type PreviewFixture } from './preview-fixture.js';
 
 // The layout desk in real Chromium: real drags with Puppeteer's mouse on a preview of a
 // copy of the sample's stories (see desk-fixture.ts), and what they write to edition.yaml.
@@ -75,24 +74,10 @@ async function select(key: string): Promise<void> {
 beforeAll(async () => {
   fixture = await startDeskFixture();
   yamlPath = join(fixture.editionDir, 'edition.yaml');
-  browser = await launchChromium();
-  tab = await browser.newPage();
-  await tab.setViewport({ width: 1400, height: 1000 });
-  await fixture.preview.ready;
+  ({ browser, tab } = await openPreviewTab(fixture, { width: 1400, height: 1000 }));
   grid = fixture.preview.builder.snapshot().grid!;
-  await tab.goto(`${fixture.preview.url}page/A1`);
-  await tab.waitForSelector('.pw-toolbar');
-  await tab.keyboard.press('w'); // the whole page in view
-  await tab.keyboard.press('e');
-  await tab.waitForFunction(() => window.__pwDeskProbe?.shownVersion > 0 && window.__pwDeskProbe.ready && document.querySelector('[data-key="story-news-laonian-shitang"]'), { timeout: 180_000, polling: 100 });
-  // The zoom to the whole page has settled: the box is where the first drag will grab it.
-  let last = '';
-  for (let tries = 0; tries < 40; tries++) {
-    const now = JSON.stringify(await boxRect(tab, STORY));
-    if (now === last) break;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  // Settled when the story's box is where the first drag will grab it.
+  await openDesk(tab, fixture, 'A1', `[data-key="${STORY}"]`, () => boxRect(tab, STORY));
 }, 240_000);
 
 // A failed test must not leave the button down for the next one.

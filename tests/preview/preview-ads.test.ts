@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/render/chromium.js';
-import { startFixture, type PreviewFixture } from './preview-fixture.js';
+import { openPreviewTab, startFixture, type PreviewFixture } from './preview-fixture.js';
 
 // Real Chromium against a running preview of a copy of the sample, whose A4 carries two supplied ads.
 
@@ -12,10 +11,7 @@ let tab: Page;
 
 beforeAll(async () => {
   fixture = await startFixture();
-  browser = await launchChromium();
-  tab = await browser.newPage();
-  await tab.setViewport({ width: 1280, height: 900 });
-  await fixture.preview.ready;
+  ({ browser, tab } = await openPreviewTab(fixture));
 });
 
 afterAll(async () => {

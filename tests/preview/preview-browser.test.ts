@@ -2,8 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/render/chromium.js';
-import { markFirstParagraph, startFixture, titleOf, type PreviewFixture } from './preview-fixture.js';
+import { markFirstParagraph, openPreviewTab, startFixture, titleOf, type PreviewFixture } from './preview-fixture.js';
 
 // Real Chromium against a running preview server on a copy of the sample edition.
 
@@ -39,10 +38,7 @@ const storyFile = (pageIndex: number) => join(fixture.editionDir, fixture.pages[
 
 beforeAll(async () => {
   fixture = await startFixture();
-  browser = await launchChromium();
-  tab = await browser.newPage();
-  await tab.setViewport({ width: 1280, height: 900 });
-  await fixture.preview.ready;
+  ({ browser, tab } = await openPreviewTab(fixture));
 });
 
 afterAll(async () => {

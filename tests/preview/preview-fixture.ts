@@ -1,7 +1,9 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
 import { parse } from 'yaml';
+import { launchChromium } from '../../src/render/chromium.js';
 import { startPreviewServer, type PreviewServer, type PreviewServerOptions } from '../../src/server/preview-server.js';
 
 export const SAMPLE = resolve('articles/2026-11-26');
@@ -38,6 +40,15 @@ export async function startFixture(options: Partial<PreviewServerOptions> = {}, 
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** A real Chromium with one tab of `viewport`, once the preview is ready: the browser tests' set-up. */
+export async function openPreviewTab(fixture: PreviewFixture, viewport = { width: 1280, height: 900 }): Promise<{ browser: Browser; tab: Page }> {
+  const browser = await launchChromium();
+  const tab = await browser.newPage();
+  await tab.setViewport(viewport);
+  await fixture.preview.ready;
+  return { browser, tab };
 }
 
 /** The first long body line of an article with `marker` put in front of it. */
