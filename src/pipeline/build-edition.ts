@@ -8,6 +8,7 @@ import { registerTempDir, writeFileAtomic } from '../util/atomic-write.js';
 import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js';
 import type { EditionReport } from '../report/edition-report.js';
 import { messagesFromFiles, pageError, type ReportMessage } from '../report/messages.js';
+import { createWarmRenderer } from '../render/warm-tab.js';
 import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import { resolveBuildConfig, type BuildConfig, type BuildSettings } from './build-config.js';
@@ -35,7 +36,7 @@ export interface BuildOptions extends BuildSettings {
   hooks?: RenderPagesOptions['hooks'];
   /** The page cache to reuse unchanged pages from (`<out>/.cache`); without it every page renders. */
   pageCache?: RenderPagesOptions['cache'];
-  /** How a page is rendered: fresh tabs by default, warm ones in `build --watch`. */
+  /** How a page is rendered: by default in warm tabs kept for the build (one per render worker); `renderPage` for a fresh tab per page. */
   renderer?: RenderPagesOptions['renderer'];
   /** Called as each page finishes, for progress output. */
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
@@ -246,6 +247,9 @@ async function renderSelection(
   });
   const mounts = staticMounts(prepared.edition.dir, htmlDir);
   const server = await (options.server ?? ((m) => startStaticServer({ mounts: m })))(mounts);
+  // Each render worker keeps its tab for its next page: Paged.js and the layout stay parsed
+  // (tests/pipeline/warm-build.test.ts: the pages print as in fresh tabs).
+  const warm = options.renderer ? undefined : createWarmRenderer();
   try {
     const rendered = await ctx.time('render', () =>
       renderPages({
@@ -261,7 +265,7 @@ async function renderSelection(
         fonts,
         only: selection.ids,
         hooks: options.hooks,
-        renderer: options.renderer,
+        renderer: options.renderer ?? warm?.render,
         onPage: options.onPage,
         onPdf,
         signal: config.signal,
@@ -274,6 +278,7 @@ async function renderSelection(
     await plating?.finish(selection.ids).catch(() => undefined);
     throw error;
   } finally {
+    await warm?.close();
     if (!options.server) await server.close();
   }
 }
