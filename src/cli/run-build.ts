@@ -40,7 +40,11 @@ export const run: CommandRunner = async (dirs, values) => {
   const cancel = cancelOnSignals();
   try {
     const early = await launchEarly(options);
-    const { runBuild } = await import('../commands/build.js');
+    const { runBuild } = await import('../commands/build.js').catch(async (error: unknown) => {
+      // Nothing took the browser started early: closed here, or it would keep the process alive.
+      await early?.browser.then((browser) => browser.close(), () => undefined);
+      throw error;
+    });
     const { reports, ok } = await runBuild({ ...options, signal: cancel.signal }, early?.browser);
     if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
     return ok ? 0 : 1;

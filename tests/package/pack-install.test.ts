@@ -72,6 +72,19 @@ describe('the published package', () => {
     expect(report.versions.presswork).toBe(PACKAGE_VERSION);
   });
 
+  it('fails and exits (exit 1, the cause on stderr) when its dist/ is copied away from its package.json, instead of hanging on the browser it started', async () => {
+    const stray = join(root, 'stray-dist');
+    await cp(join(app, 'node_modules', 'presswork', 'dist'), stray, { recursive: true });
+    const env = { ...process.env, XDG_CACHE_HOME: join(root, 'cache') };
+    const result = await run(process.execPath, [join(stray, 'cli.js'), 'build', 'articles/2026-11-26', '--out', join(root, 'stray-out'), '--pages', 'A1', '--proof-only'], { cwd: app, env, timeout: 2 * MINUTES }).then(
+      () => ({ code: 0, stderr: '', killed: false }),
+      (error: { code?: number; stderr?: string; killed?: boolean }) => ({ code: error.code, stderr: error.stderr ?? '', killed: error.killed === true }),
+    );
+    expect(result.killed).toBe(false);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("presswork's package.json not found above");
+  }, 3 * MINUTES);
+
   it('keeps its caches in the output folder and the XDG cache folder, never inside the installed package', async () => {
     expect(existsSync(join(app, 'output', '.cache', 'pages'))).toBe(true);
     expect((await readdir(join(root, 'cache', 'presswork', 'fonts'))).some((f) => f.endsWith('.ttf'))).toBe(true);
