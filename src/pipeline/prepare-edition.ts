@@ -63,15 +63,22 @@ export async function prepareEdition(
   const imagesByStory = new Map<string, FigureImage[]>();
   const fallbacks: FontFallback[] = [];
   await time('process', async () => {
-    for (const story of edition.pages.flatMap((p) => p.stories)) {
-      const result = await process(story.file, {
-        root: edition.dir,
-        urlPrefix: '/edition',
-        autospace: edition.config.typography.autospace,
-        copy: fonts.house.copy,
-        fonts: fonts.chains,
-        fontsDigest: fonts.digest,
-      });
+    const stories = edition.pages.flatMap((p) => p.stories);
+    // All at once: an article's images are read off the main thread, and others parse meanwhile.
+    const results = await Promise.all(
+      stories.map((story) =>
+        process(story.file, {
+          root: edition.dir,
+          urlPrefix: '/edition',
+          autospace: edition.config.typography.autospace,
+          copy: fonts.house.copy,
+          fonts: fonts.chains,
+          fontsDigest: fonts.digest,
+        }),
+      ),
+    );
+    for (const [i, story] of stories.entries()) {
+      const result = results[i]!;
       // Front matter is printed from the loaded fields: the copy rule cleans them as it does the body.
       const fm = story.frontMatter;
       for (const key of ['title', 'kicker', 'subtitle', 'byline'] as const) if (fm[key]) fm[key] = applyCopyRule(fm[key], fonts.house.copy);
