@@ -50,10 +50,19 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     // pagedjs-cli takes as long as everything else together at 96 pages: leave it out when only the scaling is wanted.
     'no-pagedjs-cli': { type: 'boolean', default: false },
+    // `bin`: the package's bin (dist/cli.js, built from this tree first), as an install runs it; `tsx`: the source through tsx.
+    cli: { type: 'string', default: 'bin' },
   },
 });
 
 const TSX = join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx');
+/** How (a) and (c) are started: a command and the arguments before the script's own. */
+interface Launcher {
+  command: string;
+  args: string[];
+}
+let presswork: Launcher = { command: TSX, args: [join(PACKAGE_ROOT, 'src', 'cli.ts')] };
+let printFloor: Launcher = { command: TSX, args: [join(PACKAGE_ROOT, 'src', 'bench', 'print-floor.ts')] };
 const PAGEDJS_CLI = join(PACKAGE_ROOT, 'node_modules', 'pagedjs-cli', 'src', 'cli.js');
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
@@ -125,7 +134,7 @@ function failure(what: string, result: ChildResult): string | undefined {
 
 /** Whether the CLI in this tree knows `--no-cache` (the page cache may or may not have landed). */
 async function cliHasFlag(flag: string): Promise<boolean> {
-  const help = await runChild(TSX, [join(PACKAGE_ROOT, 'src', 'cli.ts'), '--help'], { cwd: PACKAGE_ROOT, timeoutMs: 60_000 });
+  const help = await runChild(presswork.command, [...presswork.args, '--help'], { cwd: PACKAGE_ROOT, timeoutMs: 60_000 });
   return help.stdout.includes(flag);
 }
 
@@ -146,13 +155,13 @@ interface ReportLike {
 
 /** (a): `presswork build` as a user runs it; the stage profile from its report.json. */
 async function runPresswork(stage: StageId, editionDir: string, out: string, pages: number, options: { concurrency: number; proofOnly: boolean; timeoutMs: number }): Promise<RunResult> {
-  const args = [join(PACKAGE_ROOT, 'src', 'cli.ts'), 'build', editionDir, '--out', out, '--concurrency', String(options.concurrency)];
+  const args = [...presswork.args, 'build', editionDir, '--out', out, '--concurrency', String(options.concurrency)];
   if (options.proofOnly) args.push('--proof-only');
   const label = `(a) presswork build ${stage === 'presswork-cold' ? 'cold' : 'warm'}`;
-  log(`${pages}p ${label}: ${args.slice(1).join(' ')}`);
+  log(`${pages}p ${label}: ${args.slice(presswork.args.length).join(' ')}`);
   const entriesBefore = await cacheEntries(out);
   const code = await codeDigest();
-  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
+  const { value: child, measured } = await measure(() => runChild(presswork.command, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
   const entriesAfter = await cacheEntries(out);
   const reportPath = join(out, basename(editionDir), 'report.json');
   const report = existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as ReportLike) : undefined;
@@ -222,8 +231,8 @@ async function runChromiumPrint(base: string, ids: string[], out: string, option
   await rm(out, { recursive: true, force: true });
   const label = '(c) chromium page.pdf (floor)';
   log(`${ids.length}p ${label}`);
-  const args = [join(PACKAGE_ROOT, 'src', 'bench', 'print-floor.ts'), '--base', base, '--pages', ids.join(','), '--out', out, '--concurrency', String(options.concurrency)];
-  const { value: child, measured } = await measure(() => runChild(TSX, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
+  const args = [...printFloor.args, '--base', base, '--pages', ids.join(','), '--out', out, '--concurrency', String(options.concurrency)];
+  const { value: child, measured } = await measure(() => runChild(printFloor.command, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
   const pdfPages = await pdfPageCount(ids.map((id) => join(out, `${id}.pdf`)));
   return runResult('chromium-print', label, ids.length, measured, [failure('print-floor', child)].filter((f): f is string => Boolean(f)), { pdfPages });
 }
@@ -283,6 +292,24 @@ async function benchSize(pages: number, work: string, options: { concurrency: nu
   return { pages, stories: edition.stories, photos: edition.photos, jumps: edition.jumps, runs, ratios, layoutPassMs, rounds };
 }
 
+/**
+ * (a) as an install runs it, the package's bin: `npm run build` from this tree first. (c)'s
+ * script compiled by esbuild beside the work folder (its packages resolved from node_modules),
+ * so that neither side pays tsx's start-up and transpiling.
+ */
+async function compiledLaunchers(work: string): Promise<{ presswork: Launcher; printFloor: Launcher }> {
+  log('building the package (npm run build) for (a), compiling print-floor.ts for (c)');
+  execFileSync(process.execPath, [join(PACKAGE_ROOT, 'scripts', 'build-package.mjs')], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const { build } = await import('esbuild');
+  const floor = join(work, 'print-floor.cjs');
+  await mkdir(work, { recursive: true });
+  await build({ entryPoints: [join(PACKAGE_ROOT, 'src', 'bench', 'print-floor.ts')], outfile: floor, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error' });
+  return {
+    presswork: { command: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'cli.js')] },
+    printFloor: { command: process.execPath, args: [floor] },
+  };
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const quick = values.quick;
@@ -295,6 +322,8 @@ async function main(): Promise<void> {
   const loadStart = load();
   log(`sizes ${sizes.join(', ')} · concurrency ${concurrency} · load ${loadStart.join(' / ')} · work folder ${work}`);
 
+  if (values.cli !== 'bin' && values.cli !== 'tsx') throw new Error(`--cli takes bin or tsx, got \`${values.cli}\``);
+  if (values.cli === 'bin') ({ presswork, printFloor } = await compiledLaunchers(work));
   const hasNoCache = await cliHasFlag('--no-cache');
   const sizeResults: SizeResult[] = [];
   const rounds = Number(values.rounds);
@@ -311,7 +340,9 @@ async function main(): Promise<void> {
     return `${size.pages}p: the warm run stored ${stored} new page entries for ${size.pages} pages (a miss stores one), so about ${Math.max(0, reused)} pages came from the cache${changed}`;
   });
   const notes = [
-    `(a) runs \`tsx src/cli.ts build <edition> --out <dir> --concurrency ${concurrency}${proofOnly ? ' --proof-only' : ''}\` as a child process; its time includes tsx start-up, Chromium launch, proof${proofOnly ? '' : ', plates'} and verification.`,
+    values.cli === 'bin'
+      ? `(a) runs \`node dist/cli.js build <edition> --out <dir> --concurrency ${concurrency}${proofOnly ? ' --proof-only' : ''}\` (the package's bin, built from this tree by \`npm run build\` before the runs) as a child process; its time includes Node's start, Chromium launch, proof${proofOnly ? '' : ', plates'} and verification. (c)'s script is compiled by esbuild the same way, so neither pays tsx. \`--cli tsx\` runs both from source through tsx instead (about 1 s more for (a)).`
+      : `(a) runs \`tsx src/cli.ts build <edition> --out <dir> --concurrency ${concurrency}${proofOnly ? ' --proof-only' : ''}\` as a child process; its time includes tsx start-up, Chromium launch, proof${proofOnly ? '' : ', plates'} and verification. (c) runs through tsx too.`,
     `cold = a fresh output folder (the page cache lives in <out>/.cache, so it starts empty); warm = the same command again on that folder. --no-cache ${hasNoCache ? 'exists but is not passed: it would also stop the cold run from filling the cache the warm run reuses' : 'does not exist in this tree'}. Warm cache use: ${warmCache.join('; ')}. Both runs reuse the whole font faces decoded to TrueType once per machine (the XDG cache, ~/.cache/presswork/fonts, 1.5 s of work the first time).`,
     `(b) runs node_modules/pagedjs-cli/src/cli.js <url> -o <page>.pdf -t <ms> --browserArgs --no-sandbox, one process (and one Chromium) per page, ${concurrency} at a time, PUPPETEER_EXECUTABLE_PATH=${resolveChromium()}. Its Paged.js is the 0.4.3 bundled in pagedjs-cli (dist/browser.js). It makes one PDF per page, no merge, no plates.`,
     '(b) and (c) print the documents as presswork laid them out (our layout script run once, with ?layout-only, then every <script> removed), served over 127.0.0.1 like the build serves them. That pass is not part of any timed run (layoutPassMs in bench.json).',
