@@ -266,6 +266,7 @@ async function renderSelection(
         only: selection.ids,
         hooks: options.hooks,
         renderer: options.renderer ?? warm?.render,
+        openTabAhead: warm && ((browser) => warm.openAhead(browser, server.origin)),
         onPage: options.onPage,
         onPdf,
         signal: config.signal,

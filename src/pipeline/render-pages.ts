@@ -55,6 +55,8 @@ export interface RenderPagesOptions {
   hooks?: (pageId: string) => RenderHooks | undefined;
   /** Renders one page; default `renderPage`, a fresh tab each. `build --watch` keeps warm tabs (render/warm-tab.ts). */
   renderer?: PageRenderer;
+  /** Called with the browser as a page that must render starts: the renderer may open its tab meanwhile. */
+  openTabAhead?: (browser: Promise<Browser>) => void;
   /** Reuse unchanged pages: a hit costs no browser at all. */
   cache?: { pages: PageCache<CachedPage>; inputs: HashInputs };
   onPage?: (event: { edition: string; page: string; ok: boolean; ms: number; cached?: boolean }) => void;
@@ -122,6 +124,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
     // The browser starts while this page's fonts are subset (the first page decodes them).
     const browser = options.browser();
     browser.catch(() => undefined);
+    options.openTabAhead?.(browser);
     try {
       markOnce('first-page-start');
       const html = prepared.render({ ...singlePageView(prepared.view, pageId, handover), pageFonts: options.fonts?.href(pageId) });

@@ -135,6 +135,11 @@ async function swapDocument(url: string, waitForImages: boolean): Promise<boolea
 export interface WarmRenderer {
   /** `renderPage`'s contract, in a kept tab: one per page rendered at once, per browser and origin. */
   render: PageRenderer;
+  /**
+   * Start opening a tab for the next render on this browser and origin, unless one is idle or
+   * opening already: the tab opens while Node still writes the page (its HTML and fonts).
+   */
+  openAhead(browser: Promise<Browser>, origin: string): void;
   close(): Promise<void>;
 }
 
@@ -146,12 +151,19 @@ export interface WarmRenderer {
  */
 export function createWarmRenderer(): WarmRenderer {
   const idle = new Map<Browser, WarmTab[]>();
+  /** A tab opened ahead of its render, by browser (see openAhead). */
+  const opening = new Map<Browser, Promise<WarmTab | undefined>>();
   let closed = false;
 
   const take = async (browser: Browser, origin: string): Promise<WarmTab> => {
     const tabs = idle.get(browser) ?? [];
     const at = tabs.findIndex((t) => t.origin === origin && !t.page.isClosed());
     if (at >= 0) return tabs.splice(at, 1)[0]!;
+    const ahead = opening.get(browser);
+    opening.delete(browser);
+    const opened = await ahead;
+    if (opened && opened.origin === origin && !opened.page.isClosed()) return opened;
+    if (opened) await give(browser, opened);
     for (const gone of [...idle.keys()].filter((b) => !b.connected)) idle.delete(gone); // a browser that died
     return openWarmTab(browser, origin);
   };
@@ -161,6 +173,16 @@ export function createWarmRenderer(): WarmRenderer {
   };
 
   return {
+    openAhead(launching, origin) {
+      void launching.then(
+        (browser) => {
+          if (closed || opening.has(browser) || idle.get(browser)?.some((t) => t.origin === origin)) return;
+          // A tab that fails to open here is opened again, and its failure reported, by the render.
+          opening.set(browser, openWarmTab(browser, origin).catch(() => undefined));
+        },
+        () => undefined,
+      );
+    },
     async render(browser, url, options): Promise<RenderedPage> {
       if (closed || options.hooks?.beforeLoad) return renderPage(browser, url, options);
       throwIfCancelled(options.signal);
@@ -181,7 +203,9 @@ export function createWarmRenderer(): WarmRenderer {
     },
     async close() {
       closed = true;
-      const tabs = [...idle.values()].flat();
+      const ahead = await Promise.all(opening.values());
+      opening.clear();
+      const tabs = [...idle.values()].flat().concat(ahead.filter((t): t is WarmTab => t !== undefined));
       idle.clear();
       await Promise.all(tabs.map((t) => t.close()));
     },
