@@ -104,7 +104,7 @@ export function createPlateMaker(
     throwIfCancelled(options.signal);
     const path = relative(outDir, plate!.path);
     const checkStarted = performance.now();
-    const findings = await preflightPlate(plate!.path, { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx });
+    const findings = await preflightPlate(plate!.path, { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx, signal: options.signal });
     if (key && options.reuseDir) {
       await mkdir(options.reuseDir, { recursive: true });
       const record: PlateRecord = { key, plate: path, converter: plate!.converter, ghostscriptBecause: plate!.ghostscriptBecause, findings };

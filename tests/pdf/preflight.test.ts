@@ -51,6 +51,12 @@ async function tamperedPlate(edit: (doc: PDFDocument) => Promise<void>): Promise
 }
 
 describe('preflightPlate', () => {
+  it('stops at a cancelled signal: its Ghostscript raster is not run to the end', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(preflightPlate(cleanPlate, { ...broadsheet, signal: controller.signal })).rejects.toThrow(/abort/i);
+  });
+
   it('passes a plate made by createPlates, within seconds', async () => {
     const started = performance.now();
     const findings = await preflightPlate(cleanPlate, broadsheet);
