@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { userCacheDir } from '../util/package-root.js';
@@ -7,7 +7,8 @@ import { createPromiseCache } from '../util/promise-cache.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../fonts/npm-fonts.js';
 import { roleVariablesCss, type FontSet } from '../fonts/font-set.js';
 import { isPrivateUse } from '../markdown/copy-characters.js';
-import { faceCoverage } from '../fonts/font-chain.js';
+import { FALLBACK_FONT, faceCoverage } from '../fonts/font-chain.js';
+import { heldFace } from '../fonts/held-faces.js';
 
 /**
  * Per-page font subsets for the print build.
@@ -44,9 +45,9 @@ interface Subset {
 
 /**
  * Where the whole faces are kept decoded to TrueType (1.5 s of work on the build's main
- * thread): they depend only on the font files (named by size and mtime), so they are kept in
- * the user's cache folder (XDG), once per machine, not once per output folder; never inside
- * the package, which may be read-only.
+ * thread): they depend only on the font files (see decoded-faces.ts for how they are named),
+ * so they are kept in the user's cache folder (XDG), once per machine, not once per output
+ * folder; never inside the package, which may be read-only.
  */
 export const DECODED_FONTS_DIR = userCacheDir('fonts');
 
@@ -60,59 +61,31 @@ export async function createPageFontSubsetter(assetsDir: string, decodedDir = DE
   return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir, fontSet });
 }
 
+/**
+ * Starts loading the whole faces into harfbuzz for the build's subsetters, without waiting:
+ * called as soon as a build will surely render a page, so the 100 MB of faces are read (on
+ * libuv's threads) while the edition is prepared rather than before the first page's fonts.
+ */
+export function warmPageFonts(decodedDir = DECODED_FONTS_DIR): void {
+  void warmFaces(mainFontFaces().then((list) => list.map((face) => face.path)), FALLBACK_FONT, (path) => Promise.all([heldFace(path, decodedDir), faceCoverage(path)]));
+}
+
+/**
+ * The main faces, then the fallback font (51 MB; most pages have a character or two only it
+ * has), each with its coverage. A failure is not reported here: the page that needs the face
+ * reports it.
+ */
+async function warmFaces(paths: Promise<string[]>, fallback: string | undefined, load: (path: string) => Promise<unknown>): Promise<void> {
+  try {
+    await Promise.all((await paths).map(load));
+    if (fallback) await load(fallback);
+  } catch {
+    // reported by the page
+  }
+}
+
 /** A character of a page that no font has: the page is not built rather than printed with tofu. */
 export class PageGlyphError extends Error {}
-
-/**
- * The whole face as TrueType: its file, or the file of an earlier decode of its woff2 (the
- * bytes themselves when that cannot be kept on disk). fontverter and harfbuzz (subset-font)
- * are imported on first use, when a page needs a subset the output folder does not have.
- */
-async function decodedFace(path: string, decodedDir: string): Promise<string | Buffer> {
-  if (!path.endsWith('.woff2')) return path;
-  const { size, mtimeMs } = await stat(path);
-  const cached = join(decodedDir, `${basename(path, '.woff2')}-${size}-${Math.round(mtimeMs)}.ttf`);
-  if (await stat(cached).then((s) => s.isFile(), () => false)) return cached;
-  const { convert } = await import('fontverter');
-  const font = await convert(await readFile(path), 'truetype');
-  // A read-only install only loses the shortcut: the next build decodes again.
-  const kept = await mkdir(decodedDir, { recursive: true })
-    .then(() => writeFileAtomic(cached, font))
-    .then(() => true, () => false);
-  return kept ? cached : font;
-}
-
-/**
- * Whole faces are read one at a time into one buffer that harfbuzz copies from: 50 MB of
- * faces held in Buffers is external memory to V8, which then runs a full collection every
- * few faces (a third of a second before the first page could load) and frees nothing.
- */
-function faceReader() {
-  let buffer = Buffer.alloc(0);
-  let turn: Promise<unknown> = Promise.resolve();
-  return <T>(face: string | Buffer, use: (bytes: Buffer) => Promise<T>): Promise<T> => {
-    const run = async () => {
-      if (typeof face !== 'string') return use(face);
-      const file = await open(face, 'r');
-      try {
-        const { size } = await file.stat();
-        if (buffer.length < size) buffer = Buffer.allocUnsafe(size);
-        let read = 0;
-        while (read < size) {
-          const { bytesRead } = await file.read(buffer, read, size - read, read);
-          if (bytesRead === 0) throw new Error(`${face}: the font file got shorter while it was read`);
-          read += bytesRead;
-        }
-        return await use(buffer.subarray(0, size));
-      } finally {
-        await file.close();
-      }
-    };
-    const result = turn.then(run);
-    turn = result.catch(() => undefined);
-    return result;
-  };
-}
 
 function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText: string; decodedDir: string; fontSet?: FontSet }): PageFontSubsetter {
   const set = options.fontSet;
@@ -125,31 +98,28 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
   /** Characters some role's chain has only in the fallback font. */
   const forFallback = (characters: string) => [...characters].filter((c) => chains.some((chain) => !chain.some((font) => font.has(c.codePointAt(0)!)))).join('');
   let folder: Promise<unknown> | undefined;
-  const decoded = createPromiseCache<string, string | Buffer>();
   const subsets = createPromiseCache<string, Subset>();
-  const readFace = faceReader();
   // The stylesheet's and layout script's characters (80 kB of text) are the same for every page.
   const extraCodePoints = new Set([...pageCharacters(options.extraText)].map((c) => c.codePointAt(0)!));
+  // Each whole face is loaded in harfbuzz once (decoded from woff2 once per machine).
+  const whole = (path: string) => heldFace(path, options.decodedDir);
+  const warm = (path: string) => Promise.all([whole(path), faceCoverage(path)]);
 
-  // woff2 is decoded once per machine (or process); harfbuzz subsets TrueType.
-  const sfnt = (path: string) => decoded.get(path, () => decodedFace(path, options.decodedDir));
+  // Loading starts now (unless warmPageFonts started it earlier), while Chromium starts and
+  // the first page is templated.
+  void warmFaces(faces.then((list) => list.map(({ face }) => face.path)), set?.fallbackFace.path, warm);
 
   const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> =>
     subsets.get(key, async () => {
       const file = join(options.dir, `${key}.ttf`);
+      const codePoints = [...characters].map((c) => c.codePointAt(0)!);
       // Files are named by what went into them, so one left by an earlier build is reused.
-      const existing = await readFile(file).catch(() => undefined);
-      const font = existing ?? (await subsetWhole(await sfnt(face.path), characters));
-      if (!existing) await writeFileAtomic(file, font);
+      const existing = await stat(file).then((info) => info.isFile(), () => false);
+      if (!existing) await writeFileAtomic(file, await (await whole(face.path)).subset(codePoints));
       // harfbuzz keeps exactly the asked characters that the face maps: no need to read the subset's cmap.
       const coverage = await faceCoverage(face.path);
-      return { file: basename(file), codePoints: [...characters].map((c) => c.codePointAt(0)!).filter((cp) => coverage.has(cp)) };
+      return { file: basename(file), codePoints: codePoints.filter((cp) => coverage.has(cp)) };
     });
-
-  const subsetWhole = async (whole: string | Buffer, characters: string): Promise<Uint8Array> => {
-    const { default: subsetFont } = await import('subset-font');
-    return readFace(whole, (bytes) => subsetFont(bytes, characters, { targetFormat: 'truetype' }));
-  };
 
   return {
     href: (pageId) => `${options.urlPrefix}/${pageId}.css`,
@@ -160,9 +130,11 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
       const rules: string[] = set ? [roleVariablesCss(set)] : [];
       const urls = new Set<string>();
       const songSrc = new Map<string, string>();
-      for (const { face, id } of await faces) {
-        const key = createHash('sha256').update(`${id}\n${characters}`).digest('hex').slice(0, 24);
-        const { file, codePoints } = await subset(face, characters, key);
+      const list = await faces;
+      // All at once: harfbuzz runs one at a time, but each subset's file is written meanwhile.
+      const made = await Promise.all(list.map(({ face, id }) => subset(face, characters, createHash('sha256').update(`${id}\n${characters}`).digest('hex').slice(0, 24))));
+      for (const [i, { face }] of list.entries()) {
+        const { file, codePoints } = made[i]!;
         if (codePoints.length === 0) continue;
         urls.add(`${options.urlPrefix}/${file}`);
         const src = `url(${options.urlPrefix}/${file}) format('truetype')`;

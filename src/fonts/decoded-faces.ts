@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { basename, join, sep } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/**
+ * Whole woff2 faces decoded to TrueType (what harfbuzz subsets), kept in a cache folder
+ * between builds: decoding takes 1.5 s of the main thread.
+ *
+ * A decode is named by its face and by what fixes the woff2's bytes: for a file of an npm
+ * package, the package's name and version with the file's name and size (a published
+ * version never changes, and every reinstall of it gives the same name, where the file's
+ * mtime changes with each `npm ci`); for any other woff2 (a house font), a hash of its
+ * bytes. Each use marks a decode as used (its mtime, at most once a day); writing a new
+ * decode of a face removes the face's other decodes unused for a week, which another
+ * checkout on the machine, of another font version, would have marked.
+ */
+const UNUSED_MS = 7 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The whole face as TrueType: its own file, a kept decode of its woff2, or the decoded bytes when they cannot be kept. */
+export async function decodedFace(path: string, decodedDir: string): Promise<string | Buffer> {
+  if (!path.endsWith('.woff2')) return path;
+  const face = basename(path, '.woff2');
+  const cached = join(decodedDir, `${face}.${await woff2Key(path)}.ttf`);
+  const kept = await stat(cached).catch(() => undefined);
+  if (kept?.isFile()) {
+    if (Date.now() - kept.mtimeMs > DAY_MS) await utimes(cached, new Date(), new Date()).catch(() => undefined);
+    return cached;
+  }
+  const { convert } = await import('fontverter');
+  const font = await convert(await readFile(path), 'truetype');
+  // A read-only cache only loses the shortcut: the next build decodes again.
+  const written = await mkdir(decodedDir, { recursive: true })
+    .then(() => writeFileAtomic(cached, font))
+    .then(() => true, () => false);
+  if (!written) return font;
+  await removeUnusedDecodes(decodedDir, face, basename(cached));
+  return cached;
+}
+
+/** What names a woff2's bytes: its npm package's name and version with its name and size, else its content. */
+async function woff2Key(path: string): Promise<string> {
+  const pkg = await owningPackage(path);
+  const id = pkg ? `${pkg.name}@${pkg.version}\n${basename(path)}\n${(await stat(path)).size}` : `content\n${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+  return createHash('sha256').update(id).digest('hex').slice(0, 16);
+}
+
+/** The npm package a file was installed with (`…/node_modules/[@scope/]name/…`), if any. */
+async function owningPackage(path: string): Promise<{ name: string; version: string } | undefined> {
+  const parts = path.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 2 >= parts.length) return undefined;
+  const depth = parts[at + 1]!.startsWith('@') ? 3 : 2;
+  if (at + depth >= parts.length) return undefined;
+  const manifest = await readFile(join(parts.slice(0, at + depth).join(sep), 'package.json'), 'utf8').then(
+    (text) => JSON.parse(text) as { name?: unknown; version?: unknown },
+    () => undefined,
+  );
+  return typeof manifest?.name === 'string' && typeof manifest.version === 'string' ? { name: manifest.name, version: manifest.version } : undefined;
+}
+
+/**
+ * The face's other decodes not used for a week: this key's (`<face>.<key>.ttf`) and the
+ * earlier naming by size and mtime (`<face>-<size>-<mtime>.ttf`, never marked as used).
+ * A build using one just removed decodes its woff2 again.
+ */
+async function removeUnusedDecodes(decodedDir: string, face: string, keep: string): Promise<void> {
+  const ours = new RegExp(`^${face.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.[0-9a-f]{16}|-\\d+-\\d+)\\.ttf$`);
+  const names = await readdir(decodedDir).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name !== keep && ours.test(name))
+      .map(async (name) => {
+        const file = join(decodedDir, name);
+        const info = await stat(file).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > UNUSED_MS) await rm(file, { force: true });
+      }),
+  );
+}
