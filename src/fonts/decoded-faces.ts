@@ -28,8 +28,7 @@ export async function decodedFace(path: string, decodedDir: string): Promise<str
     if (Date.now() - kept.mtimeMs > DAY_MS) await utimes(cached, new Date(), new Date()).catch(() => undefined);
     return cached;
   }
-  const { convert } = await import('fontverter');
-  const font = await convert(await readFile(path), 'truetype');
+  const font = await decodeWoff2(await readFile(path));
   // A read-only cache only loses the shortcut: the next build decodes again.
   const written = await mkdir(decodedDir, { recursive: true })
     .then(() => writeFileAtomic(cached, font))
@@ -37,6 +36,22 @@ export async function decodedFace(path: string, decodedDir: string): Promise<str
   if (!written) return font;
   await removeUnusedDecodes(decodedDir, face, basename(cached));
   return cached;
+}
+
+/**
+ * One decode at a time: wawoff2 (under fontverter) hands back a view of its own memory, which
+ * a second decode running meanwhile overwrites (six of seven concurrent decodes came out
+ * corrupt).
+ */
+let decoding: Promise<unknown> = Promise.resolve();
+
+export function decodeWoff2(woff2: Buffer): Promise<Buffer> {
+  const decoded = decoding.then(async () => {
+    const { convert } = await import('fontverter');
+    return Buffer.from(await convert(woff2, 'truetype'));
+  });
+  decoding = decoded.catch(() => undefined);
+  return decoded;
 }
 
 /** What names a woff2's bytes: its npm package's name and version with its name and size, else its content. */

@@ -37,19 +37,20 @@ async function loadFace(path: string, decodedDir: string): Promise<HeldFace> {
   });
 }
 
-/** A TrueType file read straight into harfbuzz's memory. */
+/** A TrueType file read straight into harfbuzz's memory (again, should the face move). */
 async function holdFile(path: string, file: string): Promise<HeldFace> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    return await holdFace(path, size, async (target) => {
+  const { size } = await stat(file);
+  return holdFace(path, size, async (target) => {
+    const handle = await open(file, 'r');
+    try {
+      if ((await handle.stat()).size !== size) throw new Error(`${file}: the font file changed while it was read`);
       for (let read = 0; read < size; ) {
         const { bytesRead } = await handle.read(target, read, size - read, read);
         if (bytesRead === 0) throw new Error(`${file}: the font file got shorter while it was read`);
         read += bytesRead;
       }
-    });
-  } finally {
-    await handle.close();
-  }
+    } finally {
+      await handle.close();
+    }
+  });
 }
