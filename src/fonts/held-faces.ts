@@ -28,6 +28,7 @@ export async function heldFace(path: string, decodedDir: string): Promise<HeldFa
 
 async function loadFace(path: string, decodedDir: string): Promise<HeldFace> {
   const whole = await decodedFace(path, decodedDir);
+  // A decode the cache could not keep stays in memory, to load again should the face move.
   if (typeof whole !== 'string') return holdFace(path, whole.byteLength, (target) => target.set(whole));
   // A kept decode another build removed in between is decoded again.
   return holdFile(path, whole).catch(async (error: NodeJS.ErrnoException) => {
