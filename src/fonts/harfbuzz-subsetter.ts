@@ -17,8 +17,9 @@ export interface HeldFace {
   readonly file: string;
   /**
    * A TrueType subset holding the given code points that the face maps (and what layout
-   * needs with them). Synchronous but for a face that ran out of room beside others and is
-   * loaded again on its own.
+   * needs with them); the face must map one of them at least, or harfbuzz leaves out the
+   * character map and this fails. Synchronous but for a face that ran out of room beside
+   * others and is loaded again on its own.
    */
   subset(codePoints: Iterable<number>): Promise<Buffer>;
   /** Frees the face's memory in harfbuzz; the face cannot subset any more. */
@@ -127,19 +128,30 @@ export function harfbuzzFreeBytes(face: HeldFace): number {
 }
 
 /**
- * Whether a subset has its character map and outlines. Out of memory, harfbuzz can leave
- * them empty (a 4-byte cmap, no glyf) and still succeed.
+ * Whether a subset has its character map and outlines. Out of room, harfbuzz can leave them
+ * empty (a 4-byte cmap, a glyf table of 0 bytes that loca says holds megabytes) and still
+ * succeed; so it does with more characters than a format 4 cmap holds.
  */
 function complete(font: Uint8Array): boolean {
-  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
   if (font.byteLength < 12) return false;
-  const tables = new Map<string, number>();
+  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
+  const tables = new Map<string, { offset: number; length: number }>();
   for (let i = 0, count = view.getUint16(4); i < count && 12 + 16 * i + 16 <= font.byteLength; i++) {
     const at = 12 + 16 * i;
-    tables.set(String.fromCharCode(...font.subarray(at, at + 4)), view.getUint32(at + 12));
+    tables.set(String.fromCharCode(...font.subarray(at, at + 4)), { offset: view.getUint32(at + 8), length: view.getUint32(at + 12) });
   }
-  const outlines = ['glyf', 'CFF ', 'CFF2'].filter((tag) => tables.has(tag));
-  return (tables.get('cmap') ?? 0) >= 12 && outlines.length > 0 && outlines.every((tag) => tables.get(tag)! > 0);
+  const within = (t: { offset: number; length: number } | undefined) => t !== undefined && t.offset + t.length <= font.byteLength;
+  const cmap = tables.get('cmap');
+  // At least one encoding record, with its subtable.
+  if (!within(cmap) || cmap!.length < 12 || view.getUint16(cmap!.offset + 2) === 0) return false;
+  const cff = tables.get('CFF ') ?? tables.get('CFF2');
+  if (cff) return within(cff) && cff.length > 0;
+  const [glyf, loca, head] = [tables.get('glyf'), tables.get('loca'), tables.get('head')];
+  if (!within(glyf) || !within(loca) || !within(head) || loca!.length < 4 || head!.length < 54) return false;
+  // The last loca entry is where the last glyph ends: glyf must hold that much.
+  const long = view.getInt16(head!.offset + 50) === 1;
+  const end = long ? view.getUint32(loca!.offset + loca!.length - 4) : view.getUint16(loca!.offset + loca!.length - 2) * 2;
+  return glyf!.length >= end;
 }
 
 /**

@@ -112,13 +112,16 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
   const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> =>
     subsets.get(key, async () => {
       const file = join(options.dir, `${key}.ttf`);
-      const codePoints = [...characters].map((c) => c.codePointAt(0)!);
-      // Files are named by what went into them, so one left by an earlier build is reused.
-      const existing = await stat(file).then((info) => info.isFile(), () => false);
-      if (!existing) await writeFileAtomic(file, await (await whole(face.path)).subset(codePoints));
+      const asked = [...characters].map((c) => c.codePointAt(0)!);
       // harfbuzz keeps exactly the asked characters that the face maps: no need to read the subset's cmap.
       const coverage = await faceCoverage(face.path);
-      return { file: basename(file), codePoints: codePoints.filter((cp) => coverage.has(cp)) };
+      const codePoints = asked.filter((cp) => coverage.has(cp));
+      // A face with none of the page's characters is left out of its stylesheet: no subset.
+      if (codePoints.length === 0) return { file: basename(file), codePoints };
+      // Files are named by what went into them, so one left by an earlier build is reused.
+      const existing = await stat(file).then((info) => info.isFile(), () => false);
+      if (!existing) await writeFileAtomic(file, await (await whole(face.path)).subset(asked));
+      return { file: basename(file), codePoints };
     });
 
   return {

@@ -92,6 +92,14 @@ describe('subsets of faces held in harfbuzz', () => {
     await expect(face.subset(codePoints('报纸abc'))).rejects.toThrow(`${broken}: harfbuzz could not subset this font`);
   });
 
+  it('fail rather than give a subset without its character map (more characters than a format 4 cmap holds)', async () => {
+    const face = await heldFace(kai, DECODED_FONTS_DIR);
+    const scattered: number[] = [];
+    for (let cp = 0x4e00; cp < 0x9fff; cp += 2) scattered.push(cp);
+    await expect(face.subset(scattered)).rejects.toThrow(`${kai}: harfbuzz could not subset this font to the page's ${scattered.length} characters`);
+    expect((await face.subset(scattered.slice(0, 3000))).length).toBeGreaterThan(1_000_000); // the face is still whole
+  }, 60_000);
+
   it('frees a released face for the next one', async () => {
     const bytes = await readFile((await decodedFace(serif, DECODED_FONTS_DIR)) as string);
     const first: HeldFace = await holdFace('first', bytes.length, (target) => target.set(bytes));

@@ -59,6 +59,8 @@ describe('per-page font subsets', () => {
     expect(css).not.toMatch(/\/fonts\/[^)]*\.woff2/); // no whole face left to fetch
     const urls = [...css.matchAll(/url\(\/assets\/fonts\/([0-9a-f]+\.ttf)\)/g)].map((m) => m[1]!);
     expect(urls.length).toBeGreaterThanOrEqual(10);
+    // No subset is made for a face with none of the page's characters.
+    expect((await readdir(join(assets, 'fonts'))).filter((f) => f.endsWith('.ttf')).sort()).toEqual([...new Set(urls)].sort());
     for (const file of new Set(urls)) {
       const font = fontkit.create(await readFile(join(assets, 'fonts', file)));
       const has = (char: string) => font.characterSet.includes(char.codePointAt(0)!);
