@@ -74,8 +74,9 @@ async function launchEarly(options: BuildCommandOptions): Promise<{ browser: Pro
   const { launchChromium } = await import('../render/chromium.js');
   const browser = launchChromium();
   browser.catch(() => undefined); // a failed launch is retried, and reported, by the first page
-  // The page fonts' whole faces load meanwhile too, for the same reason.
-  (await import('../pipeline/page-fonts.js')).warmPageFonts();
+  // The page fonts' whole faces load meanwhile too, for the same reason. Should the module
+  // not load, the build's own import below fails and says why (and closes the browser).
+  void import('../pipeline/page-fonts.js').then((fonts) => fonts.warmPageFonts(), () => undefined);
   return { browser };
 }
 
