@@ -11,8 +11,10 @@ declare global {
     __pwDesk?: DeskLayout;
     /** Lay out the document again after a warm tab (src/render/warm-tab.ts) swapped its content in. */
     __pwRelayout?: () => Promise<void>;
+    /** Stop the last pagination's pages from watching their size, before a warm tab swaps the document out. */
+    __pwRelease?: () => void;
     Paged?: {
-      Previewer: new () => { preview(): Promise<{ total: number }> };
+      Previewer: new () => { preview(): Promise<{ total: number }>; chunker: { removePages(fromIndex?: number): void } };
       Chunker: { prototype: { loadFonts(): Promise<unknown> } };
     };
   }
@@ -49,7 +51,11 @@ async function run(): Promise<void> {
     // Paged.js would load every @font-face in the document (hundreds of rare-character
     // slices); the layout above already loaded exactly the fonts the page uses.
     window.Paged.Chunker.prototype.loadFonts = () => document.fonts.ready;
-    const flow = await new window.Paged.Previewer().preview();
+    const previewer = new window.Paged.Previewer();
+    // Paged.js's pages keep a ResizeObserver each, to reflow on a resize: removing them as the
+    // document is swapped would fire it, on nodes of a document no longer there.
+    window.__pwRelease = () => previewer.chunker.removePages();
+    const flow = await previewer.preview();
     await document.fonts.ready;
     state.pages = flow.total;
     marks.paginate = performance.now();

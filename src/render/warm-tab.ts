@@ -93,6 +93,7 @@ async function swapDocument(url: string, waitForImages: boolean): Promise<boolea
     },
   };
   const lastFonts = fonts.files();
+  (window as Window & { __pwRelease?: () => void }).__pwRelease?.();
   // The new URL before the new nodes: relative URLs resolve against it, and the layout reads its query.
   history.replaceState(null, '', url);
   for (const [target, source] of [
