@@ -195,7 +195,12 @@ async function buildSelection(
   if (proof) report.pdf = relative(ctx.outDir, proof.path);
   else messages.push(pageError('', `Proof not written: ${selection.pages.length - pdfs.length} of ${selection.pages.length} pages failed`, 'proof-incomplete'));
 
+  // Compared and verified while the last plates are made.
+  const checked = proof && compareAndVerify(ctx, prepared, selection, rendered.results, changes, proof.bytes, report.builtAt);
+  checked?.catch(() => undefined); // awaited below, after the plates
   // The good pages' plates are made even without a proof: say where they are.
+  // Both settle before either's failure goes on: the change images are discarded after this.
+  await Promise.allSettled([plated, checked]);
   if (plated) {
     const plates = await plated;
     throwIfCancelled(config.signal); // its plates were stopped, not failed
@@ -205,13 +210,28 @@ async function buildSelection(
     report.timings['plates.work'] = plates.preflight.reduce((sum, p) => sum + p.ms, 0);
     messages.push(...plates.messages);
   }
-  if (proof) {
-    report.changes = await ctx.time('changes', () => changes.record(selection.pages, rendered.results, edition.config.paper, prepared.view.dateText, report.builtAt));
+  if (checked) {
+    ({ changes: report.changes, verify: report.verify } = await checked);
     throwIfCancelled(config.signal);
-    report.verify = await verifyProof(ctx, proof.bytes, selection, expectedText(selection.pages, rendered.results, prepared.storyText));
     messages.push(...missingTextMessages(report.verify));
   }
   report.messages.push(...messages);
+}
+
+/** The page images for changes.html, then the proof's text against the articles'. */
+async function compareAndVerify(
+  ctx: BuildContext,
+  prepared: PreparedEdition,
+  selection: PageSelection,
+  results: Awaited<ReturnType<typeof renderPages>>['results'],
+  changes: ChangeRecorder,
+  proof: Uint8Array,
+  builtAt: string,
+): Promise<{ changes: EditionReport['changes']; verify: VerifyResult }> {
+  const recorded = await ctx.time('changes', () => changes.record(selection.pages, results, prepared.edition.config.paper, prepared.view.dateText, builtAt));
+  throwIfCancelled(ctx.config.signal);
+  const verify = await verifyProof(ctx, proof, selection, expectedText(selection.pages, results, prepared.storyText));
+  return { changes: recorded, verify };
 }
 
 /** Plates start on each page as soon as its PDF is written, while other pages still render. */

@@ -27,10 +27,9 @@ export function comparable(text: string): string {
  * order Chromium drew it in, frame after frame. An order of magnitude faster than pdf.js here.
  */
 export async function extractPageTexts(pdf: Uint8Array): Promise<string[]> {
-  const { stdout: info } = await runWithInput('pdfinfo', ['-'], pdf);
+  // One pass over the whole file; pdftotext ends every page with a form feed. The two run side by side.
+  const [{ stdout: info }, { stdout }] = await Promise.all([runWithInput('pdfinfo', ['-'], pdf), runWithInput('pdftotext', ['-raw', '-enc', 'UTF-8', '-', '-'], pdf)]);
   const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
-  // One pass over the whole file; pdftotext ends every page with a form feed.
-  const { stdout } = await runWithInput('pdftotext', ['-raw', '-enc', 'UTF-8', '-', '-'], pdf);
   const texts = stdout.split('\f').slice(0, pages);
   while (texts.length < pages) texts.push('');
   return texts;
