@@ -15,6 +15,8 @@ import { createRequire } from 'node:module';
 export interface HeldFace {
   /** The font file, for errors. */
   readonly file: string;
+  /** Bytes of the whole face held in harfbuzz. */
+  readonly bytes: number;
   /**
    * A TrueType subset holding the given code points that the face maps (and what layout
    * needs with them); the face must map one of them at least, or harfbuzz leaves out the
@@ -104,15 +106,47 @@ function newInstance(): Instance {
   return instance;
 }
 
-/** Room for `size` bytes of face: an instance with room under the budget (or `alone`, a new one). */
-function allocate(size: number, alone = false): { instance: Instance; data: number } {
+/** A face's bytes in an instance's memory. */
+interface Room {
+  instance: Instance;
+  data: number;
+}
+
+/** Room for `size` bytes of face: in an instance with room under the budget (or, `alone`, a new one); undefined when none has. */
+function reserve(size: number, alone = false): Room | undefined {
+  let room: Room | undefined;
   for (const instance of alone ? [] : instances) {
     if (instance.faces > 0 && instance.held + size > FACES_PER_INSTANCE_BYTES) continue;
     const data = instance.hb.malloc(size);
-    if (data !== 0) return { instance, data };
+    if (data !== 0) {
+      room = { instance, data };
+      break;
+    }
   }
-  const instance = newInstance();
-  return { instance, data: instance.hb.malloc(size) };
+  if (!room) {
+    const instance = newInstance();
+    const data = instance.hb.malloc(size);
+    if (data === 0) {
+      dropIfEmpty(instance);
+      return undefined;
+    }
+    room = { instance, data };
+  }
+  room.instance.held += size;
+  room.instance.faces += 1;
+  return room;
+}
+
+function unreserve(room: Room, size: number): void {
+  room.instance.hb.free(room.data);
+  room.instance.held -= size;
+  room.instance.faces -= 1;
+  dropIfEmpty(room.instance);
+}
+
+/** An empty instance goes, with its 65 MB, unless it is the only one. */
+function dropIfEmpty(instance: Instance): void {
+  if (instance.faces === 0 && instances.length > 1) instances.splice(instances.indexOf(instance), 1);
 }
 
 /**
@@ -162,24 +196,21 @@ function complete(font: Uint8Array): boolean {
  */
 export async function holdFace(file: string, size: number, fill: (target: Uint8Array) => Promise<void> | void): Promise<HeldFace> {
   await compileHarfbuzz();
-  let { instance, data } = allocate(size);
-  if (data === 0) throw new Error(`${file}: the font is too big for harfbuzz's memory (${size} bytes, harfbuzz has 65 MB)`);
-  instance.held += size;
-  instance.faces += 1;
-  const give = () => {
-    instance.hb.free(data);
-    instance.held -= size;
-    instance.faces -= 1;
+  const filled = async (room: Room) => {
+    try {
+      await fill(new Uint8Array(room.instance.hb.memory.buffer, room.data, size));
+      return room;
+    } catch (error) {
+      unreserve(room, size);
+      throw error;
+    }
   };
-  try {
-    await fill(new Uint8Array(instance.hb.memory.buffer, data, size));
-  } catch (error) {
-    give();
-    throw error;
-  }
+  const first = reserve(size);
+  if (!first) throw new Error(`${file}: the font is too big for harfbuzz's memory (${size} bytes, harfbuzz has 65 MB)`);
+  let room = await filled(first);
   const open = () => {
-    const { hb } = instance;
-    const blob = hb.hb_blob_create(data, size, HB_MEMORY_MODE_WRITABLE, 0, 0);
+    const { hb } = room.instance;
+    const blob = hb.hb_blob_create(room.data, size, HB_MEMORY_MODE_WRITABLE, 0, 0);
     const opened = hb.hb_face_create(blob, 0);
     hb.hb_blob_destroy(blob); // the face holds its own reference
     return opened;
@@ -194,21 +225,19 @@ export async function holdFace(file: string, size: number, fill: (target: Uint8A
    * source, as harfbuzz may have edited the bytes it ran out of room in.
    */
   const moveAlone = async () => {
-    const to = allocate(size, true);
-    if (to.data === 0) return false;
-    await fill(new Uint8Array(to.instance.hb.memory.buffer, to.data, size));
-    instance.hb.hb_face_destroy(face);
-    give();
-    ({ instance, data } = to);
-    instance.held += size;
-    instance.faces += 1;
+    const alone = reserve(size, true);
+    if (!alone) return false;
+    const to = await filled(alone);
+    room.instance.hb.hb_face_destroy(face);
+    unreserve(room, size);
+    room = to;
     face = open();
     return true;
   };
 
   /** The subset, or undefined when harfbuzz failed or ran out of room. */
   const trySubset = (codePoints: number[]): Buffer | undefined => {
-    const { hb } = instance;
+    const { hb } = room.instance;
     const input = hb.hb_subset_input_create_or_fail();
     if (input === 0) return undefined;
     let subset = 0;
@@ -236,11 +265,12 @@ export async function holdFace(file: string, size: number, fill: (target: Uint8A
 
   const heldFace: HeldFace = {
     file,
+    bytes: size,
     async subset(codePoints) {
       if (!held) throw new Error(`${file}: the face was released`);
       const list = [...codePoints];
       let font = trySubset(list);
-      if (!font && instance.faces > 1) {
+      if (!font && room.instance.faces > 1) {
         moving ??= moveAlone().finally(() => (moving = undefined));
         if (await moving) font = trySubset(list);
       }
@@ -251,10 +281,10 @@ export async function holdFace(file: string, size: number, fill: (target: Uint8A
     release() {
       if (!held) return;
       held = false;
-      instance.hb.hb_face_destroy(face);
-      give();
+      room.instance.hb.hb_face_destroy(face);
+      unreserve(room, size);
     },
   };
-  instanceOf.set(heldFace, () => instance);
+  instanceOf.set(heldFace, () => room.instance);
   return heldFace;
 }

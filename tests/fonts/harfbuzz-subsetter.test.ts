@@ -100,6 +100,31 @@ describe('subsets of faces held in harfbuzz', () => {
     expect((await face.subset(scattered.slice(0, 3000))).length).toBeGreaterThan(1_000_000); // the face is still whole
   }, 60_000);
 
+  it('free the least recently used faces beyond the limit of held bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'presswork-hb-lru-'));
+    const latin = (await decodedFace(await npmFace('noto-serif-sc-latin-400'), DECODED_FONTS_DIR)) as string;
+    const copies = await Promise.all(
+      ['a', 'b', 'c'].map(async (name) => {
+        const path = join(dir, `${name}.ttf`);
+        await writeFile(path, await readFile(latin));
+        return path;
+      }),
+    );
+    const size = (await readFile(latin)).length;
+    const limit = Math.floor(2.5 * size);
+    const a = await heldFace(copies[0]!, DECODED_FONTS_DIR, limit);
+    const b = await heldFace(copies[1]!, DECODED_FONTS_DIR, limit);
+    expect(await heldFace(copies[0]!, DECODED_FONTS_DIR, limit)).toBe(a); // a used again: b is now the least recent
+    const c = await heldFace(copies[2]!, DECODED_FONTS_DIR, limit);
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(b.subset(codePoints('abc'))).rejects.toThrow(`${copies[1]}: the face was released`);
+    for (const face of [a, c]) expect((await face.subset(codePoints('abc'))).length).toBeGreaterThan(500);
+    // Asked for again, b is loaded again.
+    const again = await heldFace(copies[1]!, DECODED_FONTS_DIR, limit);
+    expect(again).not.toBe(b);
+    expect((await again.subset(codePoints('abc'))).length).toBeGreaterThan(500);
+  });
+
   it('frees a released face for the next one', async () => {
     const bytes = await readFile((await decodedFace(serif, DECODED_FONTS_DIR)) as string);
     const first: HeldFace = await holdFace('first', bytes.length, (target) => target.set(bytes));
