@@ -228,6 +228,10 @@ export async function holdFace(file: string, size: number, fill: (target: Uint8A
     const alone = reserve(size, true);
     if (!alone) return false;
     const to = await filled(alone);
+    if (!held) {
+      unreserve(to, size); // released meanwhile
+      return false;
+    }
     room.instance.hb.hb_face_destroy(face);
     unreserve(room, size);
     room = to;
