@@ -1,4 +1,4 @@
-// subset-font and fontverter ship no types; these cover what presswork calls.
+// subset-font and fontverter ship no types; these cover what presswork calls (subset-font: only the test that our harfbuzz subsets are its bytes).
 declare module 'subset-font' {
   export default function subsetFont(
     font: Buffer | Uint8Array,
