@@ -12,8 +12,8 @@ import { writeFileAtomic } from '../util/atomic-write.js';
  * version never changes, and every reinstall of it gives the same name, where the file's
  * mtime changes with each `npm ci`); for any other woff2 (a house font), a hash of its
  * bytes. Each use marks a decode as used (its mtime, at most once a day); writing a new
- * decode of a face removes the face's other decodes unused for a week, which another
- * checkout on the machine, of another font version, would have marked.
+ * decode of a face, and that daily mark, remove the face's other decodes unused for a week,
+ * which another checkout on the machine, of another font version, would have marked.
  */
 const UNUSED_MS = 7 * 24 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
@@ -25,7 +25,10 @@ export async function decodedFace(path: string, decodedDir: string): Promise<str
   const cached = join(decodedDir, `${face}.${await woff2Key(path)}.ttf`);
   const kept = await stat(cached).catch(() => undefined);
   if (kept?.isFile()) {
-    if (Date.now() - kept.mtimeMs > DAY_MS) await utimes(cached, new Date(), new Date()).catch(() => undefined);
+    if (Date.now() - kept.mtimeMs > DAY_MS) {
+      await utimes(cached, new Date(), new Date()).catch(() => undefined);
+      await removeUnusedDecodes(decodedDir, face, basename(cached)); // so once a day too
+    }
     return cached;
   }
   const font = await decodeWoff2(await readFile(path));
@@ -89,7 +92,7 @@ async function removeUnusedDecodes(decodedDir: string, face: string, keep: strin
       .map(async (name) => {
         const file = join(decodedDir, name);
         const info = await stat(file).catch(() => undefined);
-        if (info && Date.now() - info.mtimeMs > UNUSED_MS) await rm(file, { force: true });
+        if (info && Date.now() - info.mtimeMs > UNUSED_MS) await rm(file, { force: true }).catch(() => undefined);
       }),
   );
 }

@@ -63,6 +63,26 @@ describe('decoded faces', () => {
     expect(await ttfs(cache)).toEqual([newer, newest, recentLegacy, otherFace].map((p) => p.split('/').at(-1)).sort());
   });
 
+  it("go, when unused for a week, also as a face's decode is marked as used (once a day)", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'presswork-decoded-'));
+    const cache = join(root, 'cache');
+    const woff2 = await install(root, '5.3.0');
+    const decoded = (await decodedFace(woff2, cache)) as string;
+    // This machine's copies from before, one per `npm ci`, named by size and mtime.
+    const stale = join(cache, `${FACE}-18540-1796116185393.ttf`);
+    const recent = join(cache, `${FACE}-18540-1796138337053.ttf`);
+    for (const file of [stale, recent]) await writeFile(file, 'old decode');
+    await utimes(stale, ago(9), ago(9));
+    await utimes(recent, ago(3), ago(3));
+    // Marked as used today already: no sweep.
+    expect(await decodedFace(woff2, cache)).toBe(decoded);
+    expect(await ttfs(cache)).toHaveLength(3);
+    // Next day: marked again, and the face's decodes unused for a week go.
+    await utimes(decoded, ago(1.5), ago(1.5));
+    expect(await decodedFace(woff2, cache)).toBe(decoded);
+    expect(await ttfs(cache)).toEqual([decoded, recent].map((p) => p.split('/').at(-1)).sort());
+  });
+
   it('of a woff2 outside any npm package are named by its bytes', async () => {
     const root = await mkdtemp(join(tmpdir(), 'presswork-decoded-'));
     const cache = join(root, 'cache');
