@@ -19,7 +19,7 @@ await rm(dist, { recursive: true, force: true });
  * The CLI as one CommonJS file (CommonJS: V8 can cache its compiled code on Node 20, see
  * dist-cli.mjs). Lazily imported modules stay lazy: esbuild runs a module's top level only
  * when its import() is reached. External: sharp (a native addon), and the packages that
- * read files beside their own code (harfbuzz's and woff2's WebAssembly), and esbuild itself
+ * read files beside their own code (fontverter: woff2's WebAssembly), and esbuild itself
  * (only the source checkout bundles anything at run time).
  */
 const URL_NAME = '__pressworkBundleUrl';
@@ -33,7 +33,7 @@ await build({
   // import() of an external package becomes a require(): the bundle runs as a vm.Script, whose
   // dynamic imports would need a loader callback that V8's code cache does not keep.
   supported: { 'dynamic-import': false },
-  external: ['sharp', 'subset-font', 'fontverter', 'esbuild'],
+  external: ['sharp', 'fontverter', 'esbuild'],
   define: { 'import.meta.url': URL_NAME },
   banner: { js: `const ${URL_NAME} = require('node:url').pathToFileURL(__filename).href;` },
   legalComments: 'none',

@@ -77,15 +77,9 @@ interface Instance {
 const instances: Instance[] = [];
 const instanceOf = new WeakMap<HeldFace, () => Instance>();
 
-/** harfbuzzjs is subset-font's dependency (and may sit in its own node_modules). */
+/** harfbuzzjs's subsetting build, a direct dependency pinned exactly: subset files are named by their input, not by harfbuzz's version. */
 function wasmPath(): string {
-  const require = createRequire(import.meta.url);
-  const wasm = 'harfbuzzjs/dist/harfbuzz-subset.wasm';
-  try {
-    return require.resolve(wasm);
-  } catch {
-    return createRequire(require.resolve('subset-font')).resolve(wasm);
-  }
+  return createRequire(import.meta.url).resolve('harfbuzzjs/dist/harfbuzz-subset.wasm');
 }
 
 /**
