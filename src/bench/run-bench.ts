@@ -60,6 +60,7 @@ const TSX = join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx');
 interface Launcher {
   command: string;
   args: string[];
+  env?: NodeJS.ProcessEnv;
 }
 let presswork: Launcher = { command: TSX, args: [join(PACKAGE_ROOT, 'src', 'cli.ts')] };
 let printFloor: Launcher = { command: TSX, args: [join(PACKAGE_ROOT, 'src', 'bench', 'print-floor.ts')] };
@@ -232,7 +233,7 @@ async function runChromiumPrint(base: string, ids: string[], out: string, option
   const label = '(c) chromium page.pdf (floor)';
   log(`${ids.length}p ${label}`);
   const args = [...printFloor.args, '--base', base, '--pages', ids.join(','), '--out', out, '--concurrency', String(options.concurrency)];
-  const { value: child, measured } = await measure(() => runChild(printFloor.command, args, { cwd: PACKAGE_ROOT, timeoutMs: options.timeoutMs }));
+  const { value: child, measured } = await measure(() => runChild(printFloor.command, args, { cwd: PACKAGE_ROOT, env: printFloor.env, timeoutMs: options.timeoutMs }));
   const pdfPages = await pdfPageCount(ids.map((id) => join(out, `${id}.pdf`)));
   return runResult('chromium-print', label, ids.length, measured, [failure('print-floor', child)].filter((f): f is string => Boolean(f)), { pdfPages });
 }
@@ -306,7 +307,8 @@ async function compiledLaunchers(work: string): Promise<{ presswork: Launcher; p
   await build({ entryPoints: [join(PACKAGE_ROOT, 'src', 'bench', 'print-floor.ts')], outfile: floor, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error' });
   return {
     presswork: { command: process.execPath, args: [join(PACKAGE_ROOT, 'dist', 'cli.js')] },
-    printFloor: { command: process.execPath, args: [floor] },
+    // Compiled outside the tree (the work folder may be anywhere): its packages come from ours.
+    printFloor: { command: process.execPath, args: [floor], env: { ...process.env, NODE_PATH: join(PACKAGE_ROOT, 'node_modules') } },
   };
 }
 
