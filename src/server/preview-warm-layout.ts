@@ -27,6 +27,8 @@ export interface WarmLayout {
  * for the handover text and every page for copyfit and thumbnails. It starts on first use and
  * restarts if it dies.
  */
+const PREVIEW_TAB_USES = 50;
+
 export function createWarmLayout(options: { origin: string; timeoutMs?: number; launch?: () => Promise<Browser> }): WarmLayout {
   const timeoutMs = options.timeoutMs ?? 30_000;
   let tab: Promise<WarmTab> | undefined;
@@ -38,7 +40,8 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
   const getBrowser = browsers.browser;
 
   const getTab = () => {
-    tab ??= getBrowser().then((b) => openWarmTab(b, options.origin));
+    // Layouts are small and come a save at a time: a tab takes more of them than a build's does.
+    tab ??= getBrowser().then((b) => openWarmTab(b, options.origin, PREVIEW_TAB_USES));
     tab.catch(() => (tab = undefined));
     return tab;
   };
@@ -57,6 +60,11 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
         .screenshot({ type: 'png', clip: { x: 0, y: 0, width: size.widthPx, height: size.heightPx, scale: size.thumbWidth / size.widthPx } })
         .catch(() => undefined);
       const audit = Array.isArray(state.audit) ? state.audit.length : undefined;
+      if (warm.spent) {
+        // What the documents left in the tab stays bounded: the next layout opens a new one.
+        tab = undefined;
+        void warm.close();
+      }
       return { copyfit: state.copyfit, handover: state.handover ?? {}, audit, thumbnail };
     } catch (error) {
       // A hung or crashed tab is replaced, so one bad page cannot stall the next layout.

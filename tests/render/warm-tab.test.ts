@@ -105,4 +105,26 @@ describe('a warm tab', () => {
     expect(again.handover).toEqual(fresh.handover);
     expect(again.audit).toEqual(fresh.audit);
   });
+
+  it('replaces a tab once it has taken its documents, so what pages leave in it stays bounded', async () => {
+    const renderer = createWarmRenderer({ tabUses: 2 });
+    let opened = 0;
+    const count = (target: { type(): string }) => void (target.type() === 'page' && (opened += 1));
+    browser.on('targetcreated', count);
+    try {
+      const tabs: Page[] = [];
+      for (const id of ['A1', 'A2', 'A3']) {
+        const rendered = await renderer.render(browser, url(id), { ...options(`uses ${id}`, async (page) => void tabs.push(page)), layoutOnly: true });
+        expect(rendered.copyfit.length, id).toBeGreaterThan(0);
+      }
+      // A1 and A2 in the first tab, which then closes; A3 in a new one.
+      expect(opened).toBe(2);
+      expect(tabs[1]).toBe(tabs[0]);
+      expect(tabs[2]).not.toBe(tabs[0]);
+      expect(tabs[0]!.isClosed()).toBe(true);
+    } finally {
+      browser.off('targetcreated', count);
+      await renderer.close();
+    }
+  });
 });
