@@ -214,7 +214,8 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
       try {
         const load = () => tab.load(target, { timeoutMs: timeouts.navigationMs, waitUntil: 'load' });
         const rendered = await layOutAndPrint(tab.page, load, options, tab.collect());
-        if (!tab.spent) await tab.releaseMemory();
+        // Housekeeping: a Chromium without the Memory domain only keeps its caches.
+        if (!tab.spent) await tab.releaseMemory().catch(() => undefined);
         await give(browser, tab);
         return rendered;
       } catch (error) {
