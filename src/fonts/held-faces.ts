@@ -65,13 +65,18 @@ function freeLeastUsed(keep: Held, limit: number): void {
 async function loadFace(path: string, decodedDir: string): Promise<HeldFace> {
   const whole = await decodedFace(path, decodedDir);
   // A decode the cache could not keep stays in memory, to load again should the face move.
-  if (typeof whole !== 'string') return holdFace(path, whole.byteLength, (target) => target.set(whole));
+  if (typeof whole !== 'string') return holdBytes(path, whole);
   // A kept decode another build removed in between is decoded again.
   return holdFile(path, whole).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT' || whole === path) throw error;
     const again = await decodedFace(path, decodedDir);
-    return typeof again === 'string' ? holdFile(path, again) : holdFace(path, again.byteLength, (target) => target.set(again));
+    return typeof again === 'string' ? holdFile(path, again) : holdBytes(path, again);
   });
+}
+
+/** Decoded bytes kept in memory, copied into harfbuzz's (again, should the face move). */
+function holdBytes(path: string, bytes: Buffer): Promise<HeldFace> {
+  return holdFace(path, bytes.byteLength, (target) => target.set(bytes));
 }
 
 /** A TrueType file read straight into harfbuzz's memory (again, should the face move). */

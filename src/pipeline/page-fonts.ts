@@ -67,7 +67,7 @@ export async function createPageFontSubsetter(assetsDir: string, decodedDir = DE
  * libuv's threads) while the edition is prepared rather than before the first page's fonts.
  */
 export function warmPageFonts(decodedDir = DECODED_FONTS_DIR): void {
-  void warmFaces(mainFontFaces().then((list) => list.map((face) => face.path)), FALLBACK_FONT, (path) => Promise.all([heldFace(path, decodedDir), faceCoverage(path)]));
+  void warmFaces(mainFontFaces().then((list) => list.map((face) => face.path)), FALLBACK_FONT, decodedDir);
 }
 
 /**
@@ -75,7 +75,8 @@ export function warmPageFonts(decodedDir = DECODED_FONTS_DIR): void {
  * has), each with its coverage. A failure is not reported here: the page that needs the face
  * reports it.
  */
-async function warmFaces(paths: Promise<string[]>, fallback: string | undefined, load: (path: string) => Promise<unknown>): Promise<void> {
+async function warmFaces(paths: Promise<string[]>, fallback: string | undefined, decodedDir: string): Promise<void> {
+  const load = (path: string) => Promise.all([heldFace(path, decodedDir), faceCoverage(path)]);
   try {
     await Promise.all((await paths).map(load));
     if (fallback) await load(fallback);
@@ -103,11 +104,10 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
   const extraCodePoints = new Set([...pageCharacters(options.extraText)].map((c) => c.codePointAt(0)!));
   // Each whole face is loaded in harfbuzz once (decoded from woff2 once per machine).
   const whole = (path: string) => heldFace(path, options.decodedDir);
-  const warm = (path: string) => Promise.all([whole(path), faceCoverage(path)]);
 
   // Loading starts now (unless warmPageFonts started it earlier), while Chromium starts and
   // the first page is templated.
-  void warmFaces(faces.then((list) => list.map(({ face }) => face.path)), set?.fallbackFace.path, warm);
+  void warmFaces(faces.then((list) => list.map(({ face }) => face.path)), set?.fallbackFace.path, options.decodedDir);
 
   const subset = (face: FontFaceSource, characters: string, key: string): Promise<Subset> =>
     subsets.get(key, async () => {
