@@ -22,7 +22,7 @@ import { selectPages, type PageSelection } from './page-selection.js';
 import { startChangeRecorder, type ChangeRecorder } from './record-changes.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
 import { prepareEdition, staticMounts, type PreparedEdition } from './prepare-edition.js';
-import { renderPages, type RenderPagesOptions } from './render-pages.js';
+import { renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import type { StoryText, VerifyResult } from './verify-text.js';
 import { markOnce } from '../util/startup-timing.js';
 import { throwIfCancelled } from '../util/cancel.js';
@@ -195,12 +195,11 @@ async function buildSelection(
   if (proof) report.pdf = relative(ctx.outDir, proof.path);
   else messages.push(pageError('', `Proof not written: ${selection.pages.length - pdfs.length} of ${selection.pages.length} pages failed`, 'proof-incomplete'));
 
-  // Compared and verified while the last plates are made.
+  // Compared and verified while the last plates are made. Both settle before either's failure
+  // goes on: the change images are discarded after this.
   const checked = proof && compareAndVerify(ctx, prepared, selection, rendered.results, changes, proof.bytes, report.builtAt);
-  checked?.catch(() => undefined); // awaited below, after the plates
-  // The good pages' plates are made even without a proof: say where they are.
-  // Both settle before either's failure goes on: the change images are discarded after this.
   await Promise.allSettled([plated, checked]);
+  // The good pages' plates are made even without a proof: say where they are.
   if (plated) {
     const plates = await plated;
     throwIfCancelled(config.signal); // its plates were stopped, not failed
@@ -223,7 +222,7 @@ async function compareAndVerify(
   ctx: BuildContext,
   prepared: PreparedEdition,
   selection: PageSelection,
-  results: Awaited<ReturnType<typeof renderPages>>['results'],
+  results: Map<string, PageResult>,
   changes: ChangeRecorder,
   proof: Uint8Array,
   builtAt: string,

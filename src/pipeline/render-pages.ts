@@ -53,7 +53,7 @@ export interface RenderPagesOptions {
   fonts?: PageFontSubsetter;
   /** Fault injection for tests, per page id. */
   hooks?: (pageId: string) => RenderHooks | undefined;
-  /** Renders one page; default `renderPage`, a fresh tab each. `build --watch` keeps warm tabs (render/warm-tab.ts). */
+  /** Renders one page; default `renderPage`, a fresh tab each. Builds pass warm tabs (render/warm-tab.ts). */
   renderer?: PageRenderer;
   /** Called with the browser as a page that must render starts: the renderer may open its tab meanwhile. */
   openTabAhead?: (browser: Promise<Browser>) => void;

@@ -165,12 +165,11 @@ export interface WarmRenderer {
 }
 
 /**
- * Warm tabs for a long-lived process (`build --watch`): a page renders in an idle tab of its
- * browser and origin, or in a new one that then stays. A tab whose render failed is closed,
- * never reused: its state is unknown. Pages with fault-injection hooks get a fresh tab, as
- * the hooks expect.
+ * Warm tabs for a build (one per render worker) and for `build --watch`: a page renders in an
+ * idle tab of its browser and origin, or in a new one that then stays, until it has taken
+ * `tabUses` documents (default MAX_USES). A tab whose render failed is closed, never reused:
+ * its state is unknown. Pages with fault-injection hooks get a fresh tab, as the hooks expect.
  */
-/** `tabUses`: documents a tab takes before a new one replaces it (default MAX_USES). */
 export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRenderer {
   const idle = new Map<Browser, WarmTab[]>();
   /** A tab opened ahead of its render, by browser (see openAhead). */

@@ -20,6 +20,9 @@ export interface WarmLayout {
   close(): Promise<void>;
 }
 
+/** Layouts a preview tab takes before a new one replaces it: small ones, a save at a time. */
+const PREVIEW_TAB_USES = 50;
+
 /**
  * One headless Chromium kept warm for the preview's lifetime, with one warm tab
  * (render/warm-tab.ts): after the first page, each page document is swapped into it and laid
@@ -27,8 +30,6 @@ export interface WarmLayout {
  * for the handover text and every page for copyfit and thumbnails. It starts on first use and
  * restarts if it dies.
  */
-const PREVIEW_TAB_USES = 50;
-
 export function createWarmLayout(options: { origin: string; timeoutMs?: number; launch?: () => Promise<Browser> }): WarmLayout {
   const timeoutMs = options.timeoutMs ?? 30_000;
   let tab: Promise<WarmTab> | undefined;
@@ -40,7 +41,6 @@ export function createWarmLayout(options: { origin: string; timeoutMs?: number; 
   const getBrowser = browsers.browser;
 
   const getTab = () => {
-    // Layouts are small and come a save at a time: a tab takes more of them than a build's does.
     tab ??= getBrowser().then((b) => openWarmTab(b, options.origin, PREVIEW_TAB_USES));
     tab.catch(() => (tab = undefined));
     return tab;
