@@ -42,6 +42,17 @@ async function settled(key: string): Promise<void> {
   );
 }
 
+/**
+ * Drop a story from the tray on empty page at cell (col, row); `edition.yaml` then has it as a
+ * box of its own there, two columns wide and `rows: auto`. Returns the file as written.
+ */
+async function dropAsBox(file: string, col: number, row: number): Promise<string> {
+  await fromTray(file, col, row);
+  const text = await waitForFile((t) => t.includes(file));
+  expect(text).toContain(`      - file: ${file}\n        box: {col: ${col}, cols: 2, row: ${row}, rows: auto}\n`);
+  return text;
+}
+
 /** Drag a story from the tray and drop it on the middle of cell (col, row) of the page. */
 async function fromTray(file: string, col: number, row: number): Promise<void> {
   // The tray is drawn again on every read of the state: the item's place, in one look.
@@ -123,10 +134,7 @@ describe('laying out a page by hand', () => {
     // 1. The apprenticeship story under A1's continuation: dropped at column 1, row 9, it is a
     // rows: auto box two columns wide; the corner handle makes it five columns and two lines
     // short of 23 rows, Shift+↓ twice gives the last two.
-    let text = await yaml();
-    await fromTray('page-xiandai-xuetuzhi.md', 1, 9);
-    text = await waitForFile((t) => t !== text);
-    expect(text).toContain('      - file: page-xiandai-xuetuzhi.md\n        box: {col: 1, cols: 2, row: 9, rows: auto}\n');
+    let text = await dropAsBox('page-xiandai-xuetuzhi.md', 1, 9);
     const xiandai = 'story-page-xiandai-xuetuzhi';
     await settled(xiandai);
     const reach = await deskBox(xiandai);
@@ -140,9 +148,7 @@ describe('laying out a page by hand', () => {
     // 2. The river story below it, to the foot of the page: the corner handle widens it, and
     // taking a corner sets its rows, the 68 it reached as `rows: auto`.
     await settled(xiandai);
-    await fromTray('page-beitanghe-lvdao.md', 1, 32);
-    text = await waitForFile((t) => t.includes('page-beitanghe-lvdao.md'));
-    expect(text).toContain('      - file: page-beitanghe-lvdao.md\n        box: {col: 1, cols: 2, row: 32, rows: auto}\n');
+    text = await dropAsBox('page-beitanghe-lvdao.md', 1, 32);
     const beitanghe = 'story-page-beitanghe-lvdao';
     await settled(beitanghe);
     expect((await deskBox(beitanghe)).rows).toBe(68);
@@ -153,9 +159,7 @@ describe('laying out a page by hand', () => {
     // column with Shift+→ (still rows: auto, down to the ad at row 84); the second dropped on
     // it makes the two a stack in its box; the third dropped on the stack joins its end.
     await settled(beitanghe);
-    await fromTray('brief-quanmin-jianshen.md', 6, 22);
-    text = await waitForFile((t) => t.includes('brief-quanmin-jianshen.md'));
-    expect(text).toContain('      - file: brief-quanmin-jianshen.md\n        box: {col: 6, cols: 2, row: 22, rows: auto}\n');
+    text = await dropAsBox('brief-quanmin-jianshen.md', 6, 22);
     const quanmin = 'story-brief-quanmin-jianshen';
     await settled(quanmin);
     await select(quanmin);
