@@ -189,7 +189,7 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
     return openWarmTab(browser, origin, options.tabUses);
   };
   const give = async (browser: Browser, tab: WarmTab) => {
-    if (closed || !browser.connected || tab.spent) return tab.close();
+    if (closed || !browser.connected || tab.spent || tab.page.isClosed()) return tab.close();
     idle.set(browser, [...(idle.get(browser) ?? []), tab]);
   };
 
@@ -210,11 +210,15 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
       const tab = await take(browser, options.origin);
       const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
       const target = options.layoutOnly ? `${url}?layout-only` : url;
+      // Cancelled (Ctrl-C, --timeout): the tab closes at once, as a fresh one does (renderPage),
+      // and whatever waits on it rejects.
+      const closeTab = () => void tab.close();
+      options.signal?.addEventListener('abort', closeTab, { once: true });
       try {
         const load = () => tab.load(target, { timeoutMs: timeouts.navigationMs, waitUntil: 'load' });
         const rendered = await layOutAndPrint(tab.page, load, options, tab.collect());
         // Housekeeping: a Chromium without the Memory domain only keeps its caches.
-        if (!tab.spent) await tab.releaseMemory().catch(() => undefined);
+        if (!tab.spent && !options.signal?.aborted) await tab.releaseMemory().catch(() => undefined);
         await give(browser, tab);
         return rendered;
       } catch (error) {
@@ -222,6 +226,8 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
         await tab.close();
         throwIfCancelled(options.signal);
         throw error;
+      } finally {
+        options.signal?.removeEventListener('abort', closeTab);
       }
     },
     async close() {
