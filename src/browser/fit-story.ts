@@ -1,4 +1,4 @@
-import { layoutPass, PLAIN, showPass, typesetLines, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+import { layoutPass, PLAIN, roomAt, showPass, typesetLines, type FitLimits, type Room, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
 import type { BrowserGrid } from './geometry.js';
 import { LineEstimate } from './line-estimate.js';
 
@@ -6,6 +6,11 @@ import { LineEstimate } from './line-estimate.js';
 const TRACKING_STEP_EM = 0.005;
 /** Layout passes one story's fit search may take, whatever the limits. */
 export const MAX_FIT_PASSES = 16;
+/**
+ * Lines a prediction may be off by (keep rules and column breaks move a line or two): only
+ * a prediction further than this from the edge of a fit stands in for a pass.
+ */
+const PREDICTION_SLACK_LINES = 1;
 
 /** A story fits when nothing is left over and at most one line is empty. */
 export function fits(pass: StoryPass): boolean {
@@ -37,13 +42,20 @@ class FitSearch {
   private passes = 1;
   private best: StoryPass;
   /** The pass laid out last: the one the page shows. */
-  private last: StoryPass;
+  private last: StoryPass | undefined;
   /** Passes by the settings asked for: the search may ask for one twice, the page need not lay it twice. */
   private readonly known = new Map<string, StoryPass>();
   /** The settings every pass starts from (those of the plain pass): the keys of `known`. */
   private readonly plainSettings: StorySettings;
 
   private lineEstimate?: LineEstimate;
+  /**
+   * Lines a pass that held its text took beyond the body's one-column count (keep rules,
+   * balanced column ends): with the room a pass would give, it predicts the pass.
+   */
+  private offset?: number;
+  /** The room of passes predicted, by their settings. */
+  private readonly rooms = new Map<string, Room>();
 
   constructor(
     private readonly at: (settings: Partial<StorySettings>) => StoryPass,
@@ -56,6 +68,7 @@ class FitSearch {
     this.last = plain;
     this.plainSettings = plain.settings;
     this.known.set(JSON.stringify(plain.settings), plain);
+    this.calibrate(plain);
   }
 
   run(): StoryPass {
@@ -63,10 +76,14 @@ class FitSearch {
     const figures = this.limits.figureLines ?? 0;
     // Everything the edition allows at once: when even that does not reach, nothing will.
     const all = { trackingEm: this.trackingLimit(direction), figureLines: figures * direction, headlineSteps: (this.limits.headlineSteps ?? 0) * direction };
-    if (!this.reached(direction, this.measure(all))) return this.finish(this.best);
+    // A prediction may say it reaches; that it does not is laid out, as the page then shows it.
+    if (!this.predictReached(direction, all) && !this.reached(direction, this.measure(all))) return this.finish(this.best);
     // The headline moves last: a step changes the look of the page more than a line of photo.
     for (let headlineSteps = 0; headlineSteps <= (this.limits.headlineSteps ?? 0); headlineSteps++) {
       const steps = headlineSteps * direction;
+      // A step that leaves the text the same frames (the head kept its lines) changes no pass.
+      const tracking = this.trackingLimit(direction);
+      if (headlineSteps > 0 && this.room({ trackingEm: tracking, headlineSteps: steps }).frames === this.room({ trackingEm: tracking, headlineSteps: steps - direction }).frames) continue;
       const figureLines = this.smallestFigureChange(direction, figures, steps);
       if (figureLines === undefined) continue;
       const found = this.searchTracking(direction, figureLines, steps);
@@ -83,15 +100,20 @@ class FitSearch {
   private smallestFigureChange(direction: number, most: number, headlineSteps: number): number | undefined {
     const extreme = this.trackingLimit(direction);
     const passWith = (lines: number) => this.measure({ trackingEm: extreme, figureLines: lines * direction, headlineSteps });
-    const reachedWith = (lines: number) => this.reached(direction, passWith(lines));
+    const predicted = (lines: number) => this.predictReached(direction, { trackingEm: extreme, figureLines: lines * direction, headlineSteps });
+    const reachedWith = (lines: number) => predicted(lines) ?? this.reached(direction, passWith(lines));
     // Tracking alone is the smaller change: no photo search when it is enough.
     if (reachedWith(0)) return 0;
-    if (most === 0 || !reachedWith(most)) return undefined;
+    if (most === 0) return undefined;
+    // With a prediction to go by, the most photo lines need no pass of their own: the
+    // search below lays out the passes it cannot predict, and its answer.
+    const canPredict = this.offset !== undefined;
+    if (canPredict ? predicted(most) === false : !reachedWith(most)) return undefined;
     let low = 1;
     let high = most;
-    // Bisection, but its first step is where the two passes at hand say the text meets the
-    // room, and its second the line next to it: when the guess is right, two passes decide.
-    const guess = figureGuess(direction, passWith(0), passWith(most));
+    // Bisection. When both ends were laid out, its first step is where they say the text
+    // meets the room, and its second the line next to it: when the guess is right, two passes decide.
+    const guess = canPredict ? undefined : figureGuess(direction, passWith(0), passWith(most));
     let next = guess;
     while (low < high && this.passes < MAX_FIT_PASSES) {
       const mid = next !== undefined && next >= low && next < high ? next : (low + high) >> 1;
@@ -100,7 +122,9 @@ class FitSearch {
       else low = mid + 1;
       next = mid === guess ? (reached ? mid - 1 : mid + 1) : undefined;
     }
-    return high * direction;
+    // The answer is laid out, predicted or not: the tracking search starts from that pass.
+    while (high < most && !this.reached(direction, passWith(high)) && this.passes < MAX_FIT_PASSES) high++;
+    return this.reached(direction, passWith(high)) ? high * direction : undefined;
   }
 
   private trackingLimit(direction: number): number {
@@ -123,8 +147,44 @@ class FitSearch {
     const pass = this.at(settings);
     this.known.set(key, pass);
     this.last = pass;
+    this.calibrate(pass);
     if (better(pass, this.best)) this.best = pass;
     return pass;
+  }
+
+  private room(settings: Partial<StorySettings>): Room {
+    const full = { ...this.plainSettings, ...settings };
+    const key = JSON.stringify(full);
+    const known = this.rooms.get(key);
+    if (known) return known;
+    const room = roomAt(this.source, this.grid, full);
+    this.rooms.set(key, room);
+    // The story shows a half pass now: finish() shows the chosen one again.
+    this.last = undefined;
+    return room;
+  }
+
+  private calibrate(pass: StoryPass): void {
+    if (pass.rest.length > 0 || pass.unplaced.length > 0) return;
+    this.offset = pass.used - this.linesAt(pass.settings.trackingEm);
+  }
+
+  /**
+   * Whether a pass at `settings` would reach a fit, told without laying its text out: the
+   * room from placing the rest (roomAt) against the body's lines at its tracking. Undefined
+   * when no pass has calibrated the lines yet, or the answer is too close to call.
+   */
+  private predictReached(direction: number, settings: Partial<StorySettings>): boolean | undefined {
+    const full = { ...this.plainSettings, ...settings };
+    const key = JSON.stringify(full);
+    const known = this.known.get(key);
+    if (known) return this.reached(direction, known);
+    if (this.offset === undefined) return undefined;
+    const spare = this.room(settings).capacity - (this.linesAt(full.trackingEm) + this.offset);
+    const slack = PREDICTION_SLACK_LINES;
+    // Tighter reaches with no line over (spare ≥ 0); looser with at most one empty, or overflowing (spare ≤ 1).
+    if (direction < 0) return spare >= slack ? true : spare <= -1 - slack ? false : undefined;
+    return spare <= 1 - slack ? true : spare >= 2 + slack ? false : undefined;
   }
 
   /**
@@ -157,7 +217,8 @@ class FitSearch {
     let k = high;
     while (k < steps && !this.reached(direction, passAt(k)) && this.passes < MAX_FIT_PASSES) k++;
     // The estimate may be a step cautious: one real pass tells.
-    if (k > 0 && this.passes < MAX_FIT_PASSES && this.reached(direction, passAt(k - 1))) k--;
+    const reachedAt = (step: number) => this.predictReached(direction, { trackingEm: trackingAt(step), figureLines, headlineSteps }) ?? this.reached(direction, passAt(step));
+    if (k > 0 && this.passes < MAX_FIT_PASSES && reachedAt(k - 1)) k--;
     const found = passAt(k);
     // Loosened one step too far: the step before is the best it gets.
     if (direction > 0 && found.rest.length > 0 && k > 0) return passAt(k - 1);

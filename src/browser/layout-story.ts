@@ -186,21 +186,34 @@ export function setBox(source: StorySource, grid: BrowserGrid, box: GridBox): vo
   el.style.height = `${box.rows * grid.linePitchPt}pt`;
 }
 
-/**
- * Lay out one story box: headline and byline in whole lines at the top, figures and whole
- * boxes on the grid, body text flowed through single-column frames and balanced so that
- * its columns end within a line of each other.
- */
-export function layoutPass(source: StorySource, grid: BrowserGrid, settings: StorySettings, options: { deferBottom?: boolean } = {}): StoryPass {
+interface PassOptions {
+  /** Bottom boxes go on with a jumping story's text instead of being placed here. */
+  deferBottom?: boolean;
+}
+
+/** Where a pass puts everything but the body text, and the frames' room for it. */
+interface PassPlan {
+  box: GridBox;
+  /** Box rows above the body: headline, jump line, byline. */
+  row: number;
+  own: <T extends HTMLElement>(node: T) => T;
+  blocks: HTMLElement[];
+  headline: StoryPass['headline'];
+  headBoxes: GridBox[];
+  bylineBox: GridBox[];
+  figures: GridBox[];
+  changedLines: number;
+  placed: ReturnType<typeof placeBlocks>['placed'];
+  unplaced: UnplacedBlock[];
+  deferred: HTMLElement[];
+  specs: FrameSpec[];
+  capacity: number;
+}
+
+function planPass(source: StorySource, grid: BrowserGrid, settings: StorySettings, options: PassOptions): PassPlan {
   const { el, data } = source;
-  // The same box and settings as the pass on the page: that pass is the answer.
-  const key = JSON.stringify([data.box, settings, options.deferBottom ?? false]);
-  if (source.last?.key === key) return source.last.pass;
-  source.passes++;
-  const started = performance.now();
   const box = data.box;
   const pitch = grid.linePitchPt;
-  const pitchPx = pitch * PX_PER_PT;
   const doc = el.ownerDocument;
   resetStory(el);
   el.style.setProperty('--tracking', `${settings.trackingEm}em`);
@@ -209,7 +222,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     el.append(node);
     return node;
   };
-  const blocks = source.blocks.map((b) => b.cloneNode(true) as HTMLElement);
+  // The body's blocks stay the source's own, never changed here: a pass clones those it flows.
+  const blocks = source.blocks.map((b) => (isBodyBlock(b) ? b : (b.cloneNode(true) as HTMLElement)));
   let row = 0;
   let headline: StoryPass['headline'];
   const style = data.headline ?? {};
@@ -289,22 +303,60 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   };
   const { placed, unplaced } = placeBlocks(el, grid, box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures], placements.filter((p) => !deferred.includes(p.block)), known);
   for (const { block } of placed) own(block);
+  const specs = carveFrames(box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures, ...placed.map((p) => p.box)]);
+  const capacity = specs.reduce((sum, s) => sum + s.rows, 0);
+  return { box, row, own, blocks, headline, headBoxes, bylineBox, figures, changedLines, placed, unplaced, deferred, specs, capacity };
+}
+
+/** The room a pass gives its body text: the lines of its frames, and the frames (as JSON, to compare). */
+export interface Room {
+  capacity: number;
+  frames: string;
+}
+
+/**
+ * The room a pass at `settings` would give the text, found by placing the headline, photos
+ * and boxes alone: the text is not laid out, so this costs a fraction of a pass. The story
+ * is left half laid out: lay a pass out (or show one again) after it.
+ */
+export function roomAt(source: StorySource, grid: BrowserGrid, settings: StorySettings): Room {
+  const started = performance.now();
+  const plan = planPass(source, grid, settings, {});
+  source.last = undefined;
+  source.ms += performance.now() - started;
+  return { capacity: plan.capacity, frames: JSON.stringify(plan.specs) };
+}
+
+/**
+ * Lay out one story box: headline and byline in whole lines at the top, figures and whole
+ * boxes on the grid, body text flowed through single-column frames and balanced so that
+ * its columns end within a line of each other.
+ */
+export function layoutPass(source: StorySource, grid: BrowserGrid, settings: StorySettings, options: PassOptions = {}): StoryPass {
+  const { el, data } = source;
+  // The same box and settings as the pass on the page: that pass is the answer.
+  const key = JSON.stringify([data.box, settings, options.deferBottom ?? false]);
+  if (source.last?.key === key) return source.last.pass;
+  source.passes++;
+  const started = performance.now();
+  const { box, row, own, blocks, headline, headBoxes, bylineBox, figures, changedLines, placed, unplaced, deferred, specs, capacity } = planPass(source, grid, settings, options);
+  const pitch = grid.linePitchPt;
+  const pitchPx = pitch * PX_PER_PT;
+  const doc = el.ownerDocument;
   const fixes: LineFix[] = [];
   if (source.lineRules) fixes.push(...typesetInPlace(el, ...placed.map((p) => p.block)));
   // A quote or list holding a table too wide for a column is reported, never clipped.
-  const copy = withoutTooWide(el, grid, blocks.filter(isBodyBlock), settings.trackingEm);
+  const copy = withoutTooWide(el, grid, blocks.filter(isBodyBlock).map((b) => b.cloneNode(true) as HTMLElement), settings.trackingEm);
   unplaced.push(...copy.unplaced);
   const { body, fixes: bodyFixes, lines: bodyLines } = typesetBody(source, copy.body, settings.trackingEm, pitchPx);
   fixes.push(...bodyFixes);
 
-  const specs = carveFrames(box.cols, row, box.rows, [...headBoxes, ...bylineBox, ...figures, ...placed.map((p) => p.box)]);
   const frames = specs.map((spec) => {
     const frame = own(doc.createElement('div'));
     frame.className += ' frame';
     positionPt(frame, columnLeftPt(grid, spec.col), spec.row * pitch, grid.columnWidthPt, spec.rows * pitch);
     return frame;
   });
-  const capacity = specs.reduce((sum, s) => sum + s.rows, 0);
   const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
   const topBoxes = [...headBoxes, ...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
