@@ -130,6 +130,8 @@ export interface BlockSizes {
   cols: number;
   /** Lines it takes at `cols` (not for a table, which is measured as it is cut). */
   height?: number;
+  /** A table's whole height in px at `cols`, before any cut. */
+  tablePx?: number;
 }
 
 /** Sizes kept across layout passes; `of` answers only for a block as the article has it. */
@@ -190,9 +192,10 @@ export function placeBlocks(
     const width = spanWidthPt(grid, cols);
     block.style.width = `${width}pt`;
     const height = isTable ? undefined : (sizes?.height ?? rowsFor(grid, block.getBoundingClientRect().height));
-    if (first && !sizes) known?.keep(block, { cols, height });
+    const tablePx = isTable ? (sizes?.tablePx ?? block.getBoundingClientRect().height) : undefined;
+    if (first && !sizes) known?.keep(block, { cols, height, tablePx });
     if (isTable) {
-      const part = placeTablePart(block, place, grid, { boxCols, firstRow, rows, cols, taken: occupied() });
+      const part = placeTablePart(block, place, grid, { boxCols, firstRow, rows, cols, taken: occupied() }, tablePx!);
       if (part) {
         placed.push({ box: part.box, place, block: part.block });
         if (part.rest) queue.unshift({ block: part.rest, place });
@@ -229,13 +232,13 @@ interface Room {
 }
 
 /**
- * Set a table (already at its width) whole where it fits. One taller than a column is cut
+ * Set a table (already at its width, `wholePx` tall) whole where it fits. One taller than a column is cut
  * between rows into as few parts as the room allows, of even length: the first rows go here
  * when it is placed at the top (the rest goes on to the right), the last rows at the bottom
  * (the rest goes on to the left of them, so the parts still read left to right). Returns
  * the part set here and the rest, or undefined when nothing of it fits.
  */
-function placeTablePart(table: HTMLElement, place: Placement, grid: BrowserGrid, room: Room): { box: GridBox; block: HTMLElement; rest?: HTMLElement } | undefined {
+function placeTablePart(table: HTMLElement, place: Placement, grid: BrowserGrid, room: Room, wholePx: number): { box: GridBox; block: HTMLElement; rest?: HTMLElement } | undefined {
   const linesFor = (px: number) => rowsFor(grid, px) + TABLE_AIR_LINES;
   const spotFor = (lines: number) => findSpot(room.boxCols, room.firstRow, room.rows, room.taken, room.cols, lines, place);
   const set = (part: HTMLElement, spot: GridBox) => {
@@ -245,11 +248,11 @@ function placeTablePart(table: HTMLElement, place: Placement, grid: BrowserGrid,
     part.style.top = `${top * grid.linePitchPt}pt`;
     return spot;
   };
-  const whole = spotFor(linesFor(table.getBoundingClientRect().height));
+  const whole = spotFor(linesFor(wholePx));
   if (whole) return { box: set(table, whole), block: table };
   const { head, rows } = rowHeights(table);
   // Only a table that no column could hold is cut; a shorter one waits for room (or is reported).
-  if (rows.length < 2 || linesFor(table.getBoundingClientRect().height) <= room.rows - room.firstRow) return undefined;
+  if (rows.length < 2 || linesFor(wholePx) <= room.rows - room.firstRow) return undefined;
   const least = Math.min(MIN_PART_ROWS, Math.floor(rows.length / 2));
   const partLines = (count: number) => {
     const slice = place === 'top' ? rows.slice(0, count) : rows.slice(rows.length - count);
