@@ -20,8 +20,12 @@ export function carveFrames(cols: number, firstRow: number, rows: number, obstac
     obstacles.some((f) => col >= f.col && col < f.col + f.cols && row >= f.row && row < f.row + f.rows);
   const bands: [number, number][] = [];
   let start: number | undefined;
+  const wholeRowCovered = (row: number) => {
+    for (let col = 0; col < cols; col++) if (!covered(col, row)) return false;
+    return true;
+  };
   for (let row = firstRow; row <= rows; row++) {
-    const full = row === rows || Array.from({ length: cols }, (_, col) => covered(col, row)).every(Boolean);
+    const full = row === rows || wholeRowCovered(row);
     if (!full && start === undefined) start = row;
     if (full && start !== undefined) {
       bands.push([start, row]);

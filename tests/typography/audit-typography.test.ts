@@ -172,3 +172,29 @@ describe('the audit', () => {
     expect(Math.abs(off - 3)).toBeLessThanOrEqual(0.011);
   });
 });
+
+describe('reading a paragraph from its end', () => {
+  it('gives the same last lines as reading it from the start, with astral characters and nested blocks', async () => {
+    const { page } = await fixture.open('A1');
+    await addTypographyApi(page);
+    const read = await page.evaluate(() => {
+      type Api = { readLines(b: Element, nested?: (e: Element) => boolean): { text: string }[]; readLastLines(b: Element, n: number, nested?: (e: Element) => boolean): { text: string }[] };
+      const api = (window as unknown as { pwTypography: Api }).pwTypography;
+      const frame = document.querySelector<HTMLElement>('.frame')!;
+      const block = document.createElement('div');
+      // 𠀀 and 𪚥 are beyond the BMP (two UTF-16 units each); the nested list item's text is not the block's own.
+      block.innerHTML = '<p>第一段落𠀀的文字，<b>加粗𪚥</b>继续排下去，直到这一行写满为止再换行然后结束𠀀。</p><ul><li>不算在内的列表文字</li></ul>末尾的文字𪚥。';
+      frame.append(block);
+      const nested = (e: Element) => e.tagName === 'UL';
+      const texts = (lines: { text: string }[]) => lines.map((l) => l.text);
+      const all = texts(api.readLines(block, nested));
+      const lastTwo = texts(api.readLastLines(block, 2, nested));
+      block.remove();
+      return { all, lastTwo };
+    });
+    expect(read.all.length).toBeGreaterThan(2);
+    expect(read.all.join('')).not.toContain('列表');
+    expect(read.lastTwo).toEqual(read.all.slice(-2));
+    expect(read.lastTwo.at(-1)).toMatch(/𪚥。$/);
+  });
+});

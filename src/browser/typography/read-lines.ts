@@ -24,15 +24,20 @@ export interface TextPosition {
   char: string;
 }
 
-/** Every character of `block`'s own text, in order; text of `nested` blocks is left out. */
-export function textPositions(block: Element, nested: (el: Element) => boolean = () => false): TextPosition[] {
-  const positions: TextPosition[] = [];
-  const walker = block.ownerDocument.createTreeWalker(block, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
+/** A walker over `block`'s own nodes: those of `nested` blocks are left out. */
+function ownNodes(block: Element, nested: (el: Element) => boolean): TreeWalker {
+  return block.ownerDocument.createTreeWalker(block, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
     acceptNode: (node) =>
       node !== block && node.nodeType === Node.ELEMENT_NODE && nested(node as Element)
         ? NodeFilter.FILTER_REJECT
         : NodeFilter.FILTER_ACCEPT,
   });
+}
+
+/** Every character of `block`'s own text, in order; text of `nested` blocks is left out. */
+export function textPositions(block: Element, nested: (el: Element) => boolean = () => false): TextPosition[] {
+  const positions: TextPosition[] = [];
+  const walker = ownNodes(block, nested);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node.nodeType !== Node.TEXT_NODE) continue;
     const text = node as Text;
@@ -44,6 +49,31 @@ export function textPositions(block: Element, nested: (el: Element) => boolean =
   }
   return positions;
 }
+
+/**
+ * textPositions from the last character back, made as they are read: reading a paragraph's
+ * end need not list all its characters first.
+ */
+export function* positionsFromEnd(block: Element, nested: (el: Element) => boolean = () => false): Generator<TextPosition> {
+  const walker = ownNodes(block, nested);
+  let node: Node | null = null;
+  while (walker.lastChild()) node = walker.currentNode;
+  for (; node; node = walker.previousNode()) {
+    if (node.nodeType !== Node.TEXT_NODE) continue;
+    const text = node as Text;
+    const data = text.data;
+    for (let end = data.length; end > 0; ) {
+      // A character beyond the BMP is two UTF-16 units, as in textPositions.
+      const pair = end > 1 && isLowSurrogate(data.charCodeAt(end - 1)) && isHighSurrogate(data.charCodeAt(end - 2));
+      const start = end - (pair ? 2 : 1);
+      yield { node: text, offset: start, char: data.slice(start, end) };
+      end = start;
+    }
+  }
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /** The box of one character, or undefined when it is not rendered (collapsed space, hidden). */
 export function charRect(range: Range, pos: TextPosition): DOMRect | undefined {
@@ -83,11 +113,9 @@ export function readLines(block: Element, nested?: (el: Element) => boolean): Te
  */
 export function readLastLines(block: Element, count: number, nested?: (el: Element) => boolean): TextLine[] {
   const range = block.ownerDocument.createRange();
-  const positions = textPositions(block, nested);
   const lines: TextLine[] = [];
   let line: TextLine | undefined;
-  for (let i = positions.length - 1; i >= 0; i--) {
-    const pos = positions[i]!;
+  for (const pos of positionsFromEnd(block, nested)) {
     const rect = charRect(range, pos);
     if (!rect) continue;
     if (!line || rect.bottom <= line.mid) {
@@ -109,11 +137,9 @@ export function readLastLines(block: Element, count: number, nested?: (el: Eleme
  */
 export function endsWithLoneChar(block: Element, isContent: (char: string) => boolean, nested?: (el: Element) => boolean): boolean {
   const range = block.ownerDocument.createRange();
-  const positions = textPositions(block, nested);
   let mid: number | undefined;
   let content = 0;
-  for (let i = positions.length - 1; i >= 0; i--) {
-    const pos = positions[i]!;
+  for (const pos of positionsFromEnd(block, nested)) {
     const rect = charRect(range, pos);
     if (!rect) continue;
     if (mid === undefined) mid = rect.top + rect.height / 2;
