@@ -23,9 +23,7 @@ await rm(dist, { recursive: true, force: true });
  * (only the source checkout bundles anything at run time).
  */
 const URL_NAME = '__pressworkBundleUrl';
-await build({
-  entryPoints: [join(root, 'src', 'cli.ts')],
-  outfile: join(dist, 'presswork.cjs'),
+const nodeBundle = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -40,7 +38,10 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-});
+};
+await build({ ...nodeBundle, entryPoints: [join(root, 'src', 'cli.ts')], outfile: join(dist, 'presswork.cjs') });
+// The plate thread's entry (src/pipeline/plate-thread.ts), a bundle of its own beside the CLI's.
+await build({ ...nodeBundle, entryPoints: [join(root, 'src', 'pipeline', 'plate-worker.ts')], outfile: join(dist, 'plate-worker.cjs') });
 // Plain ASCII, no hashbang: V8 then keeps the 6 MB of source as one-byte text, which reads,
 // hashes and checks against the code cache in a fraction of the time (a few regular
 // expressions hold CJK characters, which esbuild leaves as they are).

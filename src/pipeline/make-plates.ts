@@ -1,30 +1,22 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Edition } from '../edition/load-edition.js';
 import { HOUSE_PALETTE } from '../edition/palette.js';
-import { createPlates, type PlateResult } from '../pdf/plates.js';
-import { preflightPlate, type Finding } from '../pdf/preflight.js';
+import type { Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
 import { createLimiter } from '../util/limiter.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { adClients } from './page-ads.js';
+import type { PlateConverter, PlateJob, PlateRecord } from './plate-job.js';
+import { plateThread } from './plate-thread.js';
 
 export interface PlatesOutcome {
   /** Plate path per page id, relative to the edition's output folder. */
   plates: Record<string, string>;
   preflight: { page: string; plate: string; converter: PlateConverter; ghostscriptBecause: string[]; ms: number; reused: boolean; findings: Finding[] }[];
   messages: ReportMessage[];
-}
-
-interface PlateRecord {
-  key: string;
-  plate: string;
-  converter: PlateConverter;
-  ghostscriptBecause: string[];
-  findings: Finding[];
 }
 
 function plateKey(edition: Edition, pageHash: string): string {
@@ -40,8 +32,6 @@ async function readRecord(path: string): Promise<PlateRecord | undefined> {
     return undefined;
   }
 }
-
-type PlateConverter = PlateResult['converter'];
 
 type PagePlate =
   | { path: string; converter: PlateConverter; ghostscriptBecause: string[]; ms: number; reused: boolean; findings: Finding[]; transparency: string[] }
@@ -81,10 +71,8 @@ export function createPlateMaker(
     return { path: record.plate, converter: record.converter, ghostscriptBecause: record.ghostscriptBecause ?? [], ms: 0, reused: true, findings: record.findings, transparency: [] };
   };
 
-  const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
-    throwIfCancelled(options.signal);
-    const [plate] = await createPlates({
-      signal: options.signal,
+  const job = (pageId: string, pdf: string, key: string | undefined): PlateJob => ({
+    plate: {
       proof: pdf,
       pageIds: [pageId],
       trimMm,
@@ -100,18 +88,16 @@ export function createPlateMaker(
       inkLimit: config.print.inkLimit,
       fixedColours: Object.values(HOUSE_PALETTE),
       converter: config.print.converter,
-    });
+    },
+    preflight: { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx },
+    outDir,
+    record: key && options.reuseDir ? { path: recordPath(pageId), key } : undefined,
+  });
+
+  // Made on the plate thread, so that the main thread stays free for the tabs (plate-thread.ts).
+  const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
     throwIfCancelled(options.signal);
-    const path = relative(outDir, plate!.path);
-    const checkStarted = performance.now();
-    const findings = await preflightPlate(plate!.path, { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx, signal: options.signal });
-    if (key && options.reuseDir) {
-      await mkdir(options.reuseDir, { recursive: true });
-      const record: PlateRecord = { key, plate: path, converter: plate!.converter, ghostscriptBecause: plate!.ghostscriptBecause, findings };
-      await writeFileAtomic(recordPath(pageId), JSON.stringify(record));
-    }
-    const { converter, ghostscriptBecause, transparency } = plate!;
-    return { path, converter, ghostscriptBecause, ms: plate!.ms + Math.round(performance.now() - checkStarted), reused: false, findings, transparency };
+    return { ...(await plateThread().run(job(pageId, pdf, key), options.signal)), reused: false };
   };
 
   return {

@@ -31,6 +31,22 @@ export function registerTempDir(root: string, tempDir: string): void {
   tempDirs.set(root, tempDir);
 }
 
+/** The roots and temp folders registered, to hand to a worker thread. */
+export function registeredTempDirs(): [root: string, tempDir: string][] {
+  return [...tempDirs];
+}
+
+/** Told of each temp file before it is written and once it is gone or renamed (see watchTools). */
+export interface TemporariesWatcher {
+  added(path: string): void;
+  removed(path: string): void;
+}
+let watcher: TemporariesWatcher | undefined;
+
+export function watchTemporaries(w: TemporariesWatcher): void {
+  watcher = w;
+}
+
 /** `<name>.tmp-<pid>-<hex>`: the pid tells a later build whether its writer still runs. */
 export const TEMP_NAME = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
@@ -68,6 +84,7 @@ export async function produceFileAtomic<T>(path: string, produce: (tempPath: str
   const temp = tempPathFor(path);
   if (!cleanupRegistered) cleanupRegistered = Boolean(addExitCleanup(removeTemporariesSync));
   inFlight.add(temp);
+  watcher?.added(temp);
   try {
     // Only a temp folder is made here: a missing target folder must still fail the write.
     if (dirname(temp) !== dirname(path)) await mkdir(dirname(temp), { recursive: true });
@@ -80,6 +97,7 @@ export async function produceFileAtomic<T>(path: string, produce: (tempPath: str
     throw error;
   } finally {
     inFlight.delete(temp);
+    watcher?.removed(temp);
   }
 }
 
@@ -91,6 +109,7 @@ async function moveInto(temp: string, path: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     const beside = join(dirname(path), `.${basename(temp)}`);
     inFlight.add(beside);
+    watcher?.added(beside);
     try {
       await copyFile(temp, beside);
       await rename(beside, path);
@@ -99,6 +118,7 @@ async function moveInto(temp: string, path: string): Promise<void> {
       throw inner;
     } finally {
       inFlight.delete(beside);
+      watcher?.removed(beside);
       await rm(temp, { force: true });
     }
   }

@@ -8,6 +8,17 @@ addExitCleanup(() => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** Told of each tool started and ended: a worker thread's tools are killed by the main thread's exit cleanups. */
+export interface ToolWatcher {
+  started(pid: number): void;
+  ended(pid: number): void;
+}
+let watcher: ToolWatcher | undefined;
+
+export function watchTools(w: ToolWatcher): void {
+  watcher = w;
+}
+
 export interface ToolResult {
   stdout: Buffer;
   stderr: string;
@@ -43,6 +54,7 @@ export function runTool(file: string, args: string[], options: RunToolOptions = 
       { encoding: 'buffer', timeout, killSignal: 'SIGKILL', signal: options.signal, maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         running.delete(child);
+        if (child.pid !== undefined) watcher?.ended(child.pid);
         const err = stderr.toString('utf8');
         if (error) {
           const e = error as NodeJS.ErrnoException & { killed?: boolean };
@@ -59,5 +71,6 @@ export function runTool(file: string, args: string[], options: RunToolOptions = 
       },
     );
     running.add(child);
+    if (child.pid !== undefined) watcher?.started(child.pid);
   });
 }

@@ -1,0 +1,146 @@
+import { rmSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { registeredTempDirs } from '../util/atomic-write.js';
+import { cancelReason } from '../util/cancel.js';
+import { addExitCleanup } from '../util/exit-cleanup.js';
+import { codeFile, RUNNING_FROM_SOURCE } from '../util/package-root.js';
+import type { MadePlate, PlateJob } from './plate-job.js';
+
+/**
+ * Plates are made on a worker thread: their PDF work (pdf-lib, colour conversion, the
+ * preflight's ink statistics) would otherwise hold up the main thread, which serves the
+ * tabs' files and drives them. One thread per process, started with the first plate and
+ * kept (idle, it does not keep the process alive) for the next build of `build --watch`.
+ */
+export interface PlateThread {
+  /** Make a plate on the thread; rejects with the job's error message, or the cancellation. */
+  run(job: PlateJob, signal?: AbortSignal): Promise<MadePlate>;
+}
+
+/** Messages to the thread. */
+export type ThreadRequest = { id: number; job: PlateJob; tempDirs: [string, string][] } | { cancel: number; reason: string };
+export type ThreadReply = { id: number; plate: MadePlate } | { id: number; error: string };
+/** What the thread tells of its tools and temp files, read synchronously by the exit cleanup. */
+export type ThreadEvent = { tool: number; on: boolean } | { temp: string; on: boolean };
+
+/** How long a cancelled plate may take to stop its Ghostscript and remove its files before the thread is ended. */
+const CANCEL_GRACE_MS = 1_500;
+
+let current: PlateThread | undefined;
+
+export function plateThread(): PlateThread {
+  return (current ??= startPlateThread(() => (current = undefined)));
+}
+
+/** The worker's entry: the bundle's in a package, else a bootstrap that loads the TypeScript through tsx. */
+function workerEntry(): URL | string {
+  return RUNNING_FROM_SOURCE ? new URL('./plate-worker-dev.mjs', import.meta.url) : codeFile('plate-worker.cjs');
+}
+
+interface Pending {
+  resolve(plate: MadePlate): void;
+  reject(error: Error): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  cancelled: boolean;
+}
+
+function startPlateThread(ended: () => void): PlateThread {
+  const channel = new MessageChannel();
+  const events: MessagePort = channel.port1;
+  const worker = new Worker(workerEntry(), { workerData: { events: channel.port2 }, transferList: [channel.port2] });
+  worker.unref();
+  const pending = new Map<number, Pending>();
+  const tools = new Set<number>();
+  const temps = new Set<string>();
+  let nextId = 0;
+  let stopped: Error | undefined;
+
+  // Events are read when needed, not as they come: the exit cleanup must see every one so far.
+  const drain = () => {
+    for (let m = receiveMessageOnPort(events); m; m = receiveMessageOnPort(events)) {
+      const event = m.message as ThreadEvent;
+      const set: Set<number | string> = 'tool' in event ? tools : temps;
+      const key = 'tool' in event ? event.tool : event.temp;
+      if (event.on) set.add(key);
+      else set.delete(key);
+    }
+  };
+  // The thread's tools killed and its temp files removed: what its own cleanups would have done.
+  const cleanUp = () => {
+    drain();
+    for (const pid of tools) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already ended.
+      }
+    }
+    tools.clear();
+    for (const temp of temps) rmSync(temp, { force: true });
+  };
+  const unregister = addExitCleanup(cleanUp);
+
+  const settle = (id: number, outcome: (p: Pending) => void) => {
+    const job = pending.get(id);
+    if (!job) return;
+    pending.delete(id);
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    if (pending.size === 0) worker.unref();
+    outcome(job);
+  };
+
+  /** End the thread: its tools killed, its files removed, every plate still waiting rejected. */
+  const stop = async (error: Error) => {
+    if (stopped) return;
+    stopped = error;
+    ended();
+    await worker.terminate();
+    cleanUp();
+    // A write already handed to libuv may create its file just after: remove again.
+    if (temps.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    cleanUp();
+    unregister();
+    for (const id of [...pending.keys()]) settle(id, (job) => job.reject(job.cancelled && job.signal ? cancelReason(job.signal) : error));
+  };
+
+  worker.on('message', (reply: ThreadReply) => {
+    drain();
+    settle(reply.id, (job) => {
+      if ('plate' in reply) job.resolve(reply.plate);
+      else job.reject(job.cancelled && job.signal ? cancelReason(job.signal) : new Error(reply.error));
+    });
+  });
+  worker.on('error', (error) => void stop(new Error(`the plate thread failed: ${error.message}`)));
+  worker.on('exit', (code) => void stop(new Error(`the plate thread ended (exit code ${code})`)));
+
+  const cancel = (id: number) => {
+    const job = pending.get(id);
+    if (!job || job.cancelled) return;
+    job.cancelled = true;
+    const reason = cancelReason(job.signal!);
+    worker.postMessage({ cancel: id, reason: reason.message } satisfies ThreadRequest);
+    // A thread busy past the grace is ended, and its Ghostscript and files with it.
+    setTimeout(() => {
+      if (pending.has(id)) void stop(reason);
+    }, CANCEL_GRACE_MS);
+  };
+
+  return {
+    run(job, signal) {
+      return new Promise<MadePlate>((resolve, reject) => {
+        if (stopped) return reject(stopped);
+        if (signal?.aborted) return reject(cancelReason(signal));
+        const id = ++nextId;
+        const entry: Pending = { resolve, reject, signal, cancelled: false };
+        if (signal) {
+          entry.onAbort = () => cancel(id);
+          signal.addEventListener('abort', entry.onAbort, { once: true });
+        }
+        pending.set(id, entry);
+        if (pending.size === 1) worker.ref();
+        worker.postMessage({ id, job, tempDirs: registeredTempDirs() } satisfies ThreadRequest);
+      });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The plate thread's entry (see plate-thread.ts): makes the plates it is sent, one job per
+ * message, and tells the main thread of every tool it starts and temp file it writes, so the
+ * main thread's exit cleanups can kill and remove them should the process end mid-plate.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { registerTempDir, watchTemporaries } from '../util/atomic-write.js';
+import { CancelledError } from '../util/cancel.js';
+import { watchTools } from '../util/run-tool.js';
+import { makePlate } from './plate-job.js';
+import type { ThreadEvent, ThreadReply, ThreadRequest } from './plate-thread.js';
+
+const events = (workerData as { events: MessagePort }).events;
+const tell = (event: ThreadEvent) => events.postMessage(event);
+watchTools({ started: (pid) => tell({ tool: pid, on: true }), ended: (pid) => tell({ tool: pid, on: false }) });
+watchTemporaries({ added: (temp) => tell({ temp, on: true }), removed: (temp) => tell({ temp, on: false }) });
+
+const port = parentPort!;
+const jobs = new Map<number, AbortController>();
+
+port.on('message', (request: ThreadRequest) => {
+  if ('cancel' in request) {
+    jobs.get(request.cancel)?.abort(new CancelledError(request.reason));
+    return;
+  }
+  const { id, job, tempDirs } = request;
+  for (const [root, dir] of tempDirs) registerTempDir(root, dir);
+  const controller = new AbortController();
+  jobs.set(id, controller);
+  const reply = (message: ThreadReply) => {
+    jobs.delete(id);
+    port.postMessage(message);
+  };
+  makePlate(job, controller.signal).then(
+    (plate) => reply({ id, plate }),
+    (error: Error) => reply({ id, error: error.message }),
+  );
+});
