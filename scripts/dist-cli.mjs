@@ -12,11 +12,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { isMainThread, workerData } from 'node:worker_threads';
 
-const bundle = join(dirname(fileURLToPath(import.meta.url)), 'presswork.cjs');
+// A worker thread started on this file (the plate thread, src/pipeline/plate-thread.ts) runs
+// the bundle its workerData names, with a code cache of its own.
+const entry = isMainThread ? 'presswork.cjs' : workerData.bundle;
+const bundle = join(dirname(fileURLToPath(import.meta.url)), entry);
 // src/cli.ts sets this flag too (see there why). Set here first: V8 rejects a code cache made
 // under other flags, and the cache is written when the run ends, after the bundle has set it.
-v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
+// (Flags are the process's: a worker finds them set.)
+if (isMainThread) v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
 const require = createRequire(bundle);
 
 if (module.enableCompileCache) {
@@ -29,7 +34,7 @@ if (module.enableCompileCache) {
 function runWithCodeCache() {
   const source = readFileSync(bundle, 'latin1'); // plain ASCII, written so by the package build
   const { size, mtimeMs } = statSync(bundle);
-  const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'help';
+  const command = !isMainThread ? entry.replace(/\.cjs$/, '') : /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'help';
   // V8 checks a code cache against the source's length only: the key names the very file.
   const key = createHash('sha256').update(`${bundle}\n${size}\n${mtimeMs}\n${process.version}\n${process.arch}`).digest('hex').slice(0, 24);
   const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'presswork', 'code');
@@ -46,8 +51,12 @@ function runWithCodeCache() {
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (!cachedData || script.cachedDataRejected) {
-    // At the end of the run: the cache then holds every function the command compiled.
-    process.once('exit', () => {
+    // At the end of the run: the cache then holds every function the command compiled. A worker
+    // is ended without an exit event, so its bundle calls this itself once its first job is done.
+    let saved = false;
+    const save = () => {
+      if (saved) return;
+      saved = true;
       try {
         mkdirSync(dir, { recursive: true });
         const temp = `${cacheFile}.${process.pid}.tmp`;
@@ -63,7 +72,9 @@ function runWithCodeCache() {
       } catch {
         // A read-only cache folder only loses the shortcut.
       }
-    });
+    };
+    if (isMainThread) process.once('exit', save);
+    else globalThis.__pressworkSaveCodeCache = save;
   }
   const moduleObject = { exports: {}, filename: bundle, id: bundle, loaded: false };
   script.runInThisContext()(moduleObject.exports, require, moduleObject, bundle, dirname(bundle));

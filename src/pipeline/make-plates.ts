@@ -97,7 +97,7 @@ export function createPlateMaker(
   // Made on the plate thread, so that the main thread stays free for the tabs (plate-thread.ts).
   const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
     throwIfCancelled(options.signal);
-    return { ...(await plateThread().run(job(pageId, pdf, key), options.signal)), reused: false };
+    return { ...(await plateThread().plate(job(pageId, pdf, key), options.signal)), reused: false };
   };
 
   return {

@@ -4,22 +4,27 @@ import { registeredTempDirs } from '../util/atomic-write.js';
 import { cancelReason } from '../util/cancel.js';
 import { addExitCleanup } from '../util/exit-cleanup.js';
 import { codeFile, RUNNING_FROM_SOURCE } from '../util/package-root.js';
+import type { ComparePagesOptions, PageImageInput } from './page-changes.js';
 import type { MadePlate, PlateJob } from './plate-job.js';
 
 /**
- * Plates are made on a worker thread: their PDF work (pdf-lib, colour conversion, the
- * preflight's ink statistics) would otherwise hold up the main thread, which serves the
- * tabs' files and drives them. One thread per process, started with the first plate and
- * kept (idle, it does not keep the process alive) for the next build of `build --watch`.
+ * Each page's plate and change image are made on a worker thread: their PDF work (pdf-lib,
+ * colour conversion, the preflight's ink statistics) and the forks of Ghostscript and pdftoppm
+ * from a large process would otherwise hold up the main thread, which serves the tabs' files
+ * and drives them. One thread per process, started with the first page's PDF and kept (idle,
+ * it does not keep the process alive) for the next build of `build --watch`.
  */
 export interface PlateThread {
   /** Make a plate on the thread; rejects with the job's error message, or the cancellation. */
-  run(job: PlateJob, signal?: AbortSignal): Promise<MadePlate>;
+  plate(job: PlateJob, signal?: AbortSignal): Promise<MadePlate>;
+  /** `renderPageImage` (page-changes.ts) on the thread. */
+  pageImage(page: PageImageInput, options: Omit<ComparePagesOptions, 'signal'>, signal?: AbortSignal): Promise<string | undefined>;
 }
 
+export type ThreadWork = { kind: 'plate'; job: PlateJob } | { kind: 'page-image'; page: PageImageInput; options: Omit<ComparePagesOptions, 'signal'> };
 /** Messages to the thread. */
-export type ThreadRequest = { id: number; job: PlateJob; tempDirs: [string, string][] } | { cancel: number; reason: string };
-export type ThreadReply = { id: number; plate: MadePlate } | { id: number; error: string };
+export type ThreadRequest = { id: number; work: ThreadWork; tempDirs: [string, string][] } | { cancel: number; reason: string };
+export type ThreadReply = { id: number; result: unknown } | { id: number; error: string };
 /** What the thread tells of its tools and temp files, read synchronously by the exit cleanup. */
 export type ThreadEvent = { tool: number; on: boolean } | { temp: string; on: boolean };
 
@@ -32,13 +37,16 @@ export function plateThread(): PlateThread {
   return (current ??= startPlateThread(() => (current = undefined)));
 }
 
-/** The worker's entry: the bundle's in a package, else a bootstrap that loads the TypeScript through tsx. */
+/**
+ * The worker's entry: in a package, the bin's launcher, which runs dist/plate-worker.cjs with a
+ * code cache (scripts/dist-cli.mjs); in a clone, a bootstrap that loads the TypeScript through tsx.
+ */
 function workerEntry(): URL | string {
-  return RUNNING_FROM_SOURCE ? new URL('./plate-worker-dev.mjs', import.meta.url) : codeFile('plate-worker.cjs');
+  return RUNNING_FROM_SOURCE ? new URL('./plate-worker-dev.mjs', import.meta.url) : codeFile('cli.js');
 }
 
 interface Pending {
-  resolve(plate: MadePlate): void;
+  resolve(result: unknown): void;
   reject(error: Error): void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -48,7 +56,8 @@ interface Pending {
 function startPlateThread(ended: () => void): PlateThread {
   const channel = new MessageChannel();
   const events: MessagePort = channel.port1;
-  const worker = new Worker(workerEntry(), { workerData: { events: channel.port2 }, transferList: [channel.port2] });
+  const workerData = { events: channel.port2, bundle: 'plate-worker.cjs' };
+  const worker = new Worker(workerEntry(), { workerData, transferList: [channel.port2] });
   worker.unref();
   const pending = new Map<number, Pending>();
   const tools = new Set<number>();
@@ -107,7 +116,7 @@ function startPlateThread(ended: () => void): PlateThread {
   worker.on('message', (reply: ThreadReply) => {
     drain();
     settle(reply.id, (job) => {
-      if ('plate' in reply) job.resolve(reply.plate);
+      if ('result' in reply) job.resolve(reply.result);
       else job.reject(job.cancelled && job.signal ? cancelReason(job.signal) : new Error(reply.error));
     });
   });
@@ -126,21 +135,23 @@ function startPlateThread(ended: () => void): PlateThread {
     }, CANCEL_GRACE_MS);
   };
 
+  const run = (work: ThreadWork, signal?: AbortSignal) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (stopped) return reject(stopped);
+      if (signal?.aborted) return reject(cancelReason(signal));
+      const id = ++nextId;
+      const entry: Pending = { resolve, reject, signal, cancelled: false };
+      if (signal) {
+        entry.onAbort = () => cancel(id);
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      pending.set(id, entry);
+      if (pending.size === 1) worker.ref();
+      worker.postMessage({ id, work, tempDirs: registeredTempDirs() } satisfies ThreadRequest);
+    });
+
   return {
-    run(job, signal) {
-      return new Promise<MadePlate>((resolve, reject) => {
-        if (stopped) return reject(stopped);
-        if (signal?.aborted) return reject(cancelReason(signal));
-        const id = ++nextId;
-        const entry: Pending = { resolve, reject, signal, cancelled: false };
-        if (signal) {
-          entry.onAbort = () => cancel(id);
-          signal.addEventListener('abort', entry.onAbort, { once: true });
-        }
-        pending.set(id, entry);
-        if (pending.size === 1) worker.ref();
-        worker.postMessage({ id, job, tempDirs: registeredTempDirs() } satisfies ThreadRequest);
-      });
-    },
+    plate: (job, signal) => run({ kind: 'plate', job }, signal) as Promise<MadePlate>,
+    pageImage: (page, options, signal) => run({ kind: 'page-image', page, options }, signal) as Promise<string | undefined>,
   };
 }

@@ -1,14 +1,15 @@
 /**
- * The plate thread's entry (see plate-thread.ts): makes the plates it is sent, one job per
- * message, and tells the main thread of every tool it starts and temp file it writes, so the
+ * The plate thread's entry (see plate-thread.ts): makes the plates and change images it is
+ * sent, one job per message, and tells the main thread of every tool it starts and temp file it writes, so the
  * main thread's exit cleanups can kill and remove them should the process end mid-plate.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { registerTempDir, watchTemporaries } from '../util/atomic-write.js';
 import { CancelledError } from '../util/cancel.js';
 import { watchTools } from '../util/run-tool.js';
+import { renderPageImage } from './page-changes.js';
 import { makePlate } from './plate-job.js';
-import type { ThreadEvent, ThreadReply, ThreadRequest } from './plate-thread.js';
+import type { ThreadEvent, ThreadReply, ThreadRequest, ThreadWork } from './plate-thread.js';
 
 const events = (workerData as { events: MessagePort }).events;
 const tell = (event: ThreadEvent) => events.postMessage(event);
@@ -23,16 +24,22 @@ port.on('message', (request: ThreadRequest) => {
     jobs.get(request.cancel)?.abort(new CancelledError(request.reason));
     return;
   }
-  const { id, job, tempDirs } = request;
+  const { id, work, tempDirs } = request;
   for (const [root, dir] of tempDirs) registerTempDir(root, dir);
   const controller = new AbortController();
   jobs.set(id, controller);
   const reply = (message: ThreadReply) => {
     jobs.delete(id);
     port.postMessage(message);
+    // The package's launcher keeps the code compiled so far for the next process (scripts/dist-cli.mjs).
+    if (work.kind === 'plate') (globalThis as { __pressworkSaveCodeCache?: () => void }).__pressworkSaveCodeCache?.();
   };
-  makePlate(job, controller.signal).then(
-    (plate) => reply({ id, plate }),
+  perform(work, controller.signal).then(
+    (result) => reply({ id, result }),
     (error: Error) => reply({ id, error: error.message }),
   );
 });
+
+function perform(work: ThreadWork, signal: AbortSignal): Promise<unknown> {
+  return work.kind === 'plate' ? makePlate(work.job, signal) : renderPageImage(work.page, { ...work.options, signal });
+}

@@ -5,6 +5,7 @@ import type { EditionReport } from '../report/edition-report.js';
 import { createLimiter } from '../util/limiter.js';
 import { adClients } from './page-ads.js';
 import type { PageImageInput } from './page-changes.js';
+import { plateThread } from './plate-thread.js';
 import type { PageResult } from './render-pages.js';
 
 export interface ChangeRecorder {
@@ -24,7 +25,8 @@ interface Ahead extends PageImageInput {
 const loadPageChanges = () => import('./page-changes.js');
 
 export function startChangeRecorder(outDir: string, signal?: AbortSignal): ChangeRecorder {
-  const options = { changesDir: join(outDir, 'changes'), signal };
+  const changesDir = join(outDir, 'changes');
+  const options = { changesDir, signal };
   const ahead = new Map<string, Ahead>();
   // One at a time: the images are small, and Chromium needs the cores more.
   const limit = createLimiter(1);
@@ -37,7 +39,8 @@ export function startChangeRecorder(outDir: string, signal?: AbortSignal): Chang
   return {
     add(pageId, pdf, hash) {
       const page = { id: pageId, pdf, hash };
-      const image = limit(async () => (await loadPageChanges()).renderPageImage(page, options));
+      // On the plate thread: pdftoppm's fork from this large process would hold up the tabs.
+      const image = limit(() => plateThread().pageImage(page, { changesDir }, signal));
       image.catch(() => undefined); // the comparison renders it again and reports the error
       ahead.set(pageId, { ...page, image });
     },
