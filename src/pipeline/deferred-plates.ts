@@ -1,8 +1,9 @@
 import type { PlateMaker } from './make-plates.js';
 
 /**
- * A plate maker whose module is imported when first used: pdf-lib, pdfjs and sharp take
- * ~0.4 s of CPU to load, which would otherwise delay a fresh process's first page.
+ * A plate maker whose module is imported when first used, and with it the plate thread
+ * (plate-thread.ts), whose start and module loading (pdf-lib, pdfjs, sharp: ~0.4 s of CPU)
+ * would otherwise compete with a fresh process's first page.
  */
 export function deferredPlateMaker(load: () => Promise<PlateMaker>): PlateMaker {
   let maker: Promise<PlateMaker> | undefined;

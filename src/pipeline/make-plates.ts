@@ -45,8 +45,8 @@ export interface PlateMaker {
 }
 
 /**
- * Press plates made while the other pages still render: each from its own page PDF, at most
- * `concurrency` Ghostscripts at once, each preflighted as soon as it is written. A plate is
+ * Press plates made while the other pages still render, on the plate thread: each from its
+ * own page PDF, at most `concurrency` at once, each preflighted as soon as it is written. A plate is
  * reused when its page hash and the print settings are unchanged since it was made (a record
  * with its preflight is kept in `reuseDir`).
  */

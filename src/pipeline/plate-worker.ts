@@ -7,8 +7,6 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { registerTempDir, watchTemporaries } from '../util/atomic-write.js';
 import { CancelledError } from '../util/cancel.js';
 import { watchTools } from '../util/run-tool.js';
-import { renderPageImage } from './page-changes.js';
-import { makePlate } from './plate-job.js';
 import type { ThreadEvent, ThreadReply, ThreadRequest, ThreadWork } from './plate-thread.js';
 
 const events = (workerData as { events: MessagePort }).events;
@@ -40,6 +38,8 @@ port.on('message', (request: ThreadRequest) => {
   );
 });
 
-function perform(work: ThreadWork, signal: AbortSignal): Promise<unknown> {
-  return work.kind === 'plate' ? makePlate(work.job, signal) : renderPageImage(work.page, { ...work.options, signal });
+// Imported when first asked for: a proof-only build wants change images, and no pdf-lib.
+async function perform(work: ThreadWork, signal: AbortSignal): Promise<unknown> {
+  if (work.kind === 'plate') return (await import('./plate-job.js')).makePlate(work.job, signal);
+  return (await import('./page-changes.js')).renderPageImage(work.page, { ...work.options, signal });
 }

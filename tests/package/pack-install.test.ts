@@ -44,7 +44,7 @@ describe('the published package', () => {
   it('ships the compiled code, prebuilt bundles, templates, styles and schemas, and no sources, tests or articles', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball], { maxBuffer: 16 << 20 });
     const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const file of ['dist/cli.js', 'dist/presswork.cjs', 'dist/bundles/layout/entry.js', 'dist/bundles/preview-client/page-view.js', 'dist/server/preview-client/preview.css', 'templates/edition.hbs', 'styles/newspaper.css', 'schema/edition.schema.json', 'schema/front-matter.schema.json', 'schema/house.schema.json', 'dist/fonts/to-truetype.py', 'package.json']) {
+    for (const file of ['dist/cli.js', 'dist/presswork.cjs', 'dist/plate-worker.cjs', 'dist/bundles/layout/entry.js', 'dist/bundles/preview-client/page-view.js', 'dist/server/preview-client/preview.css', 'templates/edition.hbs', 'styles/newspaper.css', 'schema/edition.schema.json', 'schema/front-matter.schema.json', 'schema/house.schema.json', 'dist/fonts/to-truetype.py', 'package.json']) {
       expect(files, file).toContain(file);
     }
     expect(files.filter((f) => /^(src|tests|articles|output|scripts)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
@@ -89,7 +89,12 @@ describe('the published package', () => {
     expect(existsSync(join(app, 'output', '.cache', 'pages'))).toBe(true);
     expect((await readdir(join(root, 'cache', 'presswork', 'fonts'))).some((f) => f.endsWith('.ttf'))).toBe(true);
     // V8's code cache of the bundle, on Node versions without their own compile cache.
-    if (!('enableCompileCache' in (await import('node:module')).default)) expect((await readdir(join(root, 'cache', 'presswork', 'code'))).some((f) => f.endsWith('-build.bin'))).toBe(true);
+    if (!('enableCompileCache' in (await import('node:module')).default)) {
+      const codeCaches = await readdir(join(root, 'cache', 'presswork', 'code'));
+      expect(codeCaches.some((f) => f.endsWith('-build.bin'))).toBe(true);
+      // The plate thread's, which its bundle writes after its first plate (a worker has no exit event).
+      expect(codeCaches.some((f) => f.endsWith('-plate-worker.bin'))).toBe(true);
+    }
     expect(existsSync(join(app, 'node_modules', '.cache'))).toBe(false);
     expect(existsSync(join(app, 'node_modules', 'presswork', '.cache'))).toBe(false);
   });
