@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { PageChange } from '../report/page-change.js';
 import { runTool } from '../util/run-tool.js';
@@ -120,20 +121,35 @@ async function keptImageIsCurrent(page: PageImageInput, options: ComparePagesOpt
   return lastHash === page.hash && (await exists(paths.after));
 }
 
-/** Render page 1 of `pdf` to a temp PNG in the changes folder; the caller renames or removes it. */
+/**
+ * Render page 1 of `pdf` to a temp PNG in the changes folder; the caller renames or removes it.
+ * pdftoppm writes a PPM and sharp encodes it: pdftoppm's own PNG encoder took two thirds of
+ * its time (0.08 of 0.12 s a page); the pixels are the same.
+ */
 async function renderPng(pdf: string, options: ComparePagesOptions): Promise<string> {
-  const prefix = join(options.changesDir, `.render-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const path = join(options.changesDir, `.render-${process.pid}-${randomBytes(4).toString('hex')}.png`);
   const dpi = String(options.dpi ?? 30);
   try {
-    await runTool('pdftoppm', ['-r', dpi, '-png', '-singlefile', '-f', '1', '-l', '1', pdf, prefix], {
+    const { stdout } = await runTool('pdftoppm', ['-r', dpi, '-singlefile', '-f', '1', '-l', '1', pdf], {
       timeoutMs: options.timeoutMs ?? 60_000,
       signal: options.signal,
     });
+    await writeFile(path, await ppmToPng(stdout));
   } catch (error) {
-    await rm(`${prefix}.png`, { force: true });
+    await rm(path, { force: true });
     throw new Error(`Cannot render ${pdf} to PNG for the change report: ${(error as Error).message}`);
   }
-  return `${prefix}.png`;
+  return path;
+}
+
+/** A binary PPM (P6, 8 bits, pdftoppm's output) as PNG. */
+async function ppmToPng(ppm: Buffer): Promise<Buffer> {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error('pdftoppm wrote no 8-bit PPM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = ppm.subarray(header[0].length);
+  if (pixels.length !== width * height * 3) throw new Error(`pdftoppm wrote ${pixels.length} bytes for a ${width} × ${height} image`);
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
 }
 
 /** The previous build's PNG; undefined when there is none or it is unreadable (then the page counts as new). */
