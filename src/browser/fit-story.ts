@@ -11,6 +11,8 @@ export const MAX_FIT_PASSES = 16;
  * a prediction further than this from the edge of a fit stands in for a pass.
  */
 const PREDICTION_SLACK_LINES = 1;
+/** The same before any pass has shown the offset, which is then taken as 0 (it is on every story of the sample). */
+const UNCALIBRATED_SLACK_LINES = 4;
 
 /** A story fits when nothing is left over and at most one line is empty. */
 export function fits(pass: StoryPass): boolean {
@@ -104,23 +106,15 @@ class FitSearch {
     const reachedWith = (lines: number) => predicted(lines) ?? this.reached(direction, passWith(lines));
     // Tracking alone is the smaller change: no photo search when it is enough.
     if (reachedWith(0)) return 0;
-    if (most === 0) return undefined;
-    // With a prediction to go by, the most photo lines need no pass of their own: the
-    // search below lays out the passes it cannot predict, and its answer.
-    const canPredict = this.offset !== undefined;
-    if (canPredict ? predicted(most) === false : !reachedWith(most)) return undefined;
+    // The most photo lines need no pass of their own unless predicted not to reach: the
+    // bisection lays out the passes it cannot predict, and its answer.
+    if (most === 0 || predicted(most) === false) return undefined;
     let low = 1;
     let high = most;
-    // Bisection. When both ends were laid out, its first step is where they say the text
-    // meets the room, and its second the line next to it: when the guess is right, two passes decide.
-    const guess = canPredict ? undefined : figureGuess(direction, passWith(0), passWith(most));
-    let next = guess;
     while (low < high && this.passes < MAX_FIT_PASSES) {
-      const mid = next !== undefined && next >= low && next < high ? next : (low + high) >> 1;
-      const reached = reachedWith(mid);
-      if (reached) high = mid;
+      const mid = (low + high) >> 1;
+      if (reachedWith(mid)) high = mid;
       else low = mid + 1;
-      next = mid === guess ? (reached ? mid - 1 : mid + 1) : undefined;
     }
     // The answer is laid out, predicted or not: the tracking search starts from that pass.
     while (high < most && !this.reached(direction, passWith(high)) && this.passes < MAX_FIT_PASSES) high++;
@@ -172,16 +166,15 @@ class FitSearch {
   /**
    * Whether a pass at `settings` would reach a fit, told without laying its text out: the
    * room from placing the rest (roomAt) against the body's lines at its tracking. Undefined
-   * when no pass has calibrated the lines yet, or the answer is too close to call.
+   * when the answer is too close to call.
    */
   private predictReached(direction: number, settings: Partial<StorySettings>): boolean | undefined {
     const full = { ...this.plainSettings, ...settings };
     const key = JSON.stringify(full);
     const known = this.known.get(key);
     if (known) return this.reached(direction, known);
-    if (this.offset === undefined) return undefined;
-    const spare = this.room(settings).capacity - (this.linesAt(full.trackingEm) + this.offset);
-    const slack = PREDICTION_SLACK_LINES;
+    const spare = this.room(settings).capacity - (this.linesAt(full.trackingEm) + (this.offset ?? 0));
+    const slack = this.offset === undefined ? UNCALIBRATED_SLACK_LINES : PREDICTION_SLACK_LINES;
     // Tighter reaches with no line over (spare ≥ 0); looser with at most one empty, or overflowing (spare ≤ 1).
     if (direction < 0) return spare >= slack ? true : spare <= -1 - slack ? false : undefined;
     return spare <= 1 - slack ? true : spare >= 2 + slack ? false : undefined;
@@ -238,22 +231,6 @@ class FitSearch {
     this.lineEstimate ??= new LineEstimate(this.source, this.grid);
     return this.lineEstimate.lines(trackingEm);
   }
-}
-
-/**
- * The photo lines at which the text should just reach a fit, from the passes with no photo
- * change (`none`) and the most (`most`), both at the tracking limit: the room changes by
- * about the same lines for every line of photo, and the text takes the lines it took where
- * it held. Undefined when the passes do not tell.
- */
-function figureGuess(direction: number, none: StoryPass, most: StoryPass): number | undefined {
-  const changed = Math.abs(most.settings.figureLines);
-  const perLine = Math.abs(most.capacity - none.capacity) / changed;
-  if (!(perLine > 0)) return undefined;
-  // Shrinking photos: the text most's room held must fit. Growing: the room must close to a line of it.
-  const text = direction < 0 ? most.used : none.used;
-  const gap = direction < 0 ? text - none.capacity : none.capacity - text - 1;
-  return Math.max(1, Math.ceil(gap / perLine - 1e-9));
 }
 
 /** Fewer lines over first, then fewer empty, then the smaller change. */
