@@ -6,7 +6,6 @@ import type { Edition } from '../edition/load-edition.js';
 import { HOUSE_PALETTE } from '../edition/palette.js';
 import type { Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
-import { createLimiter } from '../util/limiter.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { adClients } from './page-ads.js';
 import type { PlateConverter, PlateJob, PlateRecord } from './plate-job.js';
@@ -59,7 +58,7 @@ export function createPlateMaker(
 ): PlateMaker {
   const { config, grid } = edition;
   const trimMm = { width: grid.widthMm, height: grid.heightMm };
-  const limit = createLimiter(options.concurrency ?? availableParallelism());
+  const limit = options.concurrency ?? availableParallelism();
   const started = new Map<string, Promise<PagePlate>>();
   const recordPath = (pageId: string) => join(options.reuseDir!, `${edition.name}-${pageId}.json`);
 
@@ -97,13 +96,13 @@ export function createPlateMaker(
   // Made on the plate thread, so that the main thread stays free for the tabs (plate-thread.ts).
   const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
     throwIfCancelled(options.signal);
-    return { ...(await plateThread().plate(job(pageId, pdf, key), options.signal)), reused: false };
+    return { ...(await plateThread().plate(job(pageId, pdf, key), { signal: options.signal, limit })), reused: false };
   };
 
   return {
     add(pageId, pdf, pageHash) {
       const key = pageHash && options.reuseDir ? plateKey(edition, pageHash) : undefined;
-      const plate = (async () => (await reused(pageId, key)) ?? (await limit(() => make(pageId, pdf, key))))().catch(
+      const plate = (async () => (await reused(pageId, key)) ?? (await make(pageId, pdf, key)))().catch(
         (error: Error): PagePlate => ({ error: error.message }),
       );
       started.set(pageId, plate);

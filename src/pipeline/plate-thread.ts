@@ -16,14 +16,23 @@ import type { MadePlate, PlateJob } from './plate-job.js';
  */
 export interface PlateThread {
   /** Make a plate on the thread; rejects with the job's error message, or the cancellation. */
-  plate(job: PlateJob, signal?: AbortSignal): Promise<MadePlate>;
+  plate(job: PlateJob, run: RunOptions): Promise<MadePlate>;
   /** `renderPageImage` (page-changes.ts) on the thread. */
-  pageImage(page: PageImageInput, options: Omit<ComparePagesOptions, 'signal'>, signal?: AbortSignal): Promise<string | undefined>;
+  pageImage(page: PageImageInput, options: Omit<ComparePagesOptions, 'signal'>, run: RunOptions): Promise<string | undefined>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /**
+   * At most this many jobs of the kind at once. The thread queues them itself, so that the
+   * next starts the moment one ends, not when a busy main thread hears of it.
+   */
+  limit: number;
 }
 
 export type ThreadWork = { kind: 'plate'; job: PlateJob } | { kind: 'page-image'; page: PageImageInput; options: Omit<ComparePagesOptions, 'signal'> };
 /** Messages to the thread. */
-export type ThreadRequest = { id: number; work: ThreadWork; tempDirs: [string, string][] } | { cancel: number; reason: string };
+export type ThreadRequest = { id: number; work: ThreadWork; limit: number; tempDirs: [string, string][] } | { cancel: number; reason: string };
 export type ThreadReply = { id: number; result: unknown } | { id: number; error: string };
 /** What the thread tells of its tools and temp files, read synchronously by the exit cleanup. */
 export type ThreadEvent = { tool: number; on: boolean } | { temp: string; on: boolean };
@@ -135,7 +144,7 @@ function startPlateThread(ended: () => void): PlateThread {
     }, CANCEL_GRACE_MS);
   };
 
-  const run = (work: ThreadWork, signal?: AbortSignal) =>
+  const run = (work: ThreadWork, { signal, limit }: RunOptions) =>
     new Promise<unknown>((resolve, reject) => {
       if (stopped) return reject(stopped);
       if (signal?.aborted) return reject(cancelReason(signal));
@@ -147,11 +156,11 @@ function startPlateThread(ended: () => void): PlateThread {
       }
       pending.set(id, entry);
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ id, work, tempDirs: registeredTempDirs() } satisfies ThreadRequest);
+      worker.postMessage({ id, work, limit, tempDirs: registeredTempDirs() } satisfies ThreadRequest);
     });
 
   return {
-    plate: (job, signal) => run({ kind: 'plate', job }, signal) as Promise<MadePlate>,
-    pageImage: (page, options, signal) => run({ kind: 'page-image', page, options }, signal) as Promise<string | undefined>,
+    plate: (job, options) => run({ kind: 'plate', job }, options) as Promise<MadePlate>,
+    pageImage: (page, pageOptions, options) => run({ kind: 'page-image', page, options: pageOptions }, options) as Promise<string | undefined>,
   };
 }

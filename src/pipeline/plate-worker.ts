@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { registerTempDir, watchTemporaries } from '../util/atomic-write.js';
-import { CancelledError } from '../util/cancel.js';
+import { CancelledError, throwIfCancelled } from '../util/cancel.js';
+import { createLimiter } from '../util/limiter.js';
 import { watchTools } from '../util/run-tool.js';
 import type { ThreadEvent, ThreadReply, ThreadRequest, ThreadWork } from './plate-thread.js';
 
@@ -16,13 +17,20 @@ watchTemporaries({ added: (temp) => tell({ temp, on: true }), removed: (temp) =>
 
 const port = parentPort!;
 const jobs = new Map<number, AbortController>();
+/** One queue per kind of job and limit. */
+const limiters = new Map<string, ReturnType<typeof createLimiter>>();
+const limiter = (kind: string, limit: number) => {
+  const key = `${kind} ${limit}`;
+  if (!limiters.has(key)) limiters.set(key, createLimiter(limit));
+  return limiters.get(key)!;
+};
 
 port.on('message', (request: ThreadRequest) => {
   if ('cancel' in request) {
     jobs.get(request.cancel)?.abort(new CancelledError(request.reason));
     return;
   }
-  const { id, work, tempDirs } = request;
+  const { id, work, limit, tempDirs } = request;
   for (const [root, dir] of tempDirs) registerTempDir(root, dir);
   const controller = new AbortController();
   jobs.set(id, controller);
@@ -32,7 +40,7 @@ port.on('message', (request: ThreadRequest) => {
     // The package's launcher keeps the code compiled so far for the next process (scripts/dist-cli.mjs).
     if (work.kind === 'plate') (globalThis as { __pressworkSaveCodeCache?: () => void }).__pressworkSaveCodeCache?.();
   };
-  perform(work, controller.signal).then(
+  limiter(work.kind, limit)(() => perform(work, controller.signal)).then(
     (result) => reply({ id, result }),
     (error: Error) => reply({ id, error: error.message }),
   );
@@ -40,6 +48,7 @@ port.on('message', (request: ThreadRequest) => {
 
 // Imported when first asked for: a proof-only build wants change images, and no pdf-lib.
 async function perform(work: ThreadWork, signal: AbortSignal): Promise<unknown> {
+  throwIfCancelled(signal); // cancelled while it waited its turn
   if (work.kind === 'plate') return (await import('./plate-job.js')).makePlate(work.job, signal);
   return (await import('./page-changes.js')).renderPageImage(work.page, { ...work.options, signal });
 }

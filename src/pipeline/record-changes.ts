@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadedPage } from '../edition/load-edition.js';
 import type { EditionReport } from '../report/edition-report.js';
-import { createLimiter } from '../util/limiter.js';
 import { adClients } from './page-ads.js';
 import type { PageImageInput } from './page-changes.js';
 import { plateThread } from './plate-thread.js';
@@ -28,8 +27,6 @@ export function startChangeRecorder(outDir: string, signal?: AbortSignal): Chang
   const changesDir = join(outDir, 'changes');
   const options = { changesDir, signal };
   const ahead = new Map<string, Ahead>();
-  // One at a time: the images are small, and Chromium needs the cores more.
-  const limit = createLimiter(1);
   const take = (page: PageImageInput) => {
     const made = ahead.get(page.id);
     if (!made || made.pdf !== page.pdf || made.hash !== page.hash) return undefined;
@@ -40,7 +37,8 @@ export function startChangeRecorder(outDir: string, signal?: AbortSignal): Chang
     add(pageId, pdf, hash) {
       const page = { id: pageId, pdf, hash };
       // On the plate thread: pdftoppm's fork from this large process would hold up the tabs.
-      const image = limit(() => plateThread().pageImage(page, { changesDir }, signal));
+      // One at a time: the images are small, and Chromium needs the cores more.
+      const image = plateThread().pageImage(page, { changesDir }, { signal, limit: 1 });
       image.catch(() => undefined); // the comparison renders it again and reports the error
       ahead.set(pageId, { ...page, image });
     },

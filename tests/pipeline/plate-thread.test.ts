@@ -42,7 +42,7 @@ describe('the plate thread', () => {
     it(`makes the main thread's plate, report and reuse record (converter ${converter})`, async () => {
       const here = plateJob(proof, join(dir, `here-${converter}`), converter);
       const there = plateJob(proof, join(dir, `there-${converter}`), converter);
-      const [a, b] = [await makePlate(here), await plateThread().plate(there)];
+      const [a, b] = [await makePlate(here), await plateThread().plate(there, { limit: 2 })];
       expect(b.converter).toBe(converter === 'auto' ? 'direct' : 'ghostscript');
       expect({ ...b, ms: 0 }).toEqual({ ...a, ms: 0 });
       expect(b.findings).toEqual([]);
@@ -59,7 +59,7 @@ describe('the plate thread', () => {
     const job = plateJob(join(dir, 'missing.pdf'), join(dir, 'missing'), 'auto');
     const here = await makePlate(job).then(() => '', (error: Error) => error.message);
     expect(here).toMatch(/ENOENT.*missing\.pdf/);
-    await expect(plateThread().plate(job)).rejects.toThrow(here);
+    await expect(plateThread().plate(job, { limit: 2 })).rejects.toThrow(here);
   });
 
   it('cancelled while Ghostscript converts: rejects with the cancellation, Ghostscript killed, no temp file left', async () => {
@@ -67,7 +67,7 @@ describe('the plate thread', () => {
     registerTempDir(out, tempDirFor(out));
     const job = plateJob(proof, out, 'ghostscript');
     const controller = new AbortController();
-    const made = plateThread().plate(job, controller.signal);
+    const made = plateThread().plate(job, { signal: controller.signal, limit: 2 });
     made.catch(() => undefined);
     expect(await waitUntil(() => ghostscriptsOf(process.pid).length > 0, 60_000, 5)).toBe(true);
     const gs = ghostscriptsOf(process.pid).map((p) => p.pid);
@@ -77,7 +77,7 @@ describe('the plate thread', () => {
     expect(temporaries(out)).toEqual([]);
     expect(readdirSync(job.plate.platesDir)).toEqual([]);
     // The thread is still there for the next plate.
-    expect((await plateThread().plate(plateJob(proof, join(dir, 'after'), 'auto'))).converter).toBe('direct');
+    expect((await plateThread().plate(plateJob(proof, join(dir, 'after'), 'auto'), { limit: 2 })).converter).toBe('direct');
   });
 
   it('a process that exits mid-plate takes the thread\'s Ghostscript and temp files with it (exit cleanups)', async () => {
