@@ -117,8 +117,9 @@ class FitSearch {
       else low = mid + 1;
     }
     // The answer is laid out, predicted or not: the tracking search starts from that pass.
-    while (high < most && !this.reached(direction, passWith(high)) && this.passes < MAX_FIT_PASSES) high++;
-    return this.reached(direction, passWith(high)) ? high * direction : undefined;
+    let answer = passWith(high);
+    while (high < most && !this.reached(direction, answer) && this.passes < MAX_FIT_PASSES) answer = passWith(++high);
+    return this.reached(direction, answer) ? high * direction : undefined;
   }
 
   private trackingLimit(direction: number): number {
