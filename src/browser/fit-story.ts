@@ -69,7 +69,7 @@ class FitSearch {
     this.best = plain;
     this.last = plain;
     this.plainSettings = plain.settings;
-    this.known.set(JSON.stringify(plain.settings), plain);
+    this.known.set(this.keyed({}).key, plain);
     this.calibrate(plain);
   }
 
@@ -84,8 +84,8 @@ class FitSearch {
     for (let headlineSteps = 0; headlineSteps <= (this.limits.headlineSteps ?? 0); headlineSteps++) {
       const steps = headlineSteps * direction;
       // A step that leaves the text the same frames (the head kept its lines) changes no pass.
-      const tracking = this.trackingLimit(direction);
-      if (headlineSteps > 0 && this.room({ trackingEm: tracking, headlineSteps: steps }).frames === this.room({ trackingEm: tracking, headlineSteps: steps - direction }).frames) continue;
+      const roomWith = (step: number) => this.room({ trackingEm: all.trackingEm, headlineSteps: step }).frames;
+      if (headlineSteps > 0 && roomWith(steps) === roomWith(steps - direction)) continue;
       const figureLines = this.smallestFigureChange(direction, figures, steps);
       if (figureLines === undefined) continue;
       const found = this.searchTracking(direction, figureLines, steps);
@@ -136,7 +136,7 @@ class FitSearch {
   /** A pass at `settings`; one asked for before counts towards the bound as if laid again, so the search takes the same steps. */
   private measure(settings: Partial<StorySettings>): StoryPass {
     this.passes++;
-    const key = JSON.stringify({ ...this.plainSettings, ...settings });
+    const { key } = this.keyed(settings);
     const known = this.known.get(key);
     if (known) return known;
     const pass = this.at(settings);
@@ -147,9 +147,14 @@ class FitSearch {
     return pass;
   }
 
-  private room(settings: Partial<StorySettings>): Room {
+  /** A pass's whole settings (the plain pass's, changed by `settings`) and the key `known` and `rooms` keep it by. */
+  private keyed(settings: Partial<StorySettings>): { full: StorySettings; key: string } {
     const full = { ...this.plainSettings, ...settings };
-    const key = JSON.stringify(full);
+    return { full, key: JSON.stringify(full) };
+  }
+
+  private room(settings: Partial<StorySettings>): Room {
+    const { full, key } = this.keyed(settings);
     const known = this.rooms.get(key);
     if (known) return known;
     const room = roomAt(this.source, this.grid, full);
@@ -170,8 +175,7 @@ class FitSearch {
    * when the answer is too close to call.
    */
   private predictReached(direction: number, settings: Partial<StorySettings>): boolean | undefined {
-    const full = { ...this.plainSettings, ...settings };
-    const key = JSON.stringify(full);
+    const { full, key } = this.keyed(settings);
     const known = this.known.get(key);
     if (known) return this.reached(direction, known);
     const spare = this.room(settings).capacity - (this.linesAt(full.trackingEm) + (this.offset ?? 0));
