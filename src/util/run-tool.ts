@@ -53,21 +53,28 @@ export function runTool(file: string, args: string[], options: RunToolOptions = 
       args,
       { encoding: 'buffer', timeout, killSignal: 'SIGKILL', signal: options.signal, maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        running.delete(child);
-        if (child.pid !== undefined) watcher?.ended(child.pid);
-        const err = stderr.toString('utf8');
-        if (error) {
-          const e = error as NodeJS.ErrnoException & { killed?: boolean };
-          const why =
-            e.code === 'ENOENT'
-              ? `${file} is not installed (Debian: apt-get install ghostscript qpdf poppler-utils)`
-              : e.killed
-                ? `${file} timed out after ${timeout} ms`
-                : `${file} failed: ${e.message.split('\n')[0]}`;
-          reject(new ToolError(file, `${why}${err ? `\n${err.trim().slice(0, 2000)}` : ''}`, err));
-          return;
-        }
-        resolve({ stdout, stderr: err });
+        const settle = () => {
+          running.delete(child);
+          if (child.pid !== undefined) watcher?.ended(child.pid);
+          const err = stderr.toString('utf8');
+          if (error) {
+            const e = error as NodeJS.ErrnoException & { killed?: boolean };
+            const why =
+              e.code === 'ENOENT'
+                ? `${file} is not installed (Debian: apt-get install ghostscript qpdf poppler-utils)`
+                : e.killed
+                  ? `${file} timed out after ${timeout} ms`
+                  : `${file} failed: ${e.message.split('\n')[0]}`;
+            reject(new ToolError(file, `${why}${err ? `\n${err.trim().slice(0, 2000)}` : ''}`, err));
+            return;
+          }
+          resolve({ stdout, stderr: err });
+        };
+        // A cancel answers before the killed tool has exited: answer once it has, so that a
+        // cancelled caller never hears back while its tool still runs (or writes).
+        const exited = child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
+        if (exited) settle();
+        else child.once('exit', settle);
       },
     );
     running.add(child);
