@@ -11,7 +11,8 @@ import type { Browser } from 'puppeteer-core';
 import { createBrowserPool } from '../render/browser-pool.js';
 import { launchChromium, resolveChromium } from '../render/chromium.js';
 import { removeStaleProfiles } from '../render/chromium-profile.js';
-import { startStaticServer, type StaticServer } from '../render/static-server.js';
+import type { StaticServer } from '../render/static-server.js';
+import { startEditionServer } from '../pipeline/prepare-edition.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { throwIfCancelled, withDeadline } from '../util/cancel.js';
 import { buildEdition, newReport, type BuildOptions } from '../pipeline/build-edition.js';
@@ -78,7 +79,7 @@ export function createBuildSession(
   // One loopback server per edition folder for the session: a rebuild keeps the origin, so
   // the browser revalidates its cached scripts and fonts instead of fetching and compiling.
   const servers = createPromiseCache<string, StaticServer>();
-  const server = (mounts: Record<string, string>) => servers.get(JSON.stringify(mounts), () => startStaticServer({ mounts }));
+  const server = (mounts: Record<string, string>) => servers.get(JSON.stringify(mounts), () => startEditionServer(mounts));
   return {
     async build(editions, extra = {}) {
       const deadline = withDeadline(config.signal, config.timeoutSeconds, 'build');

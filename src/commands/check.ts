@@ -6,13 +6,12 @@ import { auditMessages } from '../pipeline/page-outcomes.js';
 import { copyfitMessages } from '../pipeline/copyfit-messages.js';
 import { describeCopyfit } from '../report/copyfit-text.js';
 import { createPageFontSubsetter } from '../pipeline/page-fonts.js';
-import { prepareEdition, staticMounts } from '../pipeline/prepare-edition.js';
+import { prepareEdition, startEditionServer, staticMounts } from '../pipeline/prepare-edition.js';
 import { renderPages } from '../pipeline/render-pages.js';
 import { writeBrowserAssets } from '../render/browser-assets.js';
 import { createBrowserPool } from '../render/browser-pool.js';
 import type { ReportMessage } from '../report/messages.js';
 import { formatMessages } from '../report/terminal.js';
-import { startStaticServer } from '../render/static-server.js';
 
 export interface CheckOptions {
   editions: string[];
@@ -49,7 +48,7 @@ export async function runCheck(options: CheckOptions): Promise<boolean> {
       const work = await mkdtemp(join(tmpdir(), 'presswork-check-'));
       const htmlDir = join(work, 'html');
       await writeBrowserAssets(join(htmlDir, 'assets'), prepared.fonts);
-      const server = await startStaticServer({ mounts: staticMounts(prepared.edition.dir, htmlDir) });
+      const server = await startEditionServer(staticMounts(prepared.edition.dir, htmlDir));
       try {
         await browsers.browser(); // a browser that cannot start stops the check here, with its reason
         const { results, messages } = await renderPages({

@@ -9,7 +9,7 @@ import { pagedjsVersion, writeBrowserAssets } from '../render/browser-assets.js'
 import type { EditionReport } from '../report/edition-report.js';
 import { messagesFromFiles, pageError, type ReportMessage } from '../report/messages.js';
 import { createWarmRenderer } from '../render/warm-tab.js';
-import { startStaticServer, type StaticServer } from '../render/static-server.js';
+import type { StaticServer } from '../render/static-server.js';
 import { buildFailureMessage, collapseDiskFull } from './build-failure.js';
 import { resolveBuildConfig, type BuildConfig, type BuildSettings } from './build-config.js';
 import { deferredPlateMaker } from './deferred-plates.js';
@@ -21,7 +21,7 @@ import { createPageFontSubsetter } from './page-fonts.js';
 import { selectPages, type PageSelection } from './page-selection.js';
 import { startChangeRecorder, type ChangeRecorder } from './record-changes.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
-import { prepareEdition, staticMounts, type PreparedEdition } from './prepare-edition.js';
+import { prepareEdition, startEditionServer, staticMounts, type PreparedEdition } from './prepare-edition.js';
 import { renderPages, type PageResult, type RenderPagesOptions } from './render-pages.js';
 import type { StoryText, VerifyResult } from './verify-text.js';
 import { markOnce } from '../util/startup-timing.js';
@@ -265,7 +265,7 @@ async function renderSelection(
     return createPageFontSubsetter(join(htmlDir, 'assets'), undefined, prepared.fonts);
   });
   const mounts = staticMounts(prepared.edition.dir, htmlDir);
-  const server = await (options.server ?? ((m) => startStaticServer({ mounts: m })))(mounts);
+  const server = await (options.server ?? startEditionServer)(mounts);
   // Each render worker keeps its tab for its next page: Paged.js and the layout stay parsed
   // (tests/pipeline/warm-build.test.ts: the pages print as in fresh tabs).
   const warm = options.renderer ? undefined : createWarmRenderer();

@@ -51,6 +51,14 @@ interface Subset {
  */
 export const DECODED_FONTS_DIR = userCacheDir('fonts');
 
+const SUBSET_URL_PREFIX = '/assets/fonts';
+
+/**
+ * A subset's URL path. Its file is named by a hash of its face and characters, so what it
+ * holds never changes under that name: the server lets the browser keep it (no revalidation).
+ */
+export const SUBSET_FONT_PATH = /^\/assets\/fonts\/[0-9a-f]{24}\.ttf$/;
+
 /**
  * Subsets written to `<assetsDir>/fonts/`, served as `/assets/fonts/`. The stylesheet and the
  * layout script in `assetsDir` count as page text: they add characters of their own.
@@ -58,7 +66,7 @@ export const DECODED_FONTS_DIR = userCacheDir('fonts');
  */
 export async function createPageFontSubsetter(assetsDir: string, decodedDir = DECODED_FONTS_DIR, fontSet?: FontSet): Promise<PageFontSubsetter> {
   const extraText = (await Promise.all(['newspaper.css', 'layout.js'].map((file) => readFile(join(assetsDir, file), 'utf8')))).join('');
-  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: '/assets/fonts', extraText, decodedDir, fontSet });
+  return pageFontSubsetter({ dir: join(assetsDir, 'fonts'), urlPrefix: SUBSET_URL_PREFIX, extraText, decodedDir, fontSet });
 }
 
 /**

@@ -11,6 +11,8 @@ import { reportFontCoverage } from '../fonts/font-coverage-report.js';
 import { applyCopyRule } from '../markdown/copy-characters.js';
 import { FALLBACK_FONT, type FontFallback } from '../fonts/font-chain.js';
 import { checkEditionGlyphs } from './check-edition-glyphs.js';
+import { SUBSET_FONT_PATH } from './page-fonts.js';
+import { startStaticServer, type StaticServer } from '../render/static-server.js';
 import { FONT_FACES, fontPackageDir } from '../fonts/npm-fonts.js';
 import { createEditionRenderer, type EditionRenderer } from '../templates/render-edition.js';
 import { createEditionView, type EditionView } from '../templates/view-model.js';
@@ -112,4 +114,9 @@ export function staticMounts(editionDir: string, htmlDir: string): Record<string
   // The whole fallback font, for the preview (print pages load their own subsets).
   mounts['/fonts/fallback'] = dirname(FALLBACK_FONT);
   return mounts;
+}
+
+/** The loopback server for an edition's pages, on its `staticMounts`; the page font subsets stay in the browser's cache. */
+export function startEditionServer(mounts: Record<string, string>): Promise<StaticServer> {
+  return startStaticServer({ mounts, immutable: SUBSET_FONT_PATH });
 }

@@ -17,7 +17,15 @@ export interface StaticServerOptions {
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Paths whose POSTs go to the fallback (the layout desk's edit endpoint); everything else stays read-only. */
   postPaths?: string[];
+  /**
+   * Request paths whose content never changes under their name (files named by a hash of
+   * what went into them): served cacheable for a year, so the browser does not ask again.
+   * Everything else is revalidated (ETag) on every use.
+   */
+  immutable?: RegExp;
 }
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** A request path we refuse outright: `..` (raw or encoded), backslashes, NUL, or not absolute. */
 export function isUnsafePath(rawUrl: string): boolean {
@@ -77,6 +85,8 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       return res.end();
     }
     const mount = handlers.find((h) => url === h.prefix || url.startsWith(`${h.prefix}/`));
+    // Set before sirv answers: a header already on the response wins over sirv's `no-cache`.
+    if (mount && options.immutable?.test(url.split('?')[0]!)) res.setHeader('Cache-Control', IMMUTABLE);
     if (mount) {
       req.url = url.slice(mount.prefix.length) || '/';
       return mount.serve(req, res, () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdition } from '../../src/pipeline/build-edition.js';
+import { startEditionServer } from '../../src/pipeline/prepare-edition.js';
 import { launchChromium } from '../../src/render/chromium.js';
 import { renderPage } from '../../src/render/render-page.js';
 
@@ -22,16 +23,22 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Tabs the build opens in our browser, and the build's page PDFs. */
-async function build(name: string, options: { freshTabs: boolean }): Promise<{ tabs: number; pdfs: string[] }> {
+/** Tabs the build opens in our browser, the build's page PDFs, and the requests its server had. */
+async function build(name: string, options: { freshTabs: boolean }): Promise<{ tabs: number; pdfs: string[]; requests: Array<{ path: string; conditional: boolean }> }> {
   let tabs = 0;
+  const requests: Array<{ path: string; conditional: boolean }> = [];
+  const server = async (mounts: Record<string, string>) => {
+    const started = await startEditionServer(mounts);
+    started.server.prependListener('request', (req) => requests.push({ path: req.url!.split('?')[0]!, conditional: 'if-none-match' in req.headers }));
+    return started;
+  };
   const count = (target: { type(): string }) => void (target.type() === 'page' && (tabs += 1));
   browser.on('targetcreated', count);
   try {
     const out = join(work, name);
-    const report = await buildEdition(SAMPLE, { out, browser: async () => browser, proofOnly: true, concurrency: 1, renderer: options.freshTabs ? renderPage : undefined });
+    const report = await buildEdition(SAMPLE, { out, browser: async () => browser, proofOnly: true, concurrency: 1, server, renderer: options.freshTabs ? renderPage : undefined });
     expect(report.ok).toBe(true);
-    return { tabs, pdfs: PAGES.map((id) => join(out, '2026-11-26', 'pages', `${id}.pdf`)) };
+    return { tabs, requests, pdfs: PAGES.map((id) => join(out, '2026-11-26', 'pages', `${id}.pdf`)) };
   } finally {
     browser.off('targetcreated', count);
   }
@@ -55,5 +62,11 @@ describe('a build', () => {
       expect(gray(w).equals(gray(f)), `${id} raster`).toBe(true);
       expect(readFileSync(w).length, id).toBeGreaterThan(10_000);
     }
+    // The page font subsets (named by their content) are fetched once each and then kept by
+    // the browser: Paged.js re-adding a page's @font-face rules asks the server nothing.
+    const fonts = warm.requests.filter((r) => /^\/assets\/fonts\/[0-9a-f]+\.ttf$/.test(r.path));
+    expect(fonts.length).toBeGreaterThan(PAGES.length);
+    expect(fonts.filter((r) => r.conditional)).toEqual([]);
+    expect(new Set(fonts.map((r) => r.path)).size).toBe(fonts.length);
   }, 600_000);
 });
