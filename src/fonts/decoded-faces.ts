@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { userCacheDir } from '../util/package-root.js';
 
 /**
  * Whole woff2 faces decoded to TrueType (what harfbuzz subsets), kept in a cache folder
- * between builds: decoding takes 1.5 s of the main thread.
+ * between builds: decoding takes 1.5 s of the main thread. WOFF files (the slug line's
+ * slices, which pdf-lib embeds) are kept decoded the same way.
  *
  * A decode is named by its face and by what fixes the woff2's bytes: for a file of an npm
  * package, the package's name and version with the file's name and size (a published
@@ -16,13 +18,22 @@ import { writeFileAtomic } from '../util/atomic-write.js';
  * which another checkout on the machine, of another font version, would have marked.
  */
 const UNUSED_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Where the decodes are kept: they depend only on the font files, so in the user's cache
+ * folder (XDG), once per machine, not once per output folder; never inside the package,
+ * which may be read-only.
+ */
+export const DECODED_FONTS_DIR = userCacheDir('fonts');
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The whole face as TrueType: its own file, a kept decode of its woff2, or the decoded bytes when they cannot be kept. */
+/** The whole face as TrueType: its own file, a kept decode of its woff2 or woff, or the decoded bytes when they cannot be kept. */
 export async function decodedFace(path: string, decodedDir: string): Promise<string | Buffer> {
-  if (!path.endsWith('.woff2')) return path;
-  const face = basename(path, '.woff2');
-  const cached = join(decodedDir, `${face}.${await woff2Key(path)}.ttf`);
+  const format = /\.(woff2?)$/.exec(path)?.[1];
+  if (!format) return path;
+  // A woff's decodes are named apart from its woff2 twin's, so neither removes the other's.
+  const face = format === 'woff2' ? basename(path, '.woff2') : `${basename(path, '.woff')}-woff`;
+  const cached = join(decodedDir, `${face}.${await webFontKey(path)}.ttf`);
   const kept = await stat(cached).catch(() => undefined);
   if (kept?.isFile()) {
     if (Date.now() - kept.mtimeMs > DAY_MS) {
@@ -31,7 +42,7 @@ export async function decodedFace(path: string, decodedDir: string): Promise<str
     }
     return cached;
   }
-  const font = await decodeWoff2(await readFile(path));
+  const font = await decodeWebFont(await readFile(path));
   // A read-only cache only loses the shortcut: the next build decodes again.
   const written = await mkdir(decodedDir, { recursive: true })
     .then(() => writeFileAtomic(cached, font))
@@ -48,17 +59,18 @@ export async function decodedFace(path: string, decodedDir: string): Promise<str
  */
 let decoding: Promise<unknown> = Promise.resolve();
 
-export function decodeWoff2(woff2: Buffer): Promise<Buffer> {
+/** A woff2 or woff font as TrueType. */
+export function decodeWebFont(font: Buffer): Promise<Buffer> {
   const decoded = decoding.then(async () => {
     const { convert } = await import('fontverter');
-    return Buffer.from(await convert(woff2, 'truetype'));
+    return Buffer.from(await convert(font, 'truetype'));
   });
   decoding = decoded.catch(() => undefined);
   return decoded;
 }
 
-/** What names a woff2's bytes: its npm package's name and version with its name and size, else its content. */
-async function woff2Key(path: string): Promise<string> {
+/** What names a web font's bytes: its npm package's name and version with its name and size, else its content. */
+async function webFontKey(path: string): Promise<string> {
   const pkg = await owningPackage(path);
   const id = pkg ? `${pkg.name}@${pkg.version}\n${basename(path)}\n${(await stat(path)).size}` : `content\n${createHash('sha256').update(await readFile(path)).digest('hex')}`;
   return createHash('sha256').update(id).digest('hex').slice(0, 16);

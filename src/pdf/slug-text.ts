@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import fontkit from '@pdf-lib/fontkit';
-import { convert } from 'fontverter';
 import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import { createPromiseCache } from '../util/promise-cache.js';
+import { DECODED_FONTS_DIR, decodedFace } from '../fonts/decoded-faces.js';
 import { findFontSubsets } from './font-subsets.js';
 
 /** The slug font: Noto Sans SC from npm, a TrueType font pdf-lib embeds as a subset. */
@@ -13,9 +13,13 @@ const SLUG_FONT_PACKAGE = '@fontsource/noto-sans-sc';
  */
 const FORMAT = { format: 'woff' } as const;
 
-// Each slice decoded to TrueType once per process, not inflated again for every plate.
+// Each slice decoded to TrueType once per machine (kept in the decoded-fonts cache) and read once per process.
 const trueTypeSlices = createPromiseCache<string, Uint8Array>();
-const trueTypeSlice = (file: string) => trueTypeSlices.get(file, async () => convert(await readFile(file), 'truetype'));
+const trueTypeSlice = (file: string) =>
+  trueTypeSlices.get(file, async () => {
+    const decoded = await decodedFace(file, DECODED_FONTS_DIR);
+    return typeof decoded === 'string' ? readFile(decoded) : decoded;
+  });
 
 const embeddedFonts = new WeakMap<PDFDocument, Map<string, Promise<PDFFont>>>();
 

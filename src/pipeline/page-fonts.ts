@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { userCacheDir } from '../util/package-root.js';
 import { createPromiseCache } from '../util/promise-cache.js';
 import { fontFaceRule, mainFontFaces, punctuationFaces, songFile, type FontFaceSource } from '../fonts/npm-fonts.js';
 import { roleVariablesCss, type FontSet } from '../fonts/font-set.js';
 import { isPrivateUse } from '../markdown/copy-characters.js';
 import { FALLBACK_FONT, faceCoverage } from '../fonts/font-chain.js';
 import { heldFace } from '../fonts/held-faces.js';
+import { DECODED_FONTS_DIR } from '../fonts/decoded-faces.js';
 
 /**
  * Per-page font subsets for the print build.
@@ -43,13 +43,8 @@ interface Subset {
   codePoints: number[];
 }
 
-/**
- * Where the whole faces are kept decoded to TrueType (1.5 s of work on the build's main
- * thread): they depend only on the font files (see decoded-faces.ts for how they are named),
- * so they are kept in the user's cache folder (XDG), once per machine, not once per output
- * folder; never inside the package, which may be read-only.
- */
-export const DECODED_FONTS_DIR = userCacheDir('fonts');
+// Where the whole faces are kept decoded to TrueType (decoded-faces.ts), once per machine.
+export { DECODED_FONTS_DIR };
 
 const SUBSET_URL_PREFIX = '/assets/fonts';
 

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodedFace, decodeWoff2 } from '../../src/fonts/decoded-faces.js';
+import { decodedFace, decodeWebFont } from '../../src/fonts/decoded-faces.js';
 import { mainFontFaces } from '../../src/fonts/npm-fonts.js';
 
 const FACE = 'noto-serif-sc-latin-400-normal';
@@ -106,7 +106,7 @@ describe('decoded faces', () => {
     const expected: Buffer[] = [];
     for (const path of latin) expected.push(Buffer.from(await convert(await readFile(path), 'truetype')));
     const woff2 = await Promise.all(latin.map((path) => readFile(path)));
-    const decoded = await Promise.all(woff2.map((bytes) => decodeWoff2(bytes)));
+    const decoded = await Promise.all(woff2.map((bytes) => decodeWebFont(bytes)));
     for (const [i, font] of decoded.entries()) expect(Buffer.compare(font, expected[i]!), latin[i]).toBe(0);
     const kept = await Promise.all(latin.map((path) => decodedFace(path, join(root, 'cache'))));
     for (const [i, file] of kept.entries()) expect(Buffer.compare(await readFile(file as string), expected[i]!), latin[i]).toBe(0);
@@ -119,5 +119,20 @@ describe('decoded faces', () => {
     expect(Buffer.isBuffer(decoded)).toBe(true);
     expect((decoded as Buffer).readUInt32BE(0)).toBe(0x00010000);
     expect(await decodedFace('/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf', root)).toBe('/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf');
+  });
+
+  it('keep a woff (the slug line\'s slices) decoded apart from its woff2 twin, the same bytes as decoding it directly', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'presswork-decoded-'));
+    const cache = join(root, 'cache');
+    const woff2 = await install(root, '5.3.0');
+    const woff = woff2.replace(/\.woff2$/, '.woff');
+    await copyFile((await mainFontFaces()).find((f) => f.path.endsWith(`/${FACE}.woff2`))!.path.replace(/\.woff2$/, '.woff'), woff);
+    const fromWoff = (await decodedFace(woff, cache)) as string;
+    const fromWoff2 = (await decodedFace(woff2, cache)) as string;
+    expect(fromWoff).not.toBe(fromWoff2);
+    const { convert } = await import('fontverter');
+    expect(Buffer.compare(await readFile(fromWoff), Buffer.from(await convert(await readFile(woff), 'truetype')))).toBe(0);
+    expect(await ttfs(cache)).toEqual([basename(fromWoff2), basename(fromWoff)].sort());
+    expect(await decodedFace(woff, cache)).toBe(fromWoff); // kept: not decoded again
   });
 });
