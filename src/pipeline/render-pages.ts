@@ -142,7 +142,7 @@ export async function renderPages(options: RenderPagesOptions): Promise<{ result
       const pdf = options.layoutOnly ? undefined : pdfPath;
       if (pdf) await writeFileAtomic(pdf, rendered.pdf);
       // Chromium's fonts only: an ad brings the client's own fonts, which its preflight checked.
-      const fontMessages = pdf ? await checkPageFonts(pdf, pageId, prepared.fonts.pdfFontNames) : [];
+      const fontMessages = pdf ? await checkPageFonts(rendered.pdf, pdf, pageId, prepared.fonts.pdfFontNames) : [];
       // Supplied ads go in after printing, as they are: Chromium never sees them.
       if (pdf && page.ads.length > 0) await writeFileAtomic(pdf, await placeAds(rendered.pdf, adPlacements(edition, page)));
       const result = { copyfit: rendered.copyfit, handover: rendered.handover, audit: rendered.audit };
