@@ -23,6 +23,22 @@ const trueTypeSlice = (file: string) =>
 
 const embeddedFonts = new WeakMap<PDFDocument, Map<string, Promise<PDFFont>>>();
 
+/**
+ * fontkit with one parsed font per slice's bytes, shared by every plate's document: fontkit
+ * decodes a font's layout tables on its first line of text, which took ~25 ms a plate. Each
+ * embedding still makes its own subset; the parsed font only answers questions.
+ */
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<Fontkit['create']>>();
+const sharedFontkit: Fontkit = {
+  create(bytes, postscriptName) {
+    if (postscriptName !== undefined) return fontkit.create(bytes, postscriptName);
+    let font = parsedFonts.get(bytes);
+    if (!font) parsedFonts.set(bytes, (font = fontkit.create(bytes)));
+    return font;
+  },
+};
+
 export interface SlugTextOptions {
   x: number;
   y: number;
@@ -38,7 +54,7 @@ export interface SlugTextOptions {
  * Returns the width drawn, in points.
  */
 export async function drawSlugText(doc: PDFDocument, page: PDFPage, text: string, options: SlugTextOptions): Promise<number> {
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(sharedFontkit);
   const format = { ...FORMAT, weight: options.weight ?? 400 };
   const { subsets, missing } = findFontSubsets(SLUG_FONT_PACKAGE, text, format);
   if (missing.length) throw new Error(`Slug line: no font has ${missing.map((c) => `"${c}"`).join(', ')}`);
