@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, type PDFObject, type PDFPage } from 'pdf-lib';
-import { inkStats, renderCmyk } from './ink-raster.js';
-import { arrayToBox, ptToMm, type SizeMm } from './page-geometry.js';
+import { inkStats, renderCmyk, type CmykRaster } from './ink-raster.js';
+import { arrayToBox, ptToMm, type Box, type SizeMm } from './page-geometry.js';
 import type { PdfxVariant } from './pdfx.js';
 import { checkBoxes, checkColourSpaces, checkOutputIntent, checkTextInk } from './preflight-structure.js';
 import { contentStreams, fontDescriptor, imagePlacements, refLabel } from './plate-content.js';
@@ -40,9 +40,14 @@ export interface PreflightOptions {
   inkDpi?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Hears each page's ink raster with its TrimBox (points from the raster's bottom-left):
+   * the one render of the plate, for whoever wants its pixels too (the change image).
+   */
+  onInkRaster?: (raster: CmykRaster, trim: Box) => Promise<void>;
 }
 
-export type ResolvedPreflightOptions = Required<Omit<PreflightOptions, 'signal'>> & { signal?: AbortSignal };
+export type ResolvedPreflightOptions = Required<Omit<PreflightOptions, 'signal' | 'onInkRaster'>> & Pick<PreflightOptions, 'signal' | 'onInkRaster'>;
 
 export function resolvePreflightOptions(options: PreflightOptions): ResolvedPreflightOptions {
   return {
@@ -137,6 +142,7 @@ export async function checkInkLimit(path: string, doc: PDFDocument, o: ResolvedP
     const separated = await renderCmyk(path, media.height, { page: index + 1, dpi: o.inkDpi, timeoutMs: o.timeoutMs, signal: o.signal, ...raster });
     // Marks in registration colour (400 %) lie outside the bleed and are left out on purpose.
     const stats = inkStats(separated, { ...bleed, x: bleed.x - media.x, y: bleed.y - media.y });
+    await o.onInkRaster?.(separated, { ...trim, x: trim.x - media.x, y: trim.y - media.y });
     if (stats.maxTotal > o.inkLimit + 1) {
       // Say where, as a layout editor measures: from the trim's top-left corner.
       const x = ptToMm(stats.maxTotalAt.x + media.x - trim.x).toFixed(0);

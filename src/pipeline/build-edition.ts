@@ -176,8 +176,8 @@ async function buildSelection(
   const { config } = ctx;
   const { edition } = prepared;
   const rendered = await renderSelection(ctx, prepared, selection, plating, (pageId, pdf, hash) => {
-    plating?.add(pageId, pdf, hash);
-    changes.add(pageId, pdf, hash);
+    // A plate made afresh brings the page's change image: its ink raster, rendered once.
+    changes.add(pageId, pdf, hash, plating?.add(pageId, pdf, hash, changes.changesDir));
   });
   const outcome = pageOutcomes(selection.pages, rendered.results, ctx.dir, edition, ctx.outDir);
   report.pages = outcome.pages;

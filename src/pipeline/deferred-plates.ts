@@ -10,7 +10,7 @@ export function deferredPlateMaker(load: () => Promise<PlateMaker>): PlateMaker 
   const loaded = () => (maker ??= load());
   return {
     // A failed import is reported by `finish`, which every build awaits.
-    add: (pageId, pdf, hash) => void loaded().then((m) => m.add(pageId, pdf, hash), () => undefined),
+    add: (pageId, pdf, hash, changesDir) => loaded().then((m) => m.add(pageId, pdf, hash, changesDir), () => undefined),
     finish: (order) => loaded().then((m) => m.finish(order)),
   };
 }

@@ -8,6 +8,7 @@ import type { Finding } from '../pdf/preflight.js';
 import type { ReportMessage } from '../report/messages.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { adClients } from './page-ads.js';
+import type { PageImage } from './page-changes.js';
 import type { PlateConverter, PlateJob, PlateRecord } from './plate-job.js';
 import { plateThread } from './plate-thread.js';
 
@@ -33,12 +34,16 @@ async function readRecord(path: string): Promise<PlateRecord | undefined> {
 }
 
 type PagePlate =
-  | { path: string; converter: PlateConverter; ghostscriptBecause: string[]; ms: number; reused: boolean; findings: Finding[]; transparency: string[] }
+  | { path: string; converter: PlateConverter; ghostscriptBecause: string[]; ms: number; reused: boolean; findings: Finding[]; transparency: string[]; changeImage?: PageImage }
   | { error: string };
 
 export interface PlateMaker {
-  /** Start the plate of a page whose PDF is written (or reuse it); returns at once. */
-  add(pageId: string, pdf: string, pageHash?: string): void;
+  /**
+   * Start the plate of a page whose PDF is written (or reuse it); returns at once. Given the
+   * changes folder, a plate made afresh also makes the page's change image from its ink
+   * raster: the promise gives it (undefined when none was made, or the plate failed).
+   */
+  add(pageId: string, pdf: string, pageHash?: string, changesDir?: string): Promise<PageImage | undefined>;
   /** Wait for every plate started; the outcome lists them in `order`. */
   finish(order: string[]): Promise<PlatesOutcome>;
 }
@@ -70,7 +75,7 @@ export function createPlateMaker(
     return { path: record.plate, converter: record.converter, ghostscriptBecause: record.ghostscriptBecause ?? [], ms: 0, reused: true, findings: record.findings, transparency: [] };
   };
 
-  const job = (pageId: string, pdf: string, key: string | undefined): PlateJob => ({
+  const job = (pageId: string, pdf: string, key: string | undefined, change: PlateJob['changeImage']): PlateJob => ({
     plate: {
       proof: pdf,
       pageIds: [pageId],
@@ -91,21 +96,24 @@ export function createPlateMaker(
     preflight: { pageId, trimMm, bleedMm: config.bleed, inkLimit: config.print.inkLimit, variant: config.print.pdfx },
     outDir,
     record: key && options.reuseDir ? { path: recordPath(pageId), key } : undefined,
+    changeImage: change,
   });
 
   // Made on the plate thread, so that the main thread stays free for the tabs (plate-thread.ts).
-  const make = async (pageId: string, pdf: string, key: string | undefined): Promise<PagePlate> => {
+  const make = async (pageId: string, pdf: string, key: string | undefined, change: PlateJob['changeImage']): Promise<PagePlate> => {
     throwIfCancelled(options.signal);
-    return { ...(await plateThread().plate(job(pageId, pdf, key), { signal: options.signal, limit })), reused: false };
+    return { ...(await plateThread().plate(job(pageId, pdf, key, change), { signal: options.signal, limit })), reused: false };
   };
 
   return {
-    add(pageId, pdf, pageHash) {
+    add(pageId, pdf, pageHash, changesDir) {
       const key = pageHash && options.reuseDir ? plateKey(edition, pageHash) : undefined;
-      const plate = (async () => (await reused(pageId, key)) ?? (await make(pageId, pdf, key)))().catch(
+      const change = changesDir ? { page: { id: pageId, pdf, hash: pageHash }, options: { changesDir } } : undefined;
+      const plate = (async () => (await reused(pageId, key)) ?? (await make(pageId, pdf, key, change)))().catch(
         (error: Error): PagePlate => ({ error: error.message }),
       );
       started.set(pageId, plate);
+      return plate.then((made) => ('error' in made ? undefined : made.changeImage));
     },
     async finish(order) {
       const outcome: PlatesOutcome = { plates: {}, preflight: [], messages: [] };

@@ -6,6 +6,8 @@ import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { PageChange } from '../report/page-change.js';
+import type { Box } from '../pdf/page-geometry.js';
+import type { CmykRaster } from '../pdf/ink-raster.js';
 import { runTool } from '../util/run-tool.js';
 
 export type { PageChange };
@@ -16,7 +18,23 @@ export type { PageChange };
  * `<id>.png` (this build), `<id>.prev.png` (the build before), `<id>.diff.png` (the
  * difference, when there is one) and `<id>.hash` (the page hash the PNG was made from).
  * Pages are done a few at a time, each holding three small images, so memory stays bounded.
+ *
+ * An image comes from one of two sources: pdftoppm's render of the page PDF, or, when the
+ * build makes the page's plate, the plate's own ink raster (the preflight's, so no second
+ * render). The two draw edges differently (anti-aliased or not), so an image is compared only
+ * with a kept image of its own source: a page plated afresh takes the plate's image unless the
+ * kept one is pdftoppm's, and a page whose kept image is the plate's but has none this time is
+ * reported as new (its kept image is not comparable).
  */
+
+/** Who drew a change image: pdftoppm from the page PDF, or the plate's ink raster. */
+export type ImageSource = 'page' | 'plate';
+
+/** A change image rendered ahead, as a temp PNG in the changes folder. */
+export interface PageImage {
+  path: string;
+  source: ImageSource;
+}
 
 export interface PageImageInput {
   id: string;
@@ -40,11 +58,11 @@ export interface ComparePagesOptions {
 
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
-/** `renderedAhead` gives a page's image from `renderPageImage`, when one was started for it. */
+/** `renderedAhead` gives a page's image from `renderPageImage` or `plateChangeImage`, when one was started for it. */
 export async function comparePages(
   pages: readonly PageImageInput[],
   options: ComparePagesOptions,
-  renderedAhead?: (page: PageImageInput) => Promise<string | undefined> | undefined,
+  renderedAhead?: (page: PageImageInput) => Promise<PageImage | undefined> | undefined,
 ): Promise<PageChange[]> {
   await mkdir(options.changesDir, { recursive: true });
   const results: PageChange[] = new Array(pages.length);
@@ -67,24 +85,60 @@ export function changeImagePaths(changesDir: string, id: string) {
  * PNG in the changes folder; undefined when the page hash says the kept image is still right.
  * Hand it to `comparePage`, which renames or removes it.
  */
-export async function renderPageImage(page: PageImageInput, options: ComparePagesOptions): Promise<string | undefined> {
+export async function renderPageImage(page: PageImageInput, options: ComparePagesOptions): Promise<PageImage | undefined> {
   await mkdir(options.changesDir, { recursive: true });
-  return (await keptImageIsCurrent(page, options)) ? undefined : renderPng(page.pdf, options);
+  return (await keptImageIsCurrent(page, options)) ? undefined : { path: await renderPng(page.pdf, options), source: 'page' };
 }
 
-export async function comparePage(page: PageImageInput, options: ComparePagesOptions, rendered?: Promise<string | undefined>): Promise<PageChange> {
+/**
+ * The page's change image from its plate's ink raster (CMYK, any dpi): the TrimBox (points
+ * from the raster's bottom-left), at the change images' resolution. Undefined when the kept
+ * image is still right, or is pdftoppm's (the page PDF's render is compared with it instead).
+ */
+export async function plateChangeImage(page: PageImageInput, raster: CmykRaster, trim: Box, options: ComparePagesOptions): Promise<PageImage | undefined> {
+  const kept = await readKeptImage(page.id, options);
+  if (kept && (kept.current(page) || kept.source !== 'plate')) return undefined;
+  await mkdir(options.changesDir, { recursive: true });
+  const scale = raster.dpi / 72;
+  const left = Math.max(0, Math.round(trim.x * scale));
+  const top = Math.max(0, Math.round((raster.pageHeightPt - trim.y - trim.height) * scale));
+  const width = Math.min(raster.width - left, Math.round(trim.width * scale));
+  const height = Math.min(raster.height - top, Math.round(trim.height * scale));
+  // Ink to screen as paper takes it: each of C, M and Y darkens its channel, K all three.
+  const rgb = Buffer.alloc(width * height * 3);
+  const d = raster.data;
+  for (let y = 0, o = 0; y < height; y++) {
+    for (let x = 0, i = ((top + y) * raster.width + left) * 4; x < width; x++, i += 4, o += 3) {
+      const white = 255 - d[i + 3]!;
+      rgb[o] = ((255 - d[i]!) * white + 127) / 255;
+      rgb[o + 1] = ((255 - d[i + 1]!) * white + 127) / 255;
+      rgb[o + 2] = ((255 - d[i + 2]!) * white + 127) / 255;
+    }
+  }
+  const dpi = options.dpi ?? 30;
+  const size = { width: Math.round((trim.width / 72) * dpi), height: Math.round((trim.height / 72) * dpi) };
+  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).resize(size.width, size.height, { fit: 'fill' }).png({ compressionLevel: 6 }).toBuffer();
+  const path = tempImagePath(options);
+  await writeFile(path, png);
+  return { path, source: 'plate' };
+}
+
+export async function comparePage(page: PageImageInput, options: ComparePagesOptions, rendered?: Promise<PageImage | undefined>): Promise<PageChange> {
   const paths = changeImagePaths(options.changesDir, page.id);
   // A render made ahead that failed is made again here, where its error is reported.
   const ahead = await rendered?.catch(() => undefined);
-  if (await keptImageIsCurrent(page, options)) {
-    if (ahead) await rm(ahead, { force: true });
+  const kept = await readKeptImage(page.id, options);
+  if (kept?.current(page)) {
+    if (ahead) await rm(ahead.path, { force: true });
     await rm(paths.diff, { force: true });
     return { page: page.id, status: 'unchanged', changedPercent: 0, changedPixels: 0, before: paths.after, after: paths.after, diff: null };
   }
 
-  const fresh = ahead ?? (await renderPng(page.pdf, options));
+  const image = ahead ?? { path: await renderPng(page.pdf, options), source: 'page' as const };
+  const fresh = image.path;
   try {
-    const previous = await readPng(paths.after);
+    // Only an image of the same source compares: see the head of this file.
+    const previous = !kept || kept.source === image.source ? await readPng(paths.after) : undefined;
     let change: PageChange;
     if (!previous) {
       change = { page: page.id, status: 'new', changedPercent: null, changedPixels: null, before: null, after: paths.after, diff: null };
@@ -106,19 +160,30 @@ export async function comparePage(page: PageImageInput, options: ComparePagesOpt
       await rename(paths.after, paths.before);
     }
     await rename(fresh, paths.after);
-    if (page.hash) await writeFileAtomic(paths.hash, page.hash);
-    else await rm(paths.hash, { force: true });
+    await writeFileAtomic(paths.hash, `${page.hash ?? ''}\n${image.source}\n`);
     return change;
   } finally {
     await rm(fresh, { force: true });
   }
 }
 
+/**
+ * The kept image's record (`<id>.hash`): the page hash it was made from, then its source.
+ * A record of one line is from before sources were kept: pdftoppm's. Undefined without an image.
+ */
+async function readKeptImage(id: string, options: ComparePagesOptions): Promise<{ source: ImageSource; current(page: PageImageInput): boolean } | undefined> {
+  const paths = changeImagePaths(options.changesDir, id);
+  if (!(await exists(paths.after))) return undefined;
+  const [hash = '', source] = ((await readFile(paths.hash, 'utf8').catch(() => '')) as string).split('\n');
+  return { source: source === 'plate' ? 'plate' : 'page', current: (page) => Boolean(page.hash) && hash === page.hash };
+}
+
 async function keptImageIsCurrent(page: PageImageInput, options: ComparePagesOptions): Promise<boolean> {
-  if (!page.hash) return false;
-  const paths = changeImagePaths(options.changesDir, page.id);
-  const lastHash = await readFile(paths.hash, 'utf8').catch(() => undefined);
-  return lastHash === page.hash && (await exists(paths.after));
+  return Boolean((await readKeptImage(page.id, options))?.current(page));
+}
+
+function tempImagePath(options: ComparePagesOptions): string {
+  return join(options.changesDir, `.render-${process.pid}-${randomBytes(4).toString('hex')}.png`);
 }
 
 /**
@@ -127,7 +192,7 @@ async function keptImageIsCurrent(page: PageImageInput, options: ComparePagesOpt
  * its time (0.08 of 0.12 s a page); the pixels are the same.
  */
 async function renderPng(pdf: string, options: ComparePagesOptions): Promise<string> {
-  const path = join(options.changesDir, `.render-${process.pid}-${randomBytes(4).toString('hex')}.png`);
+  const path = tempImagePath(options);
   const dpi = String(options.dpi ?? 30);
   try {
     const { stdout } = await runTool('pdftoppm', ['-r', dpi, '-singlefile', '-f', '1', '-l', '1', pdf], {

@@ -1,9 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { createPlates, type CreatePlatesOptions, type PlateResult } from '../pdf/plates.js';
 import { preflightPlate, type Finding, type PreflightOptions } from '../pdf/preflight.js';
 import { throwIfCancelled } from '../util/cancel.js';
+import type { ComparePagesOptions, PageImage, PageImageInput } from './page-changes.js';
 
 export type PlateConverter = PlateResult['converter'];
 
@@ -18,6 +19,8 @@ export interface PlateJob {
   outDir: string;
   /** The reuse record to write once the plate is preflighted. */
   record?: { path: string; key: string };
+  /** Make the page's change image from the preflight's ink raster (`plateChangeImage`). */
+  changeImage?: { page: PageImageInput; options: Omit<ComparePagesOptions, 'signal'> };
 }
 
 export interface MadePlate {
@@ -29,6 +32,8 @@ export interface MadePlate {
   ms: number;
   findings: Finding[];
   transparency: string[];
+  /** The change image asked for, when the plate made one. */
+  changeImage?: PageImage;
 }
 
 /** What a reuse record holds (`<reuseDir>/<edition>-<page>.json`). */
@@ -47,12 +52,26 @@ export async function makePlate(job: PlateJob, signal?: AbortSignal): Promise<Ma
   throwIfCancelled(signal);
   const path = relative(job.outDir, plate!.path);
   const checkStarted = performance.now();
-  const findings = await preflightPlate(plate!.path, { ...job.preflight, signal });
-  const { converter, ghostscriptBecause, transparency } = plate!;
-  if (job.record) {
-    await mkdir(dirname(job.record.path), { recursive: true });
-    const record: PlateRecord = { key: job.record.key, plate: path, converter, ghostscriptBecause, findings };
-    await writeFileAtomic(job.record.path, JSON.stringify(record));
+  let changeImage: PageImage | undefined;
+  const wanted = job.changeImage;
+  const onInkRaster: PreflightOptions['onInkRaster'] = wanted
+    ? async (raster, trim) => {
+        const { plateChangeImage } = await import('./page-changes.js');
+        changeImage = await plateChangeImage(wanted.page, raster, trim, { ...wanted.options, signal });
+      }
+    : undefined;
+  try {
+    const findings = await preflightPlate(plate!.path, { ...job.preflight, signal, onInkRaster });
+    const { converter, ghostscriptBecause, transparency } = plate!;
+    if (job.record) {
+      await mkdir(dirname(job.record.path), { recursive: true });
+      const record: PlateRecord = { key: job.record.key, plate: path, converter, ghostscriptBecause, findings };
+      await writeFileAtomic(job.record.path, JSON.stringify(record));
+    }
+    return { path, converter, ghostscriptBecause, ms: plate!.ms + Math.round(performance.now() - checkStarted), findings, transparency, changeImage };
+  } catch (error) {
+    // Nobody will hear of the image: it must not stay in the changes folder.
+    if (changeImage) await rm(changeImage.path, { force: true });
+    throw error;
   }
-  return { path, converter, ghostscriptBecause, ms: plate!.ms + Math.round(performance.now() - checkStarted), findings, transparency };
 }

@@ -4,7 +4,7 @@ import { registeredTempDirs } from '../util/atomic-write.js';
 import { cancelReason } from '../util/cancel.js';
 import { addExitCleanup } from '../util/exit-cleanup.js';
 import { codeFile, RUNNING_FROM_SOURCE } from '../util/package-root.js';
-import type { ComparePagesOptions, PageImageInput } from './page-changes.js';
+import type { ComparePagesOptions, PageImage, PageImageInput } from './page-changes.js';
 import type { MadePlate, PlateJob } from './plate-job.js';
 
 /**
@@ -18,7 +18,7 @@ export interface PlateThread {
   /** Make a plate on the thread; rejects with the job's error message, or the cancellation. */
   plate(job: PlateJob, run: RunOptions): Promise<MadePlate>;
   /** `renderPageImage` (page-changes.ts) on the thread. */
-  pageImage(page: PageImageInput, options: Omit<ComparePagesOptions, 'signal'>, run: RunOptions): Promise<string | undefined>;
+  pageImage(page: PageImageInput, options: Omit<ComparePagesOptions, 'signal'>, run: RunOptions): Promise<PageImage | undefined>;
 }
 
 export interface RunOptions {
@@ -161,6 +161,6 @@ function startPlateThread(ended: () => void): PlateThread {
 
   return {
     plate: (job, options) => run({ kind: 'plate', job }, options) as Promise<MadePlate>,
-    pageImage: (page, pageOptions, options) => run({ kind: 'page-image', page, options: pageOptions }, options) as Promise<string | undefined>,
+    pageImage: (page, pageOptions, options) => run({ kind: 'page-image', page, options: pageOptions }, options) as Promise<PageImage | undefined>,
   };
 }

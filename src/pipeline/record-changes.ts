@@ -3,13 +3,18 @@ import { join } from 'node:path';
 import type { LoadedPage } from '../edition/load-edition.js';
 import type { EditionReport } from '../report/edition-report.js';
 import { adClients } from './page-ads.js';
-import type { PageImageInput } from './page-changes.js';
+import type { PageImage, PageImageInput } from './page-changes.js';
 import { plateThread } from './plate-thread.js';
 import type { PageResult } from './render-pages.js';
 
 export interface ChangeRecorder {
-  /** A page's PDF is written: its image for changes.html is rendered now, while other pages still render. */
-  add(pageId: string, pdf: string, hash: string | undefined): void;
+  /** Where the images go: a plate job given it makes the page's image from its ink raster. */
+  readonly changesDir: string;
+  /**
+   * A page's PDF is written: its image for changes.html is rendered now, while other pages
+   * still render, unless `fromPlate` (the page's plate job) brings one.
+   */
+  add(pageId: string, pdf: string, hash: string | undefined, fromPlate?: Promise<PageImage | undefined>): void;
   /** Compare each page with the previous build's image; write changes.html. */
   record(built: LoadedPage[], results: Map<string, PageResult>, paper: string, dateText: string, builtAt: string): Promise<EditionReport['changes']>;
   /** Remove the images rendered ahead that no comparison took (the build ended without a proof). */
@@ -17,7 +22,7 @@ export interface ChangeRecorder {
 }
 
 interface Ahead extends PageImageInput {
-  image: Promise<string | undefined>;
+  image: Promise<PageImage | undefined>;
 }
 
 // Imported when first used: sharp and pixelmatch are slow to load.
@@ -34,11 +39,14 @@ export function startChangeRecorder(outDir: string, signal?: AbortSignal): Chang
     return made.image;
   };
   return {
-    add(pageId, pdf, hash) {
+    changesDir,
+    add(pageId, pdf, hash, fromPlate) {
       const page = { id: pageId, pdf, hash };
       // On the plate thread: pdftoppm's fork from this large process would hold up the tabs.
       // One at a time: the images are small, and Chromium needs the cores more.
-      const image = plateThread().pageImage(page, { changesDir }, { signal, limit: 1 });
+      const rendered = () => plateThread().pageImage(page, { changesDir }, { signal, limit: 1 });
+      // No image from the plate (reused, failed, or the kept image is pdftoppm's): pdftoppm's.
+      const image = fromPlate ? fromPlate.then((made) => made ?? rendered(), rendered) : rendered();
       image.catch(() => undefined); // the comparison renders it again and reports the error
       ahead.set(pageId, { ...page, image });
     },
@@ -63,8 +71,8 @@ export function startChangeRecorder(outDir: string, signal?: AbortSignal): Chang
       const left = [...ahead.values()];
       ahead.clear();
       await Promise.all(left.map(async ({ image }) => {
-        const path = await image.catch(() => undefined);
-        if (path) await rm(path, { force: true });
+        const made = await image.catch(() => undefined);
+        if (made) await rm(made.path, { force: true });
       }));
     },
   };

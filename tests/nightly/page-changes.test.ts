@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePages, type PageChange } from '../../src/pipeline/page-changes.js';
+import { renderCmyk } from '../../src/pdf/ink-raster.js';
+import { comparePages, plateChangeImage, type PageChange } from '../../src/pipeline/page-changes.js';
 
 const MM = 72 / 25.4;
 let dir: string;
@@ -85,5 +86,58 @@ describe('comparePages', () => {
     expect((await compare(pages)).map((c) => [c.page, c.status])).toEqual([['B1', 'new'], ['B2', 'new'], ['B3', 'new']]);
     expect((await readdir(changesDir)).filter((n) => n.startsWith('.'))).toEqual([]);
     await expect(one('../A1', pages[0]!.pdf)).rejects.toThrow(/cannot name a file/);
+  });
+});
+
+describe('change images from the plate', () => {
+  let plateDir: string;
+  const options = () => ({ changesDir: plateDir });
+  /** The page's ink raster, as the preflight renders a plate: Ghostscript's bitcmyk at 50 dpi. */
+  const raster = async (pdf: string) => renderCmyk(pdf, 140 * MM, { dpi: 50 });
+  const wholePage = { x: 0, y: 0, width: 100 * MM, height: 140 * MM };
+  const fromPlate = async (id: string, pdf: string, hash?: string) => {
+    const page = { id, pdf, hash };
+    const image = await plateChangeImage(page, await raster(pdf), wholePage, options());
+    return { image, change: (await comparePages([page], options(), () => Promise.resolve(image)))[0]! };
+  };
+
+  beforeAll(() => {
+    plateDir = join(dir, 'plate-changes');
+  });
+
+  it('are the TrimBox at 30 dpi, and compare with the last plate image as pdftoppm images do', async () => {
+    const first = await fromPlate('B1', await squarePdf('b1-v1.pdf', 10, 10), 'b1-1');
+    expect(first.image?.source).toBe('plate');
+    expect(first.change.status).toBe('new');
+    const png = PNG.sync.read(await readFile(first.change.after));
+    expect(Math.abs(png.width - (100 / 25.4) * 30)).toBeLessThan(1);
+    expect(Math.abs(png.height - (140 / 25.4) * 30)).toBeLessThan(1);
+    // The square is black at its middle and the page white away from it: ink as on paper.
+    const at = (xMm: number, yMmFromTop: number) => png.data[(Math.round((yMmFromTop / 25.4) * 30) * png.width + Math.round((xMm / 25.4) * 30)) * 4]!;
+    expect(at(20, 120)).toBeLessThan(20);
+    expect(at(70, 30)).toBeGreaterThan(235);
+    const moved = await fromPlate('B1', await squarePdf('b1-v2.pdf', 60, 100), 'b1-2');
+    expect(moved.change.status).toBe('changed');
+    expect(moved.change.changedPercent).toBeGreaterThan(4.5);
+    expect(moved.change.changedPercent).toBeLessThan(7);
+    // The same page again: the kept image is current, so the plate makes none.
+    expect(await plateChangeImage({ id: 'B1', pdf: join(dir, 'b1-v2.pdf'), hash: 'b1-2' }, await raster(join(dir, 'b1-v2.pdf')), wholePage, options())).toBeUndefined();
+    expect((await readdir(plateDir)).filter((f) => f.startsWith('.render-'))).toEqual([]);
+  });
+
+  it('are not made over a kept pdftoppm image, and a pdftoppm image is not compared with a kept plate image', async () => {
+    // Kept from a proof-only build: the plate leaves the page to pdftoppm, which compares like with like.
+    const v1 = await squarePdf('b2-v1.pdf', 10, 10);
+    await comparePages([{ id: 'B2', pdf: v1, hash: 'b2-1' }], options());
+    const v2 = await squarePdf('b2-v2.pdf', 60, 100);
+    expect(await plateChangeImage({ id: 'B2', pdf: v2, hash: 'b2-2' }, await raster(v2), wholePage, options())).toBeUndefined();
+    expect((await comparePages([{ id: 'B2', pdf: v2, hash: 'b2-2' }], options()))[0]).toMatchObject({ status: 'changed' });
+
+    // Kept from a plate; then a proof-only build: its pdftoppm image has nothing comparable before it.
+    await fromPlate('B3', await squarePdf('b3-v1.pdf', 10, 10), 'b3-1');
+    const proofOnly = (await comparePages([{ id: 'B3', pdf: await squarePdf('b3-v2.pdf', 60, 100), hash: 'b3-2' }], options()))[0]!;
+    expect(proofOnly).toMatchObject({ status: 'new', before: null, diff: null });
+    // From then on the page's images are pdftoppm's, and compare again.
+    expect((await comparePages([{ id: 'B3', pdf: join(dir, 'b3-v1.pdf'), hash: 'b3-3' }], options()))[0]).toMatchObject({ status: 'changed' });
   });
 });
