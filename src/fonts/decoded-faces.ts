@@ -18,6 +18,7 @@ import { userCacheDir } from '../util/package-root.js';
  * which another checkout on the machine, of another font version, would have marked.
  */
 const UNUSED_MS = 7 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Where the decodes are kept: they depend only on the font files, so in the user's cache
@@ -25,7 +26,6 @@ const UNUSED_MS = 7 * 24 * 3600 * 1000;
  * which may be read-only.
  */
 export const DECODED_FONTS_DIR = userCacheDir('fonts');
-const DAY_MS = 24 * 3600 * 1000;
 
 /** The whole face as TrueType: its own file, a kept decode of its woff2 or woff, or the decoded bytes when they cannot be kept. */
 export async function decodedFace(path: string, decodedDir: string): Promise<string | Buffer> {

@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ReportMessage } from '../report/messages.js';
-
-const run = promisify(execFile);
+import { runTool } from '../util/run-tool.js';
 
 /** PostScript name prefixes of the fonts presswork ships (subset tags like `AAAAAA+` stripped). */
 const OUR_FONTS = /^(NotoSerifSC|NotoSansSC|LXGWWenKai)/;
@@ -23,8 +20,8 @@ export async function pdfFontNames(pdf: Uint8Array, path: string): Promise<strin
 }
 
 async function pdffontsNames(path: string): Promise<string[]> {
-  const { stdout } = await run('pdffonts', [path], { timeout: 30_000 });
-  return stdout.trim().split('\n').slice(2).map((line) => line.split(/\s+/)[0] ?? '');
+  const { stdout } = await runTool('pdffonts', [path], { timeoutMs: 30_000 });
+  return stdout.toString('utf8').trim().split('\n').slice(2).map((line) => line.split(/\s+/)[0] ?? '');
 }
 
 /** A PDF name's `#xx` escapes, as pdffonts prints them. */

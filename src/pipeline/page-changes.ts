@@ -174,7 +174,7 @@ export async function comparePage(page: PageImageInput, options: ComparePagesOpt
 async function readKeptImage(id: string, options: ComparePagesOptions): Promise<{ source: ImageSource; current(page: PageImageInput): boolean } | undefined> {
   const paths = changeImagePaths(options.changesDir, id);
   if (!(await exists(paths.after))) return undefined;
-  const [hash = '', source] = ((await readFile(paths.hash, 'utf8').catch(() => '')) as string).split('\n');
+  const [hash = '', source] = (await readFile(paths.hash, 'utf8').catch(() => '')).split('\n');
   return { source: source === 'plate' ? 'plate' : 'page', current: (page) => Boolean(page.hash) && hash === page.hash };
 }
 

@@ -43,16 +43,16 @@ interface Subset {
   codePoints: number[];
 }
 
-// Where the whole faces are kept decoded to TrueType (decoded-faces.ts), once per machine.
-export { DECODED_FONTS_DIR };
-
 const SUBSET_URL_PREFIX = '/assets/fonts';
+/** A subset file's name: this many hex digits of a hash of its face and characters. */
+const SUBSET_KEY_DIGITS = 24;
+const subsetKey = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, SUBSET_KEY_DIGITS);
 
 /**
  * A subset's URL path. Its file is named by a hash of its face and characters, so what it
  * holds never changes under that name: the server lets the browser keep it (no revalidation).
  */
-export const SUBSET_FONT_PATH = /^\/assets\/fonts\/[0-9a-f]{24}\.ttf$/;
+export const SUBSET_FONT_PATH = new RegExp(`^${SUBSET_URL_PREFIX}/[0-9a-f]{${SUBSET_KEY_DIGITS}}\\.ttf$`);
 
 /**
  * Subsets written to `<assetsDir>/fonts/`, served as `/assets/fonts/`. The stylesheet and the
@@ -138,7 +138,7 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
       const songSrc = new Map<string, string>();
       const list = await faces;
       // All at once: harfbuzz runs one at a time, but each subset's file is written meanwhile.
-      const made = await Promise.all(list.map(({ face, id }) => subset(face, characters, createHash('sha256').update(`${id}\n${characters}`).digest('hex').slice(0, 24))));
+      const made = await Promise.all(list.map(({ face, id }) => subset(face, characters, subsetKey(`${id}\n${characters}`))));
       for (const [i, { face }] of list.entries()) {
         const { file, codePoints } = made[i]!;
         if (codePoints.length === 0) continue;
@@ -150,7 +150,7 @@ function pageFontSubsetter(options: { dir: string; urlPrefix: string; extraText:
       const rare = set ? forFallback(characters) : '';
       if (set && rare) {
         const face = set.fallbackFace;
-        const key = createHash('sha256').update(`${face.path}\n${set.digest}\n${rare}`).digest('hex').slice(0, 24);
+        const key = subsetKey(`${face.path}\n${set.digest}\n${rare}`);
         const { file, codePoints } = await subset(face, rare, key);
         if (codePoints.length > 0) {
           urls.add(`${options.urlPrefix}/${file}`);

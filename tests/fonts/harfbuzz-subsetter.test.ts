@@ -9,7 +9,8 @@ import { faceCoverage } from '../../src/fonts/font-chain.js';
 import { harfbuzzFreeBytes, holdFace, type HeldFace } from '../../src/fonts/harfbuzz-subsetter.js';
 import { heldFace } from '../../src/fonts/held-faces.js';
 import { mainFontFaces } from '../../src/fonts/npm-fonts.js';
-import { DECODED_FONTS_DIR, pageCharacters } from '../../src/pipeline/page-fonts.js';
+import { pageCharacters } from '../../src/pipeline/page-fonts.js';
+import { DECODED_FONTS_DIR } from '../../src/fonts/decoded-faces.js';
 
 const EDITION = join(import.meta.dirname, '..', '..', 'articles', '2026-11-26');
 const codePoints = (text: string) => [...text].map((c) => c.codePointAt(0)!);
