@@ -40,6 +40,9 @@ export type ThreadEvent = { tool: number; on: boolean } | { temp: string; on: bo
 /** How long a cancelled plate may take to stop its Ghostscript and remove its files before the thread is ended. */
 const CANCEL_GRACE_MS = 1_500;
 
+/** How long after removing the thread's temp files to look again, for a write already under way. */
+const LATE_WRITE_MS = 100;
+
 let current: PlateThread | undefined;
 
 export function plateThread(): PlateThread {
@@ -97,7 +100,14 @@ function startPlateThread(ended: () => void): PlateThread {
     tools.clear();
     for (const temp of temps) rmSync(temp, { force: true });
   };
-  const unregister = addExitCleanup(cleanUp);
+  // At exit the thread still runs until the process ends, and a write it handed to libuv
+  // may create its file just after the first pass: look once more, as `stop` does.
+  const unregister = addExitCleanup(() => {
+    cleanUp();
+    if (temps.size === 0) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LATE_WRITE_MS); // a synchronous wait: exit cleanups cannot await
+    cleanUp();
+  });
 
   const settle = (id: number, outcome: (p: Pending) => void) => {
     const job = pending.get(id);
@@ -116,7 +126,7 @@ function startPlateThread(ended: () => void): PlateThread {
     await worker.terminate();
     cleanUp();
     // A write already handed to libuv may create its file just after: remove again.
-    if (temps.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (temps.size > 0) await new Promise((resolve) => setTimeout(resolve, LATE_WRITE_MS));
     cleanUp();
     unregister();
     for (const id of [...pending.keys()]) settle(id, (job) => job.reject(job.cancelled && job.signal ? cancelReason(job.signal) : error));
