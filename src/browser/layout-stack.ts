@@ -1,6 +1,6 @@
 import { fitStory, fits } from './fit-story.js';
 import type { BrowserGrid, GridBox } from './geometry.js';
-import { layoutPass, PLAIN, setBox, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+import { layoutPass, PLAIN, predictedContentRows, setBox, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
 
 const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.length === 0;
 
@@ -59,11 +59,59 @@ function spread(total: number, weights: number[]): number[] {
  * above each story's headline, so the last story ends on the stack's last row. A jumping
  * story takes what the others leave. Too much text: tighter tracking when allowed, else the
  * last stories are overset, and nothing leaves the stack.
+ *
+ * A story's natural rows are predicted from its typeset lines where that can be told (see
+ * predictedContentRows), which saves laying it out once at the stack's full height. A story
+ * fitted to its share has its rows laid out first; any other is checked on its final pass,
+ * which must hold its text and end on its last row. When one does not, the stack is set
+ * again with that story's rows laid out.
  */
 export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: GridBox, limits: FitLimits | undefined): StoryPass[] {
-  const topOf = (index: number) => ({ ...stack, row: stack.row + (index > 0 ? 1 : 0) });
+  const topOf = (index: number) => stackTop(stack, index);
   const jumper = members.findIndex((m) => m.data.jumpTo);
-  const natural = members.map((m, i) => (i === jumper ? 0 : minimalRows(m, grid, topOf(i), stack.rows, { trust: true }).rows));
+  const laidOut = (i: number) => minimalRows(members[i]!, grid, topOf(i), stack.rows, { trust: true }).rows;
+  const natural = members.map((m, i) => (i === jumper ? { rows: 0, predicted: false } : predictedRows(m, grid, topOf(i), stack.rows, () => laidOut(i))));
+  // Each round that is not the last lays out one more story's rows: it ends.
+  for (;;) {
+    const set = setStack(members, grid, stack, limits, natural.map((n) => n.rows), jumper, (i) => {
+      if (!natural[i]!.predicted) return true;
+      const guess = natural[i]!.rows;
+      natural[i] = { rows: laidOut(i), predicted: false };
+      return natural[i]!.rows === guess;
+    });
+    if (!set) continue;
+    const wrong = set.findIndex((pass, i) => natural[i]!.predicted && !(holds(pass) && pass.contentRows + pass.bottomRows === pass.rows));
+    if (wrong < 0) return set;
+    natural[wrong] = { rows: laidOut(wrong), predicted: false };
+  }
+}
+
+/** Where a story's box starts while its natural rows are found: below the rule of the story above. */
+function stackTop(stack: GridBox, index: number): GridBox {
+  return { ...stack, row: stack.row + (index > 0 ? 1 : 0) };
+}
+
+/** The rows minimalRows (trusted) would give, from predictedContentRows when it can tell, else from `laidOut`. */
+function predictedRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, laidOut: () => number): { rows: number; predicted: boolean } {
+  setBox(source, grid, { ...top, rows: maxRows });
+  const content = predictedContentRows(source, grid, PLAIN);
+  return content === undefined ? { rows: laidOut(), predicted: false } : { rows: Math.max(1, Math.min(maxRows, content)), predicted: true };
+}
+
+/**
+ * The stack set from its stories' natural rows. A story about to be fitted to its share is
+ * first `confirmed` (its predicted rows laid out): undefined when that changed its rows, and
+ * the stack must be set again.
+ */
+function setStack(
+  members: StorySource[],
+  grid: BrowserGrid,
+  stack: GridBox,
+  limits: FitLimits | undefined,
+  natural: number[],
+  jumper: number,
+  confirmed: (index: number) => boolean,
+): StoryPass[] | undefined {
   const rows = [...natural];
   const settings: StorySettings[] = members.map(() => ({ ...PLAIN }));
   const weights = natural.map((n, i) => (i === jumper ? 0 : n));
@@ -75,9 +123,10 @@ export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: Gr
     // Fitting: each story takes its share of the rest of the spare (or of the excess) in tracking.
     const toFit = spare - freeAir;
     const shares = spread(Math.abs(toFit), weights).map((s) => Math.sign(toFit) * s);
+    if (!shares.every((share, i) => share === 0 || confirmed(i))) return undefined;
     members.forEach((m, i) => {
       if (shares[i] === 0) return;
-      setBox(m, grid, { ...topOf(i), rows: natural[i]! + shares[i]! });
+      setBox(m, grid, { ...stackTop(stack, i), rows: natural[i]! + shares[i]! });
       const pass = fitStory(m, grid, limits);
       if (!holds(pass)) return;
       // Lines left empty in every column go back to the stack.

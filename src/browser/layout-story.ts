@@ -1,5 +1,5 @@
 import { flowIntoFrames, usedLines } from './flow.js';
-import { balancedHeights, carveFrames, type FrameSpec } from './frames.js';
+import { balancedHeights, bandCapacity, carveFrames, type FrameSpec } from './frames.js';
 import { PX_PER_PT, columnLeftPt, positionPt, rowsFor, spanWidthPt, type BrowserGrid, type GridBox } from './geometry.js';
 import { fitHeadline, type HeadlineFit } from './headline-fit.js';
 import { fitVerticalHeadline } from './vertical-headline.js';
@@ -328,6 +328,39 @@ export function roomAt(source: StorySource, grid: BrowserGrid, settings: StorySe
 }
 
 /**
+ * Where a pass's text and top boxes would end (its `contentRows`), told without laying the
+ * text out: the first band's frames cut to balance the body's typeset lines, filled in
+ * order. That is what flowBalanced sets when the line rules have counted the body and it
+ * ends well inside the first band; a keep rule can still move a line, so the caller checks
+ * the answer on a real pass. Undefined for any other pass: a jump, a box placed at the
+ * bottom or nowhere, text that reaches the end of its band, a single column. The story is
+ * left half laid out, as by roomAt.
+ */
+export function predictedContentRows(source: StorySource, grid: BrowserGrid, settings: StorySettings): number | undefined {
+  if (source.data.jumpTo || !source.lineRules) return undefined;
+  const started = performance.now();
+  const plan = planPass(source, grid, settings, {});
+  source.last = undefined;
+  const lines = typesetLines(source, grid, settings.trackingEm);
+  source.ms += performance.now() - started;
+  if (lines === undefined || plan.unplaced.length > 0 || plan.placed.some((p) => p.place === 'bottom')) return undefined;
+  const band = plan.specs.filter((s) => s.band === plan.specs[0]?.band);
+  if (new Set(band.map((s) => s.col)).size < 2 || bandCapacity(band) - lines < 2) return undefined;
+  let left = lines;
+  const textBottom = balancedHeights(band, lines).reduce((bottom, height, i) => {
+    const used = Math.min(height, left);
+    left -= used;
+    return used > 0 ? Math.max(bottom, band[i]!.row + used) : bottom;
+  }, plan.row);
+  return Math.max(textBottom, ...topBoxesOf(plan).map((b) => b.row + b.rows));
+}
+
+/** The boxes a plan sets above or beside the text, which the story's content reaches down to. */
+function topBoxesOf(plan: PassPlan): GridBox[] {
+  return [...plan.headBoxes, ...plan.bylineBox, ...plan.figures, ...plan.placed.filter((p) => p.place === 'top').map((p) => p.box)];
+}
+
+/**
  * Lay out one story box: headline and byline in whole lines at the top, figures and whole
  * boxes on the grid, body text flowed through single-column frames and balanced so that
  * its columns end within a line of each other.
@@ -339,7 +372,8 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   if (source.last?.key === key) return source.last.pass;
   source.passes++;
   const started = performance.now();
-  const { box, row, own, blocks, headline, headBoxes, bylineBox, figures, changedLines, placed, unplaced, deferred, specs, capacity } = planPass(source, grid, settings, options);
+  const plan = planPass(source, grid, settings, options);
+  const { box, row, own, blocks, headline, figures, changedLines, placed, unplaced, deferred, specs, capacity } = plan;
   const pitch = grid.linePitchPt;
   const pitchPx = pitch * PX_PER_PT;
   const doc = el.ownerDocument;
@@ -358,7 +392,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     return frame;
   });
   const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
-  const topBoxes = [...headBoxes, ...bylineBox, ...figures, ...placed.filter((p) => p.place === 'top').map((p) => p.box)];
+  const topBoxes = topBoxesOf(plan);
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
     source.ms += performance.now() - started;
     const linesIn = frames.map((frame) => usedLines([frame], pitchPx));

@@ -444,6 +444,59 @@ function range(from: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => from + i);
 }
 
+describe('stacked stories set from their typeset line counts', () => {
+  let built: Built;
+  // Four stacks of two columns. The first story of each has a crosshead after 8, 9, 10 or
+  // 11 one-line paragraphs: after 10 and 11 the balanced cut falls just below it, so the
+  // keep rule moves it and the story needs more rows than its line count says.
+  const LINES_BEFORE_HEAD = [8, 9, 10, 11];
+  const stackAt = (k: number) => ({ col: 2 * k + 1, cols: 2, row: 1, rows: 40 });
+
+  beforeAll(async () => {
+    const files: Record<string, string> = {
+      'edition.yaml': [
+        ...HEAD,
+        ...page(LINES_BEFORE_HEAD.flatMap((_, k) => [`      - stack: {col: ${2 * k + 1}, cols: 2, row: 1, rows: 40}`, `        stories: [{file: keep${k}.md}, {file: plain${k}.md}]`])),
+      ].join('\n'),
+    };
+    LINES_BEFORE_HEAD.forEach((before, k) => {
+      const tag = 'ABCD'[k]!;
+      files[`keep${k}.md`] = article(`保留${k}`, [...taggedLines(tag, before), '## 小标', ...taggedLines(tag, 14).map((_, i) => tagged(tag, before + i + 1))]);
+      files[`plain${k}.md`] = article(`平稿${k}`, taggedLines(`${'甲乙丙丁'[k]}`, 12 + k));
+    });
+    built = await build(files);
+  });
+
+  it('lays each story out once when its count tells its rows, and checks the count on that pass', () => {
+    for (const k of [0, 1]) {
+      for (const name of [`keep${k}`, `plain${k}`]) expect(storyOf(built.report, name).layout?.passes, name).toBe(1);
+    }
+    // Where the keep rule moved a line, the count was wrong: the story was laid out to find its rows.
+    for (const k of [2, 3]) expect(storyOf(built.report, `keep${k}`).layout!.passes).toBeGreaterThan(1);
+  });
+
+  it('sets every stack whole either way: contiguous boxes, all text, each story down to its last row, crossheads kept', () => {
+    LINES_BEFORE_HEAD.forEach((before, k) => {
+      const stack = stackAt(k);
+      const [keep, plain] = [`keep${k}`, `plain${k}`].map((name) => storyOf(built.report, name));
+      expect(keep!.overset).toEqual({ chars: 0, lines: 0 });
+      expect(plain!.overset).toEqual({ chars: 0, lines: 0 });
+      expect(keep!.box).toMatchObject({ col: stack.col, row: stack.row });
+      expect(plain!.box!.row).toBe(keep!.box!.row + keep!.box!.rows);
+      expect(plain!.box!.row + plain!.box!.rows).toBe(stack.row + stack.rows);
+      const tag = 'ABCD'[k]!;
+      const own = rowsByColumn(built.cells, keep!.box!, new RegExp(`^${tag}\\d\\d行`));
+      expect(lineCount(own), `keep${k}`).toBe(before + 14);
+      // The story's text reaches the last row of its box: the rows found are the rows it needs.
+      expect(Math.max(...[...own.values()].flat()), `keep${k}`).toBe(keep!.box!.row + keep!.box!.rows - 1);
+      expect(lineCount(rowsByColumn(built.cells, plain!.box!, new RegExp(`^${'甲乙丙丁'[k]}\\d\\d行`)))).toBe(12 + k);
+      const head = built.cells.find((c) => c.page === 1 && c.text === '小标' && c.col >= stack.col && c.col < stack.col + stack.cols)!;
+      const below = built.cells.filter((c) => c.page === 1 && c.col === head.col && c.row > head.row && c.row < keep!.box!.row + keep!.box!.rows && c.text.startsWith(tag));
+      expect(below.length, `keep${k}`).toBeGreaterThanOrEqual(2);
+    });
+  });
+});
+
 describe('composition input errors in edition.yaml', () => {
   const load = async (yaml: string[], articles: string[]) => {
     const files: Record<string, string> = { 'edition.yaml': yaml.join('\n') };
