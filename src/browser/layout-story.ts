@@ -368,7 +368,7 @@ function topBoxesOf(plan: PassPlan): GridBox[] {
 export function layoutPass(source: StorySource, grid: BrowserGrid, settings: StorySettings, options: PassOptions = {}): StoryPass {
   const { el, data } = source;
   // The same box and settings as the pass on the page: that pass is the answer.
-  const key = JSON.stringify([data.box, settings, options.deferBottom ?? false]);
+  const key = JSON.stringify([layoutBox(data), settings, options.deferBottom ?? false]);
   if (source.last?.key === key) return source.last.pass;
   source.passes++;
   const started = performance.now();
@@ -447,6 +447,16 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     return layoutPass(source, grid, { ...settings, growHeadline: false }, options);
   }
   return pass(rest, false);
+}
+
+/**
+ * What of the story's box its layout depends on: its size and whether a story is above it
+ * (the air under the rule). Photos placed on the page grid are set relative to the box, so
+ * with them the whole box counts. A stack moves a story down once the stories above it are
+ * fitted: the pass laid out at its size still stands.
+ */
+function layoutBox(data: StoryLayoutData): GridBox | { cols: number; rows: number; below: boolean } {
+  return data.figures?.length ? data.box : { cols: data.box.cols, rows: data.box.rows, below: data.box.row > 1 };
 }
 
 /** Lines a byline takes, by what sets its width (the story's, its own class, right and width), kept across passes. */
