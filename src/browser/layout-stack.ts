@@ -67,10 +67,9 @@ function spread(total: number, weights: number[]): number[] {
  * again with that story's rows laid out.
  */
 export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: GridBox, limits: FitLimits | undefined): StoryPass[] {
-  const topOf = (index: number) => stackTop(stack, index);
   const jumper = members.findIndex((m) => m.data.jumpTo);
-  const laidOut = (i: number) => minimalRows(members[i]!, grid, topOf(i), stack.rows, { trust: true }).rows;
-  const natural = members.map((m, i) => (i === jumper ? { rows: 0, predicted: false } : predictedRows(m, grid, topOf(i), stack.rows, () => laidOut(i))));
+  const laidOut = (i: number) => minimalRows(members[i]!, grid, stackTop(stack, i), stack.rows, { trust: true }).rows;
+  const natural = members.map((m, i) => (i === jumper ? { rows: 0, predicted: false } : predictedRows(m, grid, stackTop(stack, i), stack.rows, () => laidOut(i))));
   // Each round that is not the last lays out one more story's rows: it ends.
   for (;;) {
     const set = setStack(members, grid, stack, limits, natural.map((n) => n.rows), jumper, (i) => {

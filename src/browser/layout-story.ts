@@ -320,11 +320,17 @@ export interface Room {
  * is left half laid out: lay a pass out (or show one again) after it.
  */
 export function roomAt(source: StorySource, grid: BrowserGrid, settings: StorySettings): Room {
+  const plan = planAlone(source, grid, settings);
+  return { capacity: plan.capacity, frames: JSON.stringify(plan.specs) };
+}
+
+/** A pass's plan with no text laid out, which leaves the story half laid out (see roomAt). */
+function planAlone(source: StorySource, grid: BrowserGrid, settings: StorySettings): PassPlan {
   const started = performance.now();
   const plan = planPass(source, grid, settings, {});
   source.last = undefined;
   source.ms += performance.now() - started;
-  return { capacity: plan.capacity, frames: JSON.stringify(plan.specs) };
+  return plan;
 }
 
 /**
@@ -338,14 +344,14 @@ export function roomAt(source: StorySource, grid: BrowserGrid, settings: StorySe
  */
 export function predictedContentRows(source: StorySource, grid: BrowserGrid, settings: StorySettings): number | undefined {
   if (source.data.jumpTo || !source.lineRules) return undefined;
+  const plan = planAlone(source, grid, settings);
+  // The count is the work a skipped pass would have done: the story's layout time keeps it.
   const started = performance.now();
-  const plan = planPass(source, grid, settings, {});
-  source.last = undefined;
   const lines = typesetLines(source, grid, settings.trackingEm);
   source.ms += performance.now() - started;
   if (lines === undefined || plan.unplaced.length > 0 || plan.placed.some((p) => p.place === 'bottom')) return undefined;
   const band = plan.specs.filter((s) => s.band === plan.specs[0]?.band);
-  if (new Set(band.map((s) => s.col)).size < 2 || bandCapacity(band) - lines < 2) return undefined;
+  if (!balancesFromCount(band, lines)) return undefined;
   let left = lines;
   const textBottom = balancedHeights(band, lines).reduce((bottom, height, i) => {
     const used = Math.min(height, left);
@@ -523,6 +529,14 @@ export function typesetLines(source: StorySource, grid: BrowserGrid, trackingEm:
 }
 
 /**
+ * Whether flowBalanced cuts the first band's frames straight from the body's line count:
+ * the band has more than one column, and the text ends at least two lines before it does.
+ */
+function balancesFromCount(bandSpecs: FrameSpec[], lines: number): boolean {
+  return new Set(bandSpecs.map((s) => s.col)).size > 1 && bandCapacity(bandSpecs) - lines >= 2;
+}
+
+/**
  * Flow band by band; in the band where the text ends, cut the frames so that its columns
  * end on the same row or one apart, the first columns taking the longer share. When the
  * line rules have counted the body's lines (`bodyLines`) and they end well inside the
@@ -536,9 +550,9 @@ function flowBalanced(body: HTMLElement[], frames: HTMLElement[], specs: FrameSp
     const bandFrames = indexes.map((i) => frames[i]!);
     const bandSpecs = indexes.map((i) => specs[i]!);
     const snapshot = queue.map((b) => b.cloneNode(true) as HTMLElement);
-    const full = bandSpecs.reduce((n, s) => n + s.rows, 0);
+    const full = bandCapacity(bandSpecs);
     const columns = new Set(bandSpecs.map((s) => s.col)).size;
-    let used = band === bands[0] && bodyLines !== undefined && columns > 1 && full - bodyLines >= 2 ? bodyLines : undefined;
+    let used = band === bands[0] && bodyLines !== undefined && balancesFromCount(bandSpecs, bodyLines) ? bodyLines : undefined;
     if (used === undefined) {
       queue = flowIntoFrames(queue, bandFrames, pitchPx);
       if (queue.length > 0) continue;
