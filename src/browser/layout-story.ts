@@ -312,6 +312,10 @@ function planPass(source: StorySource, grid: BrowserGrid, settings: StorySetting
 export interface Room {
   capacity: number;
   frames: string;
+  /** Boxes that found no place whole. */
+  unplaced: number;
+  /** The headline grew past its template size (see layoutPass: a story too long keeps that size). */
+  headlineGrown: boolean;
 }
 
 /**
@@ -321,7 +325,21 @@ export interface Room {
  */
 export function roomAt(source: StorySource, grid: BrowserGrid, settings: StorySettings): Room {
   const plan = planAlone(source, grid, settings);
-  return { capacity: plan.capacity, frames: JSON.stringify(plan.specs) };
+  return { capacity: plan.capacity, frames: JSON.stringify(plan.specs), unplaced: plan.unplaced.length, headlineGrown: grown(plan.headline) };
+}
+
+/** A head set larger than its template's size to fill its measure. */
+function grown(headline: StoryPass['headline']): boolean {
+  return Boolean(headline && headline.sizePt > headline.naturalPt + 0.01);
+}
+
+/**
+ * Whether a pass's outcome can be told from its room and the body's typeset line count: the
+ * line rules count the body, the story does not jump, and no table runs in its copy (whose
+ * width only a pass checks).
+ */
+export function passesTellable(source: StorySource): boolean {
+  return source.lineRules && !source.data.jumpTo && !source.blocks.some((b) => isBodyBlock(b) && b.querySelector('table'));
 }
 
 /** A pass's plan with no text laid out, which leaves the story half laid out (see roomAt). */
@@ -449,7 +467,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
   const rest = flowBalanced(body, frames, specs, pitchPx, bodyLines);
   // A head grows into lines the text does not need, never into the ones it does: when the
   // story as set is too long, it keeps the template's size (and so do its fit passes).
-  if (rest.length > 0 && settings.growHeadline && headline && headline.sizePt > headline.naturalPt + 0.01 && isPlain(settings)) {
+  if (rest.length > 0 && settings.growHeadline && grown(headline) && isPlain(settings)) {
     return layoutPass(source, grid, { ...settings, growHeadline: false }, options);
   }
   return pass(rest, false);

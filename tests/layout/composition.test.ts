@@ -440,6 +440,78 @@ describe('composition with typography.fit tracking ±0.03 em (a stack, a fitted 
   });
 });
 
+describe('the fit search told from line counts', () => {
+  // Latin copy, which tracking moves by whole lines, with a crosshead after `before` words:
+  // one story a little too long, one a little too short, and one whose crosshead falls where
+  // the count would cut the column, so that the keep rule makes the count wrong.
+  const story = (before: number, after: number) => article('短标题', [latin(before), '## 小标', latin(after)]);
+  const files = (tracking: number) => ({
+    'edition.yaml': [
+      ...HEAD,
+      'typography:',
+      `  fit: {tracking: {min: -${tracking}, max: ${tracking}}}`,
+      ...page([
+        '      - file: loose.md',
+        '        box: {col: 3, cols: 2, row: 1, rows: 34}',
+        '      - file: keep.md',
+        '        box: {col: 3, cols: 2, row: 41, rows: 34}',
+        '      - file: tight.md',
+        '        box: {col: 7, cols: 2, row: 41, rows: 34}',
+      ]),
+    ].join('\n'),
+    'loose.md': story(45, 252),
+    'keep.md': story(153, 162),
+    'tight.md': story(207, 111),
+  });
+  let built: Built;
+  let narrow: Built;
+
+  beforeAll(async () => {
+    built = await build(files(0.03));
+    // One tracking step (0.005 em) short of what the first build found for tight and loose.
+    narrow = await build(files(0.015));
+  });
+
+  it('lays out only the answer, and the PDF has the lines the report says', () => {
+    for (const [name, sign] of [['tight', -1], ['loose', 1]] as const) {
+      const fitted = storyOf(built.report, name);
+      expect(fitted.layout?.passes, name).toBe(1);
+      expect(Math.sign(fitted.fitted?.trackingEm ?? 0), name).toBe(sign);
+      expect(fitted.overset, name).toEqual({ chars: 0, lines: 0 });
+      expect(fitted.short.lines, name).toBeLessThanOrEqual(1);
+      const box = fitted.box!;
+      const headline = built.cells.find((c) => c.page === 1 && c.text === '短标题' && c.col >= box.col && c.col < box.col + box.cols && c.row >= box.row)!;
+      const columns = [...rowsByColumn(built.cells, box, /./).values()].map((rows) => rows.filter((row) => row > headline.row));
+      const firstBody = Math.min(...columns.flat());
+      // The crosshead takes two rows, one of them air.
+      const bodyRows = columns.reduce((n, rows) => n + rows.length, 0) + 1;
+      expect(bodyRows, name).toBe(box.cols * (box.row + box.rows - firstBody) - fitted.short.lines);
+    }
+  });
+
+  it('takes the least tracking that fits: one step less does not', () => {
+    expect(storyOf(built.report, 'tight').fitted?.trackingEm).toBe(-0.02);
+    expect(storyOf(built.report, 'loose').fitted?.trackingEm).toBe(0.02);
+    expect(storyOf(narrow.report, 'tight').overset.lines).toBeGreaterThan(0);
+    expect(storyOf(narrow.report, 'loose').short.lines).toBeGreaterThan(1);
+  });
+
+  it('lays the search out again when the answer is not what the counts said', () => {
+    const keep = storyOf(built.report, 'keep');
+    // The told answer (−0.02 em) left a line over; the laid-out search then tried the limit.
+    expect(keep.layout!.passes).toBeGreaterThan(1);
+    expect(keep.fitted?.trackingEm).toBe(-0.03);
+    expect(keep.overset.lines).toBe(1);
+    expect(keep.writeToFit?.cut).toBe(keep.overset.chars);
+    // The crosshead went to the top of the second column with two lines of its text (its second row is air).
+    const head = built.cells.find((c) => c.page === 1 && c.text === '小标' && c.row > 40 && c.col >= 3 && c.col < 5)!;
+    const firstColumn = built.cells.filter((c) => c.page === 1 && c.col === 3 && c.row > 40 && /^(city|bus|line)/.test(c.text));
+    expect(head.col).toBe(4);
+    expect(head.row).toBe(Math.min(...firstColumn.map((c) => c.row)));
+    expect(built.cells.filter((c) => c.page === 1 && c.col === head.col && c.row > head.row && c.row <= head.row + 3)).toHaveLength(2);
+  });
+});
+
 function range(from: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => from + i);
 }
