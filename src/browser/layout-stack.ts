@@ -1,8 +1,10 @@
 import { fitStory, fits } from './fit-story.js';
 import type { BrowserGrid, GridBox } from './geometry.js';
-import { layoutPass, PLAIN, predictedContentRows, setBox, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
+import { layoutPass, PLAIN, predictedStoryRows, setBox, type FitLimits, type StoryPass, type StorySettings, type StorySource } from './layout-story.js';
 
 const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.length === 0;
+/** The pass holds its text and ends on its box's last row: the rows it was given are the rows it needs. */
+const endsOnLastRow = (pass: StoryPass) => holds(pass) && pass.contentRows + pass.bottomRows === pass.rows;
 
 /**
  * The fewest rows (at most `maxRows`) the story needs for all its text, with balanced
@@ -61,10 +63,10 @@ function spread(total: number, weights: number[]): number[] {
  * last stories are overset, and nothing leaves the stack.
  *
  * A story's natural rows are predicted from its typeset lines where that can be told (see
- * predictedContentRows), which saves laying it out once at the stack's full height. A story
- * fitted to its share has its rows laid out first; any other is checked on its final pass,
- * which must hold its text and end on its last row. When one does not, the stack is set
- * again with that story's rows laid out.
+ * predictedStoryRows), which saves laying it out once at the stack's full height. A story
+ * about to be fitted to its share is first laid out at those rows; any other is checked on
+ * its final pass. Either pass must hold the text and end on its last row; when one does
+ * not, the stack is set again with that story's rows laid out.
  */
 export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: GridBox, limits: FitLimits | undefined): StoryPass[] {
   const jumper = members.findIndex((m) => m.data.jumpTo);
@@ -75,11 +77,12 @@ export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: Gr
     const set = setStack(members, grid, stack, limits, natural.map((n) => n.rows), jumper, (i) => {
       if (!natural[i]!.predicted) return true;
       const guess = natural[i]!.rows;
-      natural[i] = { rows: laidOut(i), predicted: false };
+      setBox(members[i]!, grid, { ...stackTop(stack, i), rows: guess });
+      natural[i] = { rows: endsOnLastRow(layoutPass(members[i]!, grid, PLAIN)) ? guess : laidOut(i), predicted: false };
       return natural[i]!.rows === guess;
     });
     if (!set) continue;
-    const wrong = set.findIndex((pass, i) => natural[i]!.predicted && !(holds(pass) && pass.contentRows + pass.bottomRows === pass.rows));
+    const wrong = set.findIndex((pass, i) => natural[i]!.predicted && !endsOnLastRow(pass));
     if (wrong < 0) return set;
     natural[wrong] = { rows: laidOut(wrong), predicted: false };
   }
@@ -90,11 +93,11 @@ function stackTop(stack: GridBox, index: number): GridBox {
   return { ...stack, row: stack.row + (index > 0 ? 1 : 0) };
 }
 
-/** The rows minimalRows (trusted) would give, from predictedContentRows when it can tell, else from `laidOut`. */
+/** The rows minimalRows (trusted) would give, from predictedStoryRows when it can tell, else from `laidOut`. */
 function predictedRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, laidOut: () => number): { rows: number; predicted: boolean } {
   setBox(source, grid, { ...top, rows: maxRows });
-  const content = predictedContentRows(source, grid, PLAIN);
-  return content === undefined ? { rows: laidOut(), predicted: false } : { rows: Math.max(1, Math.min(maxRows, content)), predicted: true };
+  const rows = predictedStoryRows(source, grid, PLAIN);
+  return rows === undefined ? { rows: laidOut(), predicted: false } : { rows: Math.max(1, Math.min(maxRows, rows)), predicted: true };
 }
 
 /**

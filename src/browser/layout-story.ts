@@ -352,22 +352,25 @@ function planAlone(source: StorySource, grid: BrowserGrid, settings: StorySettin
 }
 
 /**
- * Where a pass's text and top boxes would end (its `contentRows`), told without laying the
- * text out: the first band's frames cut to balance the body's typeset lines, filled in
- * order. That is what flowBalanced sets when the line rules have counted the body and it
- * ends well inside the first band; a keep rule can still move a line, so the caller checks
- * the answer on a real pass. Undefined for any other pass: a jump, a box placed at the
- * bottom or nowhere, text that reaches the end of its band, a single column. The story is
- * left half laid out, as by roomAt.
+ * The rows a story takes at `settings` down to the end of its content (a pass's
+ * `contentRows` and `bottomRows`), told without laying the text out: the first band's
+ * frames cut to balance the body's typeset lines, filled in order, and under them the boxes
+ * set at the bottom. That is what flowBalanced sets when the line rules have counted the
+ * body and it ends well inside the first band; a keep rule can still move a line, so the
+ * caller checks the answer on a real pass. Undefined for any other pass: a jump, a box
+ * placed nowhere, or at the bottom beside the text (which a lower box would run the text
+ * round), text that reaches the end of its band, a single column. The story is left half
+ * laid out, as by roomAt.
  */
-export function predictedContentRows(source: StorySource, grid: BrowserGrid, settings: StorySettings): number | undefined {
+export function predictedStoryRows(source: StorySource, grid: BrowserGrid, settings: StorySettings): number | undefined {
   if (source.data.jumpTo || !source.lineRules) return undefined;
   const plan = planAlone(source, grid, settings);
   // The count is the work a skipped pass would have done: the story's layout time keeps it.
   const started = performance.now();
   const lines = typesetLines(source, grid, settings.trackingEm);
   source.ms += performance.now() - started;
-  if (lines === undefined || plan.unplaced.length > 0 || plan.placed.some((p) => p.place === 'bottom')) return undefined;
+  const bottom = plan.placed.filter((p) => p.place === 'bottom').map((p) => p.box);
+  if (lines === undefined || plan.unplaced.length > 0 || bottom.some((b) => b.cols < plan.box.cols)) return undefined;
   const band = plan.specs.filter((s) => s.band === plan.specs[0]?.band);
   if (!balancesFromCount(band, lines)) return undefined;
   let left = lines;
@@ -376,7 +379,7 @@ export function predictedContentRows(source: StorySource, grid: BrowserGrid, set
     left -= used;
     return used > 0 ? Math.max(bottom, band[i]!.row + used) : bottom;
   }, plan.row);
-  return Math.max(textBottom, ...topBoxesOf(plan).map((b) => b.row + b.rows));
+  return Math.max(textBottom, ...topBoxesOf(plan).map((b) => b.row + b.rows)) + Math.max(0, ...bottom.map((b) => b.rows));
 }
 
 /** The boxes a plan sets above or beside the text, which the story's content reaches down to. */

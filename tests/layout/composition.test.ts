@@ -516,6 +516,9 @@ function range(from: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => from + i);
 }
 
+/** A results table wide enough for two columns. */
+const TABLE = ['| 名次 | 代表队 | 胜 | 负 | 场均得分 | 积分 |', '| --- | --- | --- | --- | --- | --- |', '| 1 | 戴村镇 | 9 | 1 | 76.4 | 19 |', '| 2 | 进化镇 | 8 | 2 | 74.1 | 18 |', '| 8 | 义桥镇 | 4 | 6 | 62.9 | 14 |'].join('\n');
+
 describe('stacked stories set from their typeset line counts', () => {
   let built: Built;
   // Four stacks of two columns. The first story of each has a crosshead after 8, 9, 10 or
@@ -528,8 +531,15 @@ describe('stacked stories set from their typeset line counts', () => {
     const files: Record<string, string> = {
       'edition.yaml': [
         ...HEAD,
-        ...page(LINES_BEFORE_HEAD.flatMap((_, k) => [`      - stack: {col: ${2 * k + 1}, cols: 2, row: 1, rows: 40}`, `        stories: [{file: keep${k}.md}, {file: plain${k}.md}]`])),
+        ...page([
+          ...LINES_BEFORE_HEAD.flatMap((_, k) => [`      - stack: {col: ${2 * k + 1}, cols: 2, row: 1, rows: 40}`, `        stories: [{file: keep${k}.md}, {file: plain${k}.md}]`]),
+          // A table at the foot of a story, as wide as the stack: the text ends above it.
+          '      - stack: {col: 1, cols: 2, row: 45, rows: 40}',
+          '        stories: [{file: tabled.md}, {file: after.md}]',
+        ]),
       ].join('\n'),
+      'tabled.md': article('表格稿', [...taggedLines('E', 12), TABLE]),
+      'after.md': article('表后稿', taggedLines('戊', 12)),
     };
     LINES_BEFORE_HEAD.forEach((before, k) => {
       const tag = 'ABCD'[k]!;
@@ -545,6 +555,22 @@ describe('stacked stories set from their typeset line counts', () => {
     }
     // Where the keep rule moved a line, the count was wrong: the story was laid out to find its rows.
     for (const k of [2, 3]) expect(storyOf(built.report, `keep${k}`).layout!.passes).toBeGreaterThan(1);
+  });
+
+  it('tells the rows of a story with a table at its foot as wide as the stack: text, then the table, then the next story', () => {
+    const [tabled, after] = ['tabled', 'after'].map((name) => storyOf(built.report, name));
+    expect(tabled!.layout?.passes).toBe(1);
+    expect(tabled!.overset).toEqual({ chars: 0, lines: 0 });
+    expect(after!.box!.row).toBe(tabled!.box!.row + tabled!.box!.rows);
+    expect(after!.box!.row + after!.box!.rows).toBe(85);
+    const text = rowsByColumn(built.cells, tabled!.box!, /^E\d\d行/);
+    expect(lineCount(text)).toBe(12);
+    const table = built.cells.filter((c) => c.page === 1 && c.row >= tabled!.box!.row && c.row < after!.box!.row && /戴村镇|义桥镇/.test(c.text));
+    expect(table.map((c) => c.text.match(/戴村镇|义桥镇/)![0]).sort()).toEqual(['义桥镇', '戴村镇']);
+    // The table's last row is the story's last row, and every text line is above its first.
+    const lastTableRow = Math.max(...table.map((c) => c.row));
+    expect(lastTableRow).toBe(tabled!.box!.row + tabled!.box!.rows - 1);
+    expect(Math.max(...[...text.values()].flat())).toBeLessThan(Math.min(...table.map((c) => c.row)));
   });
 
   it('sets every stack whole either way: contiguous boxes, all text, each story down to its last row, crossheads kept', () => {
