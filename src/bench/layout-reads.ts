@@ -9,10 +9,12 @@
  * times on the wall clock) is read from a Chromium trace: on a busy machine the wall clock
  * mostly measures the other processes, CPU time much less so. Median of `--rounds` loads.
  * Works for pages built by an older tree too (`--html`): it hooks the page's __presswork
- * state, which every version sets, rather than code of its own in the page.
+ * state, which every version sets, rather than code of its own in the page. Several `--html`
+ * are measured side by side, their loads alternating round by round; `DIR=EDITION` serves
+ * a tree's pages with its own edition folder (its images).
  *
  *   npx tsx src/cli.ts build articles/2026-11-26 --proof-only
- *   npx tsx src/bench/layout-reads.ts articles/2026-11-26 [--html output/2026-11-26/html] [--by-caller] [--cpu [--rounds 3]]
+ *   npx tsx src/bench/layout-reads.ts articles/2026-11-26 [--html output/2026-11-26/html ...] [--by-caller] [--cpu [--rounds 3]]
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -25,12 +27,16 @@ import { staticMounts } from '../pipeline/prepare-edition.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { html: { type: 'string' }, 'by-caller': { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+  options: { html: { type: 'string', multiple: true }, 'by-caller': { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
 });
 const editionDir = resolve(positionals[0] ?? 'articles/2026-11-26');
-const htmlDir = resolve(values.html ?? `output/${basename(editionDir)}/html`);
-if (!existsSync(htmlDir)) {
-  console.error(`${htmlDir}: no built pages; build the edition first (presswork build ${positionals[0] ?? 'articles/2026-11-26'} --proof-only)`);
+const trees = (values.html ?? [`output/${basename(editionDir)}/html`]).map((spec) => {
+  const [html, edition] = spec.split('=');
+  return { html: resolve(html!), edition: resolve(edition ?? editionDir) };
+});
+for (const { html } of trees) {
+  if (existsSync(html)) continue;
+  console.error(`${html}: no built pages; build the edition first (presswork build ${positionals[0] ?? 'articles/2026-11-26'} --proof-only)`);
   process.exit(2);
 }
 
@@ -91,40 +97,46 @@ async function layoutCpuMs(browser: Browser, origin: string, id: string): Promis
   }
 }
 
-const pageIds = ['A1', 'A2', 'A3', 'A4'].filter((id) => existsSync(resolve(htmlDir, `${id}.html`)));
-const server = await startStaticServer({ mounts: staticMounts(editionDir, htmlDir) });
+const pageIds = ['A1', 'A2', 'A3', 'A4'].filter((id) => existsSync(resolve(trees[0]!.html, `${id}.html`)));
+const servers = await Promise.all(trees.map((tree) => startStaticServer({ mounts: staticMounts(tree.edition, tree.html) })));
 const browser = await launchChromium({});
 try {
-  let total = 0;
-  for (const id of pageIds) {
-    const tab = await browser.newPage();
-    await restrictToOrigin(tab, server.origin);
-    await tab.evaluateOnNewDocument(COUNTER);
-    const cdp = await tab.createCDPSession();
-    await cdp.send('Performance.enable');
-    await tab.goto(`${server.origin}/html/${id}.html?layout-only`, { waitUntil: 'load' });
-    await waitForLayout(tab, { timeoutMs: 180_000 });
-    const reads = (await tab.evaluate(() => (window as unknown as { __layoutReads: Record<string, number> }).__layoutReads)) as Record<string, number>;
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    const sum = Object.values(reads).reduce((a, b) => a + b, 0);
-    total += sum;
-    console.log(`${id}  forced layouts ${sum}  (Chromium LayoutCount ${metrics.find((m) => m.name === 'LayoutCount')?.value ?? '?'})`);
-    if (values['by-caller']) for (const [at, n] of Object.entries(reads).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(5)} ${at}`);
-    await tab.close();
+  for (const [t, server] of servers.entries()) {
+    if (trees.length > 1) console.log(`== ${trees[t]!.html}`);
+    let total = 0;
+    for (const id of pageIds) {
+      const tab = await browser.newPage();
+      await restrictToOrigin(tab, server.origin);
+      await tab.evaluateOnNewDocument(COUNTER);
+      const cdp = await tab.createCDPSession();
+      await cdp.send('Performance.enable');
+      await tab.goto(`${server.origin}/html/${id}.html?layout-only`, { waitUntil: 'load' });
+      await waitForLayout(tab, { timeoutMs: 180_000 });
+      const reads = (await tab.evaluate(() => (window as unknown as { __layoutReads: Record<string, number> }).__layoutReads)) as Record<string, number>;
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const sum = Object.values(reads).reduce((a, b) => a + b, 0);
+      total += sum;
+      console.log(`${id}  forced layouts ${sum}  (Chromium LayoutCount ${metrics.find((m) => m.name === 'LayoutCount')?.value ?? '?'})`);
+      if (values['by-caller']) for (const [at, n] of Object.entries(reads).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(5)} ${at}`);
+      await tab.close();
+    }
+    console.log(`all   forced layouts ${total}`);
   }
-  console.log(`all   forced layouts ${total}`);
   if (values.cpu) {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const runs = new Map<string, number[]>(pageIds.map((id) => [id, []]));
-    for (let round = 0; round < Number(values.rounds); round++) for (const id of pageIds) runs.get(id)!.push(await layoutCpuMs(browser, server.origin, id));
-    let cpu = 0;
-    for (const [id, xs] of runs) {
-      cpu += median(xs);
-      console.log(`${id}  layout CPU ${median(xs).toFixed(0)} ms  (${xs.map((x) => x.toFixed(0)).join(' ')})`);
+    const runs = servers.map(() => new Map<string, number[]>(pageIds.map((id) => [id, []])));
+    // Round by round, each tree in turn: a busy spell of the machine falls on all of them.
+    for (let round = 0; round < Number(values.rounds); round++) {
+      for (const [t, server] of servers.entries()) for (const id of pageIds) runs[t]!.get(id)!.push(await layoutCpuMs(browser, server.origin, id));
     }
-    console.log(`all   layout CPU ${cpu.toFixed(0)} ms (sum of medians)`);
+    const sums = runs.map((byPage) => [...byPage.values()].reduce((n, xs) => n + median(xs), 0));
+    for (const [t, byPage] of runs.entries()) {
+      if (trees.length > 1) console.log(`== ${trees[t]!.html}`);
+      for (const [id, xs] of byPage) console.log(`${id}  layout CPU ${median(xs).toFixed(0)} ms  (${xs.map((x) => x.toFixed(0)).join(' ')})`);
+      console.log(`all   layout CPU ${sums[t]!.toFixed(0)} ms (sum of medians)${t > 0 ? `, ${(sums[t]! / sums[0]!).toFixed(2)}x the first` : ''}`);
+    }
   }
 } finally {
   await browser.close();
-  await server.close();
+  await Promise.all(servers.map((server) => server.close()));
 }
