@@ -357,10 +357,10 @@ function planAlone(source: StorySource, grid: BrowserGrid, settings: StorySettin
  * frames cut to balance the body's typeset lines, filled in order, and under them the boxes
  * set at the bottom. That is what flowBalanced sets when the line rules have counted the
  * body and it ends well inside the first band; a keep rule can still move a line, so the
- * caller checks the answer on a real pass. Undefined for any other pass: a jump, a box
- * placed nowhere, or at the bottom beside the text (which a lower box would run the text
- * round), text that reaches the end of its band, a single column. The story is left half
- * laid out, as by roomAt.
+ * caller checks the answer on a real pass (a box at the bottom beside the text moves up with
+ * the box's foot, and the text must still end above it). Undefined for any other pass: a
+ * jump, a box placed nowhere, text that reaches the end of its band, a single column. The
+ * story is left half laid out, as by roomAt.
  */
 export function predictedStoryRows(source: StorySource, grid: BrowserGrid, settings: StorySettings): number | undefined {
   if (source.data.jumpTo || !source.lineRules) return undefined;
@@ -370,7 +370,7 @@ export function predictedStoryRows(source: StorySource, grid: BrowserGrid, setti
   const lines = typesetLines(source, grid, settings.trackingEm);
   source.ms += performance.now() - started;
   const bottom = plan.placed.filter((p) => p.place === 'bottom').map((p) => p.box);
-  if (lines === undefined || plan.unplaced.length > 0 || bottom.some((b) => b.cols < plan.box.cols)) return undefined;
+  if (lines === undefined || plan.unplaced.length > 0) return undefined;
   const band = plan.specs.filter((s) => s.band === plan.specs[0]?.band);
   if (!balancesFromCount(band, lines)) return undefined;
   let left = lines;

@@ -536,10 +536,15 @@ describe('stacked stories set from their typeset line counts', () => {
           // A table at the foot of a story, as wide as the stack: the text ends above it.
           '      - stack: {col: 1, cols: 2, row: 45, rows: 40}',
           '        stories: [{file: tabled.md}, {file: after.md}]',
+          // The same table in a story three columns wide: the text runs beside it too.
+          '      - stack: {col: 4, cols: 3, row: 45, rows: 40}',
+          '        stories: [{file: beside.md}, {file: below.md}]',
         ]),
       ].join('\n'),
       'tabled.md': article('表格稿', [...taggedLines('E', 12), TABLE]),
       'after.md': article('表后稿', taggedLines('戊', 12)),
+      'beside.md': article('表旁稿', [...taggedLines('F', 30), TABLE]),
+      'below.md': article('表下稿', taggedLines('己', 12)),
     };
     LINES_BEFORE_HEAD.forEach((before, k) => {
       const tag = 'ABCD'[k]!;
@@ -557,20 +562,24 @@ describe('stacked stories set from their typeset line counts', () => {
     for (const k of [2, 3]) expect(storyOf(built.report, `keep${k}`).layout!.passes).toBeGreaterThan(1);
   });
 
-  it('tells the rows of a story with a table at its foot as wide as the stack: text, then the table, then the next story', () => {
-    const [tabled, after] = ['tabled', 'after'].map((name) => storyOf(built.report, name));
-    expect(tabled!.layout?.passes).toBe(1);
-    expect(tabled!.overset).toEqual({ chars: 0, lines: 0 });
-    expect(after!.box!.row).toBe(tabled!.box!.row + tabled!.box!.rows);
-    expect(after!.box!.row + after!.box!.rows).toBe(85);
-    const text = rowsByColumn(built.cells, tabled!.box!, /^E\d\d行/);
-    expect(lineCount(text)).toBe(12);
-    const table = built.cells.filter((c) => c.page === 1 && c.row >= tabled!.box!.row && c.row < after!.box!.row && /戴村镇|义桥镇/.test(c.text));
-    expect(table.map((c) => c.text.match(/戴村镇|义桥镇/)![0]).sort()).toEqual(['义桥镇', '戴村镇']);
-    // The table's last row is the story's last row, and every text line is above its first.
-    const lastTableRow = Math.max(...table.map((c) => c.row));
-    expect(lastTableRow).toBe(tabled!.box!.row + tabled!.box!.rows - 1);
-    expect(Math.max(...[...text.values()].flat())).toBeLessThan(Math.min(...table.map((c) => c.row)));
+  it('tells the rows of a story with a table at its foot, across it or beside the text: text, the table, the next story', () => {
+    for (const [name, next, tag, lines] of [['tabled', 'after', 'E', 12], ['beside', 'below', 'F', 30]] as const) {
+      const [story, after] = [name, next].map((n) => storyOf(built.report, n));
+      expect(story!.layout?.passes, name).toBe(1);
+      expect(story!.overset, name).toEqual({ chars: 0, lines: 0 });
+      expect(after!.box!.row, name).toBe(story!.box!.row + story!.box!.rows);
+      expect(after!.box!.row + after!.box!.rows, name).toBe(85);
+      const text = rowsByColumn(built.cells, story!.box!, new RegExp(`^${tag}\\d\\d行`));
+      expect(lineCount(text), name).toBe(lines);
+      const box = story!.box!;
+      const table = built.cells.filter((c) => c.page === 1 && c.col >= box.col && c.col < box.col + box.cols && c.row >= box.row && c.row < after!.box!.row && /戴村镇|义桥镇/.test(c.text));
+      expect(table.map((c) => c.text.match(/戴村镇|义桥镇/)![0]).sort(), name).toEqual(['义桥镇', '戴村镇']);
+      // The table's last row is the story's last row, and the text in its columns is above it.
+      expect(Math.max(...table.map((c) => c.row)), name).toBe(box.row + box.rows - 1);
+      const tableCols = new Set(table.map((c) => c.col));
+      const over = [...text.entries()].filter(([col]) => tableCols.has(col)).flatMap(([, rows]) => rows);
+      expect(Math.max(...over), name).toBeLessThan(Math.min(...table.map((c) => c.row)));
+    }
   });
 
   it('sets every stack whole either way: contiguous boxes, all text, each story down to its last row, crossheads kept', () => {
