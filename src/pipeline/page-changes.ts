@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { moveInto, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
 import type { PageChange } from '../report/page-change.js';
 import type { Box } from '../pdf/page-geometry.js';
 import type { CmykRaster } from '../pdf/ink-raster.js';
@@ -30,7 +29,7 @@ export type { PageChange };
 /** Who drew a change image: pdftoppm from the page PDF, or the plate's ink raster. */
 export type ImageSource = 'page' | 'plate';
 
-/** A change image rendered ahead, as a temp PNG in the changes folder. */
+/** A change image rendered ahead, as a temp PNG in the output's temp folder (see tempPathFor). */
 export interface PageImage {
   path: string;
   source: ImageSource;
@@ -82,12 +81,12 @@ export function changeImagePaths(changesDir: string, id: string) {
 
 /**
  * The page's image for this build, rendered ahead (while other pages still render) as a temp
- * PNG in the changes folder; undefined when the page hash says the kept image is still right.
+ * PNG; undefined when the page hash says the kept image is still right.
  * Hand it to `comparePage`, which renames or removes it.
  */
 export async function renderPageImage(page: PageImageInput, options: ComparePagesOptions): Promise<PageImage | undefined> {
   await mkdir(options.changesDir, { recursive: true });
-  return (await keptImageIsCurrent(page, options)) ? undefined : { path: await renderPng(page.pdf, options), source: 'page' };
+  return (await keptImageIsCurrent(page, options)) ? undefined : { path: await renderPng(page, options), source: 'page' };
 }
 
 /**
@@ -118,7 +117,7 @@ export async function plateChangeImage(page: PageImageInput, raster: CmykRaster,
   const dpi = options.dpi ?? 30;
   const size = { width: Math.round((trim.width / 72) * dpi), height: Math.round((trim.height / 72) * dpi) };
   const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).resize(size.width, size.height, { fit: 'fill' }).png({ compressionLevel: 6 }).toBuffer();
-  const path = tempImagePath(options);
+  const path = await tempImagePath(page.id, options);
   await writeFile(path, png);
   return { path, source: 'plate' };
 }
@@ -134,7 +133,7 @@ export async function comparePage(page: PageImageInput, options: ComparePagesOpt
     return { page: page.id, status: 'unchanged', changedPercent: 0, changedPixels: 0, before: paths.after, after: paths.after, diff: null };
   }
 
-  const image = ahead ?? { path: await renderPng(page.pdf, options), source: 'page' as const };
+  const image = ahead ?? { path: await renderPng(page, options), source: 'page' as const };
   const fresh = image.path;
   try {
     // Only an image of the same source compares: see the head of this file.
@@ -159,7 +158,7 @@ export async function comparePage(page: PageImageInput, options: ComparePagesOpt
       };
       await rename(paths.after, paths.before);
     }
-    await rename(fresh, paths.after);
+    await moveInto(fresh, paths.after);
     await writeFileAtomic(paths.hash, `${page.hash ?? ''}\n${image.source}\n`);
     return change;
   } finally {
@@ -182,17 +181,25 @@ async function keptImageIsCurrent(page: PageImageInput, options: ComparePagesOpt
   return Boolean((await readKeptImage(page.id, options))?.current(page));
 }
 
-function tempImagePath(options: ComparePagesOptions): string {
-  return join(options.changesDir, `.render-${process.pid}-${randomBytes(4).toString('hex')}.png`);
+/**
+ * Where a page's new image is written before it takes its place: the output's temp folder,
+ * named as every temp file is, so a killed build leaves nothing in the changes folder and
+ * the next build's sweep removes it.
+ */
+async function tempImagePath(id: string, options: ComparePagesOptions): Promise<string> {
+  const path = tempPathFor(changeImagePaths(options.changesDir, id).after);
+  await mkdir(dirname(path), { recursive: true });
+  return path;
 }
 
 /**
- * Render page 1 of `pdf` to a temp PNG in the changes folder; the caller renames or removes it.
+ * Render page 1 of the page's PDF to a temp PNG; the caller renames or removes it.
  * pdftoppm writes a PPM and sharp encodes it: pdftoppm's own PNG encoder took two thirds of
  * its time (0.08 of 0.12 s a page); the pixels are the same.
  */
-async function renderPng(pdf: string, options: ComparePagesOptions): Promise<string> {
-  const path = tempImagePath(options);
+async function renderPng(page: PageImageInput, options: ComparePagesOptions): Promise<string> {
+  const { pdf } = page;
+  const path = await tempImagePath(page.id, options);
   const dpi = String(options.dpi ?? 30);
   try {
     const { stdout } = await runTool('pdftoppm', ['-r', dpi, '-singlefile', '-f', '1', '-l', '1', pdf], {

@@ -102,7 +102,7 @@ export async function produceFileAtomic<T>(path: string, produce: (tempPath: str
 }
 
 /** Rename; across file systems (an output folder that is a mount point), copy beside and rename. */
-async function moveInto(temp: string, path: string): Promise<void> {
+export async function moveInto(temp: string, path: string): Promise<void> {
   try {
     await rename(temp, path);
   } catch (error) {

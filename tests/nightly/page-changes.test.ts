@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCmyk } from '../../src/pdf/ink-raster.js';
-import { comparePages, plateChangeImage, type PageChange } from '../../src/pipeline/page-changes.js';
+import { comparePages, plateChangeImage, renderPageImage, type PageChange } from '../../src/pipeline/page-changes.js';
+import { registerTempDir, TEMP_NAME, tempDirFor } from '../../src/util/atomic-write.js';
 
 const MM = 72 / 25.4;
 let dir: string;
@@ -139,5 +140,24 @@ describe('change images from the plate', () => {
     expect(proofOnly).toMatchObject({ status: 'new', before: null, diff: null });
     // From then on the page's images are pdftoppm's, and compare again.
     expect((await comparePages([{ id: 'B3', pdf: join(dir, 'b3-v1.pdf'), hash: 'b3-3' }], options()))[0]).toMatchObject({ status: 'changed' });
+  });
+});
+
+describe('change images before they take their place', () => {
+  it('wait in the output temp folder under a temp name, so a killed build leaves none in changes/ and the sweep finds them', async () => {
+    const out = join(dir, 'out');
+    const changes = join(out, 'edition', 'changes');
+    registerTempDir(out, tempDirFor(out));
+    const page = { id: 'C1', pdf: await squarePdf('c1.pdf', 30, 30), hash: 'c1-1' };
+    const image = await renderPageImage(page, { changesDir: changes });
+    expect(image!.path.startsWith(tempDirFor(out) + sep)).toBe(true);
+    expect(basename(image!.path)).toMatch(TEMP_NAME);
+    expect(TEMP_NAME.exec(basename(image!.path))![1]).toBe(String(process.pid));
+    // Rendered ahead, not yet compared: the changes folder holds no file of it.
+    expect(await readdir(changes)).toEqual([]);
+    const [change] = await comparePages([page], { changesDir: changes }, () => Promise.resolve(image));
+    expect(change).toMatchObject({ status: 'new', after: join(changes, 'C1.png') });
+    expect((await readdir(changes)).sort()).toEqual(['C1.hash', 'C1.png']);
+    expect(await readdir(tempDirFor(out))).toEqual([]);
   });
 });
