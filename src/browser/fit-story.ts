@@ -16,7 +16,7 @@ const UNCALIBRATED_SLACK_LINES = 4;
 
 /** A story fits when nothing is left over and at most one line is empty. */
 export function fits(pass: StoryPass): boolean {
-  return pass.rest.length === 0 && pass.unplaced.length === 0 && pass.short <= 1;
+  return fitsOutcome(outcomeOf(pass, pass.settings));
 }
 
 /**
@@ -47,13 +47,14 @@ function outcomeOf(pass: StoryPass, settings: StorySettings): Outcome {
  * said, the search runs again on laid-out passes.
  */
 export function fitStory(source: StorySource, grid: BrowserGrid, limits: FitLimits | undefined): StoryPass {
-  if (limits && passesTellable(source)) {
-    const told = new FitSearch(source, grid, allowedFor(source, limits), 'told').toldAnswer();
+  const allowed = limits && allowedFor(source, limits);
+  if (allowed && passesTellable(source)) {
+    const told = new FitSearch(source, grid, allowed, 'told').toldAnswer();
     if (told) return told;
   }
   const plain = layoutPass(source, grid, PLAIN);
-  if (!limits || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
-  return new FitSearch(source, grid, allowedFor(source, limits), 'laid', plain).laidAnswer();
+  if (!allowed || fits(plain) || plain.jumped || plain.unplaced.length > 0) return plain;
+  return new FitSearch(source, grid, allowed, 'laid', plain).laidAnswer();
 }
 
 /** A story with no photo has no photo lines to change; a head the desk sized keeps its size. */

@@ -6,6 +6,12 @@ const holds = (pass: StoryPass) => pass.rest.length === 0 && pass.unplaced.lengt
 /** The pass holds its text and ends on its box's last row: the rows it was given are the rows it needs. */
 const endsOnLastRow = (pass: StoryPass) => holds(pass) && pass.contentRows + pass.bottomRows === pass.rows;
 
+/** The story laid out plain in a box of `rows` rows from `top`. */
+function plainPassAt(source: StorySource, grid: BrowserGrid, top: GridBox, rows: number): StoryPass {
+  setBox(source, grid, { ...top, rows });
+  return layoutPass(source, grid, PLAIN);
+}
+
 /**
  * The fewest rows (at most `maxRows`) the story needs for all its text, with balanced
  * columns: where the text and boxes ended in the tallest box, or a few rows more when
@@ -13,10 +19,7 @@ const endsOnLastRow = (pass: StoryPass) => holds(pass) && pass.contentRows + pas
  */
 export function minimalRows(source: StorySource, grid: BrowserGrid, top: GridBox, maxRows: number, options: { trust?: boolean } = {}): StoryPass {
   // The page shows the pass laid out last; layoutPass lays the chosen one out again when it is not.
-  const at = (rows: number) => {
-    setBox(source, grid, { ...top, rows });
-    return layoutPass(source, grid, PLAIN);
-  };
+  const at = (rows: number) => plainPassAt(source, grid, top, rows);
   const tallest = at(maxRows);
   if (!holds(tallest) || tallest.jumped) return tallest;
   // Balanced in the tallest box, the text ends on the lowest row that holds it: that row is
@@ -77,8 +80,7 @@ export function layoutStack(members: StorySource[], grid: BrowserGrid, stack: Gr
     const set = setStack(members, grid, stack, limits, natural.map((n) => n.rows), jumper, (i) => {
       if (!natural[i]!.predicted) return true;
       const guess = natural[i]!.rows;
-      setBox(members[i]!, grid, { ...stackTop(stack, i), rows: guess });
-      natural[i] = { rows: endsOnLastRow(layoutPass(members[i]!, grid, PLAIN)) ? guess : laidOut(i), predicted: false };
+      natural[i] = { rows: endsOnLastRow(plainPassAt(members[i]!, grid, stackTop(stack, i), guess)) ? guess : laidOut(i), predicted: false };
       return natural[i]!.rows === guess;
     });
     if (!set) continue;

@@ -369,7 +369,6 @@ export function predictedStoryRows(source: StorySource, grid: BrowserGrid, setti
   const started = performance.now();
   const lines = typesetLines(source, grid, settings.trackingEm);
   source.ms += performance.now() - started;
-  const bottom = plan.placed.filter((p) => p.place === 'bottom').map((p) => p.box);
   if (lines === undefined || plan.unplaced.length > 0) return undefined;
   const band = plan.specs.filter((s) => s.band === plan.specs[0]?.band);
   if (!balancesFromCount(band, lines)) return undefined;
@@ -379,12 +378,17 @@ export function predictedStoryRows(source: StorySource, grid: BrowserGrid, setti
     left -= used;
     return used > 0 ? Math.max(bottom, band[i]!.row + used) : bottom;
   }, plan.row);
-  return Math.max(textBottom, ...topBoxesOf(plan).map((b) => b.row + b.rows)) + Math.max(0, ...bottom.map((b) => b.rows));
+  return Math.max(textBottom, ...topBoxesOf(plan).map((b) => b.row + b.rows)) + Math.max(0, ...bottomBoxesOf(plan).map((b) => b.rows));
 }
 
 /** The boxes a plan sets above or beside the text, which the story's content reaches down to. */
 function topBoxesOf(plan: PassPlan): GridBox[] {
   return [...plan.headBoxes, ...plan.bylineBox, ...plan.figures, ...plan.placed.filter((p) => p.place === 'top').map((p) => p.box)];
+}
+
+/** The boxes a plan sets at the bottom of the story, under (or beside) the end of its text. */
+function bottomBoxesOf(plan: PassPlan): GridBox[] {
+  return plan.placed.filter((p) => p.place === 'bottom').map((p) => p.box);
 }
 
 /**
@@ -418,7 +422,7 @@ export function layoutPass(source: StorySource, grid: BrowserGrid, settings: Sto
     positionPt(frame, columnLeftPt(grid, spec.col), spec.row * pitch, grid.columnWidthPt, spec.rows * pitch);
     return frame;
   });
-  const bottomBlocks = placed.filter((p) => p.place === 'bottom').map((p) => p.box);
+  const bottomBlocks = bottomBoxesOf(plan);
   const topBoxes = topBoxesOf(plan);
   const pass = (rest: HTMLElement[], jumped: boolean, shownUnplaced = unplaced): StoryPass => {
     source.ms += performance.now() - started;
