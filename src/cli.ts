@@ -51,9 +51,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** How long the process may outlive its command: a handle left open must not hang a nightly job. */
+const EXIT_GRACE_MS = 10_000;
+
+/** Once the command has returned, nothing of it should run: say what still holds the process, and end it. */
+function endIfHeld(): void {
+  const timer = setTimeout(() => {
+    const held = process.getActiveResourcesInfo().filter((kind) => kind !== 'Timeout');
+    process.stderr.write(`presswork: still running ${EXIT_GRACE_MS / 1000} s after the command ended (held by ${held.join(', ') || 'nothing known'}); exiting\n`);
+    process.exit();
+  }, EXIT_GRACE_MS);
+  timer.unref();
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    endIfHeld();
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
@@ -63,5 +77,6 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`presswork: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     }
+    endIfHeld();
   },
 );

@@ -7,7 +7,7 @@ import { hasCachedPages } from '../pipeline/page-cache.js';
 import { parseShard } from '../pipeline/page-selection.js';
 import { editionDirs, positiveNumber, UsageError } from './arguments.js';
 import type { CommandRunner } from './commands.js';
-import { CancelledError, cancelOnSignals } from '../util/cancel.js';
+import { CancelledError, cancelCommand } from '../util/cancel.js';
 
 function shardOption(text: string) {
   const shard = parseShard(text);
@@ -37,7 +37,8 @@ export const run: CommandRunner = async (dirs, values) => {
     isTTY: Boolean(process.stderr.isTTY),
   };
   if (values.watch) return watch(options);
-  const cancel = cancelOnSignals();
+  // The deadline runs from here, and ends the build hard should it not unwind in time.
+  const cancel = cancelCommand({ timeoutSeconds: options.timeoutSeconds });
   try {
     const early = await launchEarly(options);
     const { runBuild } = await import('../commands/build.js').catch(async (error: unknown) => {
@@ -45,7 +46,7 @@ export const run: CommandRunner = async (dirs, values) => {
       await early?.browser.then((browser) => browser.close(), () => undefined);
       throw error;
     });
-    const { reports, ok } = await runBuild({ ...options, signal: cancel.signal }, early?.browser);
+    const { reports, ok } = await runBuild({ ...options, timeoutSeconds: undefined, signal: cancel.signal }, early?.browser);
     if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
     return ok ? 0 : 1;
   } catch (error) {

@@ -53,17 +53,21 @@ export function withDeadline(signal: AbortSignal | undefined, seconds: number | 
 const GRACE_MS = 3_000;
 
 /**
- * SIGINT, SIGTERM and SIGHUP cancel the build through one AbortSignal; the build unwinds
- * and the process then ends by that signal, as it would without handlers. A second signal,
- * or a build still running after GRACE_MS, ends it at once (the exit cleanups still run).
+ * The CLI's one AbortSignal for a command: SIGINT, SIGTERM and SIGHUP fire it, and so does
+ * the deadline `timeoutSeconds` from now (`--timeout`, "<what> timed out after N s"). The
+ * command unwinds, and a signal then ends the process by that signal, as it would without
+ * handlers. A second signal, or a command still running GRACE_MS after the first cause, ends
+ * it at once (the exit cleanups still run): a stuck tab or tool never keeps a nightly build
+ * waiting.
  */
-export function cancelOnSignals() {
+export function cancelCommand(options: { timeoutSeconds?: number; what?: string } = {}) {
+  const what = options.what ?? 'build';
   const controller = new AbortController();
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  let timer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   const dispose = () => {
     for (const s of signals) process.off(s, onSignal);
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
   };
   // Without our listener, exit-cleanup.ts handles the signal: cleanups, then the default end.
   const exitBy = (signal: NodeJS.Signals) => {
@@ -72,16 +76,24 @@ export function cancelOnSignals() {
     // Signal handlers do not keep Node running: wait here for this one to arrive.
     setTimeout(() => undefined, 1000);
   };
-  // Ended before the build could unwind: its temporaries and lock still go (exit cleanups).
-  const exitNow = (signal: NodeJS.Signals) => {
-    process.stderr.write(`presswork: build cancelled (${signal}), stopped at once; no output was half-written\n`);
-    exitBy(signal);
+  // Ended before the command could unwind: its temporaries and lock still go (exit cleanups).
+  const exitNow = (reason: CancelledError) => {
+    process.stderr.write(`presswork: ${reason.message}, stopped at once; no output was half-written\n`);
+    if (reason.exitSignal) return exitBy(reason.exitSignal);
+    dispose();
+    process.exit(1);
+  };
+  const cancel = (reason: CancelledError) => {
+    controller.abort(reason);
+    timers.push(setTimeout(() => exitNow(reason), GRACE_MS));
   };
   function onSignal(signal: NodeJS.Signals) {
-    if (controller.signal.aborted) return exitNow(signal);
-    controller.abort(new CancelledError(`build cancelled (${signal})`, signal));
-    timer = setTimeout(() => exitNow(signal), GRACE_MS);
+    const reason = new CancelledError(`${what} cancelled (${signal})`, signal);
+    if (controller.signal.aborted) exitNow(reason);
+    else cancel(reason);
   }
   for (const s of signals) process.on(s, onSignal);
+  const seconds = options.timeoutSeconds;
+  if (seconds) timers.push(setTimeout(() => controller.signal.aborted || cancel(new CancelledError(`${what} timed out after ${seconds} s`)), seconds * 1000));
   return { signal: controller.signal, exitBy, dispose };
 }

@@ -85,7 +85,32 @@ describe('cancelling a build', () => {
     const children = watchChildren(build);
     const result = await build.done;
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toContain('presswork: build timed out after 1 s; no output was half-written');
+    expect(result.stderr).toMatch(/presswork: build timed out after 1 s(; |, stopped at once; )no output was half-written/);
     await expectNothingLeft(out, '2026-11-26', children);
   }, 300_000);
+
+  it('--timeout with a browser that stops answering: ended 3 s after the deadline, exit code 1, nothing left behind', async () => {
+    const dir = writeEdition(TWO_PAGE_EDITION);
+    const out = join(dir, '..', 'out');
+    const build = startCli(['build', dir, '--out', out, '--timeout', '8']);
+    const children = watchChildren(build);
+    const renderer = () => {
+      const profile = children.profile();
+      return profile !== undefined && browserProcesses(profile).some((p) => p.cmdline.includes('--type=renderer'));
+    };
+    expect(await waitUntil(() => renderer() || build.child.exitCode !== null, 60_000, 5)).toBe(true);
+    expect(build.child.exitCode, build.stderr()).toBeNull();
+    // Frozen, as a hung GPU driver or an overloaded machine leaves it: no CDP call is answered.
+    const frozen = browserProcesses(children.profile()!).map((p) => p.pid);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    try {
+      const result = await build.done;
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain('presswork: build timed out after 8 s, stopped at once; no output was half-written');
+    } finally {
+      for (const pid of frozen) if (running(pid)) process.kill(pid, 'SIGCONT');
+    }
+    // Woken, the browser finds its DevTools pipe closed and quits.
+    await expectNothingLeft(out, 'edition', children);
+  }, 120_000);
 });
