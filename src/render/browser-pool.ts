@@ -1,5 +1,5 @@
 import type { Browser } from 'puppeteer-core';
-import { launchChromium } from './chromium.js';
+import { closeBrowser, launchChromium } from './chromium.js';
 
 /**
  * The one place that keeps a Chromium alive for a command: launched on first use, launched
@@ -66,7 +66,7 @@ export function createBrowserPool(options: BrowserPoolOptions = {}): BrowserPool
       const last = current;
       current = undefined;
       const browser = await last?.catch(() => undefined);
-      await browser?.close().catch(() => undefined);
+      if (browser) await closeBrowser(browser);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { addExitCleanup } from '../util/exit-cleanup.js';
+import { settleWithin } from '../util/settle-within.js';
 import { createChromiumProfile } from './chromium-profile.js';
 import { markOnce } from '../util/startup-timing.js';
 
@@ -112,6 +113,24 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   if (child) child.once('exit', gone);
   else browser.once('disconnected', gone);
   return browser;
+}
+
+/**
+ * How long closing a tab or the browser may take. A frozen browser answers no CDP call, and
+ * Puppeteer waits its protocol timeout (180 s) for each: a cancelled build would wait minutes.
+ */
+const CLOSE_MS = 5_000;
+
+/** Close a tab; one that does not close in time is left to its browser's close. */
+export async function closeTab(page: Page): Promise<void> {
+  await settleWithin(page.close().catch(() => undefined), CLOSE_MS);
+}
+
+/** Close the browser; one that does not close in time is killed with its processes. */
+export async function closeBrowser(browser: Browser): Promise<void> {
+  const closed = await settleWithin(browser.close().then(() => true, () => true), CLOSE_MS);
+  const pid = browser.process()?.pid;
+  if (!closed && pid) killGroup(pid);
 }
 
 /** Puppeteer starts Chromium as the leader of a process group of its own. */

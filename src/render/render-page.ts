@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import type { Copyfit } from '../browser/layout-story.js';
 import type { LineFix, TypographyFinding } from '../browser/typography/index.js';
-import { restrictToOrigin } from './chromium.js';
+import { closeTab, restrictToOrigin } from './chromium.js';
 import { DEFAULT_TIMEOUTS, type RenderTimeouts } from './render-timeouts.js';
 import { waitForLayout } from './wait-for-layout.js';
 import { markOnce } from '../util/startup-timing.js';
@@ -86,8 +86,8 @@ export async function renderPage(browser: Browser, url: string, options: RenderP
   throwIfCancelled(signal);
   const page = await browser.newPage();
   // Cancelled (Ctrl-C, --timeout): the tab closes at once, and whatever waits on it rejects.
-  const closeTab = () => void page.close().catch(() => undefined);
-  signal?.addEventListener('abort', closeTab, { once: true });
+  const closeOnAbort = () => void closeTab(page);
+  signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
     await page.evaluateOnNewDocument(runFramesInBackground);
     const guard = await restrictToOrigin(page, options.origin);
@@ -101,8 +101,8 @@ export async function renderPage(browser: Browser, url: string, options: RenderP
     throwIfCancelled(signal); // the tab's errors after a cancel are the cancel's doing
     throw error;
   } finally {
-    signal?.removeEventListener('abort', closeTab);
-    await page.close().catch(() => undefined);
+    signal?.removeEventListener('abort', closeOnAbort);
+    await closeTab(page);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { throwIfCancelled } from '../util/cancel.js';
-import { restrictToOrigin, type LoopbackGuard } from './chromium.js';
+import { closeTab, restrictToOrigin, type LoopbackGuard } from './chromium.js';
+import { settleWithin } from '../util/settle-within.js';
 import { DEFAULT_TIMEOUTS, layOutAndPrint, renderPage, runFramesInBackground, type PageRenderer, type RenderedPage } from './render-page.js';
 
 /**
@@ -39,6 +40,9 @@ export interface WarmTab {
  */
 const MAX_USES = 8;
 
+/** How long closing the renderer waits for a tab being opened ahead. */
+const OPEN_AHEAD_WAIT_MS = 5_000;
+
 export async function openWarmTab(browser: Browser, origin: string, maxUses = MAX_USES): Promise<WarmTab> {
   const page = await browser.newPage();
   try {
@@ -70,11 +74,11 @@ export async function openWarmTab(browser: Browser, origin: string, maxUses = MA
         pageErrors = [];
         return { blocked: guard.blocked, pageErrors };
       },
-      close: () => page.close().catch(() => undefined),
+      close: () => closeTab(page),
     };
     return tab;
   } catch (error) {
-    await page.close().catch(() => undefined);
+    await closeTab(page);
     throw error;
   }
 }
@@ -212,8 +216,8 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
       const target = options.layoutOnly ? `${url}?layout-only` : url;
       // Cancelled (Ctrl-C, --timeout): the tab closes at once, as a fresh one does (renderPage),
       // and whatever waits on it rejects.
-      const closeTab = () => void tab.close();
-      options.signal?.addEventListener('abort', closeTab, { once: true });
+      const closeOnAbort = () => void tab.close();
+      options.signal?.addEventListener('abort', closeOnAbort, { once: true });
       try {
         const load = () => tab.load(target, { timeoutMs: timeouts.navigationMs, waitUntil: 'load' });
         const rendered = await layOutAndPrint(tab.page, load, options, tab.collect());
@@ -227,12 +231,13 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
         throwIfCancelled(options.signal);
         throw error;
       } finally {
-        options.signal?.removeEventListener('abort', closeTab);
+        options.signal?.removeEventListener('abort', closeOnAbort);
       }
     },
     async close() {
       closed = true;
-      const ahead = await Promise.all(opening.values());
+      // A tab still opening in a browser that no longer answers is left to the browser's close.
+      const ahead = await Promise.all([...opening.values()].map((tab) => settleWithin(tab, OPEN_AHEAD_WAIT_MS)));
       opening.clear();
       const tabs = [...idle.values()].flat().concat(ahead.filter((t): t is WarmTab => t !== undefined));
       idle.clear();

@@ -81,6 +81,29 @@ describe('the browser pool', () => {
     await expect(own.browser()).rejects.toThrow(/closed/);
   }, 120_000);
 
+  it('close() ends a browser that no longer answers: killed after 5 s, not after the 180 s protocol timeout', async () => {
+    const own = createBrowserPool();
+    const browser = await own.browser();
+    const tab = await browser.newPage();
+    const profile = profileOf(browser);
+    // Frozen, as a hung machine leaves it: no CDP call is answered.
+    const frozen = browserProcesses(profile).map((p) => p.pid);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    const started = Date.now();
+    try {
+      await own.close();
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(4_900);
+      expect(took).toBeLessThan(30_000);
+      const pid = browser.process()!.pid!;
+      expect(await waitUntil(() => !running(pid), 2_000)).toBe(true);
+    } finally {
+      for (const pid of frozen) if (running(pid)) process.kill(pid, 'SIGCONT');
+    }
+    expect(await waitUntil(() => browserProcesses(profile).length === 0, 10_000)).toBe(true);
+    expect(tab.isClosed() || !browser.connected).toBe(true);
+  }, 120_000);
+
   it('a launch that fails is not kept: the next call launches again', async () => {
     let launches = 0;
     const failing = createBrowserPool({
