@@ -36,7 +36,7 @@ export interface BuildCommandOptions extends BuildSettings {
 export function chromiumVersion(): Promise<string | undefined> {
   return new Promise((resolve) => {
     try {
-      execFile(resolveChromium(), ['--version'], { encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
+      execFile(resolveChromium(), ['--version'], { encoding: 'utf8', timeout: 30_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
     } catch {
       resolve(undefined);
     }

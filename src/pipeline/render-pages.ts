@@ -6,7 +6,8 @@ import type { TypographyFinding } from '../browser/typography/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { markOnce } from '../util/startup-timing.js';
 import { lostBrowser } from '../render/browser-pool.js';
-import { throwIfCancelled } from '../util/cancel.js';
+import { throwIfCancelled, untilCancelled } from '../util/cancel.js';
+import { CLOSE_MS } from '../render/chromium.js';
 import { renderPage, type PageRenderer, type PageTimings, type RenderedPage, type RenderHooks, type RenderTimeouts } from '../render/render-page.js';
 import { pageError, type ReportMessage } from '../report/messages.js';
 import { stat } from 'node:fs/promises';
@@ -197,11 +198,14 @@ async function renderWithRetry(options: RenderPagesOptions, pageId: string, brow
       signal: options.signal,
       onLaidOut,
     });
+  // Cancelled: the tab closes (CLOSE_MS at most) and the render rejects; one stuck on a
+  // browser that no longer answers is left behind rather than waited for.
+  const settled = (rendering: Promise<RenderedPage>) => untilCancelled(options.signal, rendering, CLOSE_MS + 1_000);
   try {
-    return await attempt(browser);
+    return await settled(attempt(browser));
   } catch (error) {
     if (options.signal?.aborted || !lostBrowser(error, used)) throw error;
-    return attempt(options.browser()); // the pool (render/browser-pool.ts) launches a fresh browser when the old one died
+    return settled(attempt(options.browser())); // the pool (render/browser-pool.ts) launches a fresh browser when the old one died
   }
 }
 

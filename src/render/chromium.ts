@@ -119,7 +119,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
  * How long closing a tab or the browser may take. A frozen browser answers no CDP call, and
  * Puppeteer waits its protocol timeout (180 s) for each: a cancelled build would wait minutes.
  */
-const CLOSE_MS = 5_000;
+export const CLOSE_MS = 5_000;
 
 /** Close a tab; one that does not close in time is left to its browser's close. */
 export async function closeTab(page: Page): Promise<void> {

@@ -39,6 +39,28 @@ export function whenCancelled(signal: AbortSignal | undefined): { promise: Promi
 }
 
 /**
+ * `work`; once `signal` fires, what `work` settles to within `graceMs`, else the
+ * cancellation: work stuck on a process that no longer answers does not hold up the unwind
+ * (it runs on, and must clean up after itself).
+ */
+export async function untilCancelled<T>(signal: AbortSignal | undefined, work: Promise<T>, graceMs: number): Promise<T> {
+  if (!signal) return work;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => undefined as void;
+  const cutOff = new Promise<never>((_, reject) => {
+    onAbort = () => void (timer = setTimeout(() => reject(cancelReason(signal)), graceMs));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, cutOff]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
+  }
+}
+
+/**
  * `signal`, plus a deadline `seconds` from now (`--timeout`): the result fires at whichever
  * comes first, the deadline with "<what> timed out after N s". `dispose` ends the timer.
  */

@@ -2,7 +2,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildEdition } from '../../src/pipeline/build-edition.js';
+import { createBrowserPool } from '../../src/render/browser-pool.js';
 import { TEMP_NAME } from '../../src/util/atomic-write.js';
+import { CancelledError } from '../../src/util/cancel.js';
 import { LOCK_FILE } from '../../src/util/output-lock.js';
 import { TWO_PAGE_EDITION, writeEdition } from '../helpers/fixture-edition.js';
 import { browserProcesses, chromiumProfileOf, descendants, running, waitUntil } from '../helpers/processes.js';
@@ -112,5 +115,44 @@ describe('cancelling a build', () => {
     }
     // Woken, the browser finds its DevTools pipe closed and quits.
     await expectNothingLeft(out, 'edition', children);
+  }, 120_000);
+
+  it('a build cancelled while its browser no longer answers unwinds within seconds (build --watch has no hard stop)', async () => {
+    const dir = writeEdition(TWO_PAGE_EDITION);
+    const out = join(dir, '..', 'out');
+    const pool = createBrowserPool();
+    const controller = new AbortController();
+    let frozen: number[] = [];
+    let cancelledAt = 0;
+    try {
+      const building = buildEdition(dir, {
+        out,
+        browser: pool.browser,
+        proofOnly: true,
+        signal: controller.signal,
+        hooks: () => ({
+          beforePrint: async (page) => {
+            if (controller.signal.aborted) return;
+            const profile = /--user-data-dir=(\S+)/.exec(page.browser().process()!.spawnargs.join(' '))![1]!;
+            frozen = browserProcesses(profile).map((p) => p.pid);
+            for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+            cancelledAt = Date.now();
+            controller.abort(new CancelledError('build cancelled (test)'));
+          },
+        }),
+      });
+      await expect(building).rejects.toThrow('build cancelled (test)');
+      // Each tab's close waits 5 s at most; without that bound, Puppeteer's 180 s protocol timeout.
+      expect(Date.now() - cancelledAt).toBeLessThan(20_000);
+      expect(existsSync(join(out, 'edition', LOCK_FILE))).toBe(false);
+      expect(temporaries(out)).toEqual([]);
+      const closing = Date.now();
+      await pool.close();
+      expect(Date.now() - closing).toBeLessThan(10_000);
+    } finally {
+      for (const pid of frozen) if (running(pid)) process.kill(pid, 'SIGCONT');
+    }
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(await waitUntil(() => frozen.every((pid) => !running(pid)), 10_000)).toBe(true);
   }, 120_000);
 });
