@@ -254,6 +254,8 @@ function planPass(source: StorySource, grid: BrowserGrid, settings: StorySetting
     const grow = settings.growHeadline && box.cols >= WIDE_FROM && style.sizePt === undefined;
     headline = fitHeadline(headlineEl, grid, { maxRows, maxLines, shift: settings.headlineSteps, grow, givenPt: style.sizePt });
     const rows = headline.rows + settings.spacingLines;
+    // A stack's spare lines are air between stories: above the head, which stays by its text.
+    if (settings.spacingLines > 0) headlineEl.style.paddingTop = `${(box.row > 1 ? pitch / 2 : 0) + settings.spacingLines * pitch}pt`;
     headlineEl.style.height = `${rows * pitch}pt`;
     headlineEl.style.boxSizing = 'border-box';
     headlineEl.style.display = 'flex';

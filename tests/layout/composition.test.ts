@@ -597,6 +597,13 @@ describe('stacked stories set from their typeset line counts', () => {
       // The story's text reaches the last row of its box: the rows found are the rows it needs.
       expect(Math.max(...[...own.values()].flat()), `keep${k}`).toBe(keep!.box!.row + keep!.box!.rows - 1);
       expect(lineCount(rowsByColumn(built.cells, plain!.box!, new RegExp(`^${'甲乙丙丁'[k]}\\d\\d行`)))).toBe(12 + k);
+      // The stack's spare rows are air between the stories, above the head: it stays by its text.
+      const spacing = plain!.fitted?.spacingLines ?? 0;
+      expect(spacing, `plain${k}`).toBeGreaterThan(4);
+      const title = built.cells.find((c) => c.page === 1 && c.text.includes('平稿') && c.col >= stack.col && c.col < stack.col + stack.cols)!;
+      const firstText = Math.min(...[...rowsByColumn(built.cells, plain!.box!, new RegExp(`^${'甲乙丙丁'[k]}\\d\\d行`)).values()].flat());
+      expect(title.row, `plain${k}`).toBeGreaterThanOrEqual(plain!.box!.row + spacing);
+      expect(firstText - title.row, `plain${k}`).toBeLessThanOrEqual(2);
       const head = built.cells.find((c) => c.page === 1 && c.text === '小标' && c.col >= stack.col && c.col < stack.col + stack.cols)!;
       const below = built.cells.filter((c) => c.page === 1 && c.col === head.col && c.row > head.row && c.row < keep!.box!.row + keep!.box!.rows && c.text.startsWith(tag));
       expect(below.length, `keep${k}`).toBeGreaterThanOrEqual(2);
