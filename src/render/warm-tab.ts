@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { throwIfCancelled } from '../util/cancel.js';
-import { closeTab, restrictToOrigin, type LoopbackGuard } from './chromium.js';
+import { CLOSE_MS, closeTab, restrictToOrigin, type LoopbackGuard } from './chromium.js';
 import { settleWithin } from '../util/settle-within.js';
 import { DEFAULT_TIMEOUTS, layOutAndPrint, renderPage, runFramesInBackground, type PageRenderer, type RenderedPage } from './render-page.js';
 
@@ -39,9 +39,6 @@ export interface WarmTab {
  * of a 96-page build; after 8 the whole build peaks under 1.5 GB PSS.
  */
 const MAX_USES = 8;
-
-/** How long closing the renderer waits for a tab being opened ahead. */
-const OPEN_AHEAD_WAIT_MS = 5_000;
 
 export async function openWarmTab(browser: Browser, origin: string, maxUses = MAX_USES): Promise<WarmTab> {
   const page = await browser.newPage();
@@ -237,7 +234,7 @@ export function createWarmRenderer(options: { tabUses?: number } = {}): WarmRend
     async close() {
       closed = true;
       // A tab still opening in a browser that no longer answers is left to the browser's close.
-      const ahead = await Promise.all([...opening.values()].map((tab) => settleWithin(tab, OPEN_AHEAD_WAIT_MS)));
+      const ahead = await Promise.all([...opening.values()].map((tab) => settleWithin(tab, CLOSE_MS)));
       opening.clear();
       const tabs = [...idle.values()].flat().concat(ahead.filter((t): t is WarmTab => t !== undefined));
       idle.clear();
