@@ -7,7 +7,7 @@ import { hasCachedPages } from '../pipeline/page-cache.js';
 import { parseShard } from '../pipeline/page-selection.js';
 import { editionDirs, positiveNumber, UsageError } from './arguments.js';
 import type { CommandRunner } from './commands.js';
-import { CancelledError, cancelCommand } from '../util/cancel.js';
+import { CancelledError, cancelBuild } from '../util/cancel.js';
 
 function shardOption(text: string) {
   const shard = parseShard(text);
@@ -38,7 +38,7 @@ export const run: CommandRunner = async (dirs, values) => {
   };
   if (values.watch) return watch(options);
   // The deadline runs from here, and ends the build hard should it not unwind in time.
-  const cancel = cancelCommand({ timeoutSeconds: options.timeoutSeconds });
+  const cancel = cancelBuild({ timeoutSeconds: options.timeoutSeconds });
   try {
     const early = await launchEarly(options);
     const { runBuild } = await import('../commands/build.js').catch(async (error: unknown) => {

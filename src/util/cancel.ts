@@ -75,47 +75,48 @@ export function withDeadline(signal: AbortSignal | undefined, seconds: number | 
 const GRACE_MS = 3_000;
 
 /**
- * The CLI's one AbortSignal for a command: SIGINT, SIGTERM and SIGHUP fire it, and so does
- * the deadline `timeoutSeconds` from now (`--timeout`, "<what> timed out after N s"). The
- * command unwinds, and a signal then ends the process by that signal, as it would without
- * handlers. A second signal, or a command still running GRACE_MS after the first cause, ends
- * it at once (the exit cleanups still run): a stuck tab or tool never keeps a nightly build
- * waiting.
+ * The CLI's one AbortSignal for a build: SIGINT, SIGTERM and SIGHUP fire it, and so does the
+ * deadline `timeoutSeconds` from now (`--timeout`, see withDeadline). The build unwinds, and
+ * a signal then ends the process by that signal, as it would without handlers. A second
+ * signal, or a build still running GRACE_MS after the first cause, ends it at once (the exit
+ * cleanups still run): a stuck tab or tool never keeps a nightly build waiting.
  */
-export function cancelCommand(options: { timeoutSeconds?: number; what?: string } = {}) {
-  const what = options.what ?? 'build';
+export function cancelBuild(options: { timeoutSeconds?: number } = {}) {
   const controller = new AbortController();
+  const deadline = withDeadline(controller.signal, options.timeoutSeconds, 'build');
+  const signal = deadline.signal ?? controller.signal;
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const timers: NodeJS.Timeout[] = [];
+  let hardStop: NodeJS.Timeout | undefined;
   const dispose = () => {
     for (const s of signals) process.off(s, onSignal);
-    for (const timer of timers) clearTimeout(timer);
+    signal.removeEventListener('abort', startGrace);
+    deadline.dispose();
+    clearTimeout(hardStop);
   };
   // Without our listener, exit-cleanup.ts handles the signal: cleanups, then the default end.
-  const exitBy = (signal: NodeJS.Signals) => {
+  const exitBy = (exitSignal: NodeJS.Signals) => {
     dispose();
-    process.kill(process.pid, signal);
+    process.kill(process.pid, exitSignal);
     // Signal handlers do not keep Node running: wait here for this one to arrive.
     setTimeout(() => undefined, 1000);
   };
-  // Ended before the command could unwind: its temporaries and lock still go (exit cleanups).
-  const exitNow = (reason: CancelledError) => {
+  // Ended before the build could unwind: its temporaries and lock still go (exit cleanups).
+  const exitNow = (reason: Error) => {
     process.stderr.write(`presswork: ${reason.message}, stopped at once; no output was half-written\n`);
-    if (reason.exitSignal) return exitBy(reason.exitSignal);
+    if (reason instanceof CancelledError && reason.exitSignal) return exitBy(reason.exitSignal);
     dispose();
     process.exit(1);
   };
-  const cancel = (reason: CancelledError) => {
-    controller.abort(reason);
-    timers.push(setTimeout(() => exitNow(reason), GRACE_MS));
-  };
-  function onSignal(signal: NodeJS.Signals) {
-    const reason = new CancelledError(`${what} cancelled (${signal})`, signal);
-    if (controller.signal.aborted) exitNow(reason);
-    else cancel(reason);
+  // Whatever the first cause, the build has GRACE_MS to unwind.
+  function startGrace() {
+    hardStop = setTimeout(() => exitNow(cancelReason(signal)), GRACE_MS);
+  }
+  signal.addEventListener('abort', startGrace, { once: true });
+  function onSignal(received: NodeJS.Signals) {
+    const reason = new CancelledError(`build cancelled (${received})`, received);
+    if (signal.aborted) exitNow(reason);
+    else controller.abort(reason);
   }
   for (const s of signals) process.on(s, onSignal);
-  const seconds = options.timeoutSeconds;
-  if (seconds) timers.push(setTimeout(() => controller.signal.aborted || cancel(new CancelledError(`${what} timed out after ${seconds} s`)), seconds * 1000));
-  return { signal: controller.signal, exitBy, dispose };
+  return { signal, exitBy, dispose };
 }
